@@ -1,0 +1,52 @@
+"""Command line interface: a thin client of the library.
+
+Each command lives in its own module of this package and only parses arguments,
+builds an options object, calls the library and writes output. Library errors
+(:class:`seclens.errors.SeclensError`) become clean messages and exit codes here.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from seclens import __version__
+from seclens.errors import SeclensError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _SeclensGroup(click.Group):
+    """Click group that turns :class:`SeclensError` into a message and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SeclensError as exc:
+            click.echo(f"seclens: error {exc.code}: {exc.message}", err=True)
+            sys.exit(exc.exit_code)
+
+
+@click.group(cls=_SeclensGroup)
+@click.version_option(__version__, prog_name="seclens")
+def main() -> None:
+    """seclens: measure securitization in policy discourse.
+
+    Counts security vocabulary under an explicit convention, detects securitizing
+    moves sentence by sentence, and writes reports in which every number links to
+    the sentences behind it.
+    """
+
+
+def _register() -> None:
+    # Each command module defines one click command and is registered here.
+    from seclens.cli import commands
+
+    for command in commands.ALL:
+        main.add_command(command)
+
+
+_register()

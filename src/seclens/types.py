@@ -1,0 +1,229 @@
+"""Small typed objects passed between pipeline stages.
+
+These frozen dataclasses are the contract between stages (ingest → normalize →
+segment → match → measures → report). Metadata and character offsets travel with
+them so that every number can be traced back to the exact span of text.
+
+Offsets
+-------
+All offsets are Python ``str`` indices (Unicode code points) into
+``Document.text``, the *original* extracted text of the document, half-open
+``[start, end)``: ``document.text[m.start:m.end] == m.text`` always holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+Level = Literal["central", "provincial", "municipal", "county", "foreign", "unknown"]
+Language = Literal["zh", "en", "other"]
+Sense = Literal["security", "safety", "undetermined", "not_applicable"]
+Convention = Literal["substring", "token"]
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """Descriptive metadata of one document (the columns of ``manifest.csv``).
+
+    Attributes
+    ----------
+    doc_id : str
+        Stable identifier (manifest ``id``; else derived from the file name).
+    title, title_en, issuer, region, date, doc_number : str
+        As in the manifest; empty string when unknown (never ``None``).
+    level : str
+        ``central``, ``provincial``, ``municipal``, ``county``, ``foreign`` or ``unknown``.
+    language : str
+        ``zh``, ``en`` or ``other``.
+    original_url : str
+        Official address of the document, if recorded.
+    meta_source : str
+        Where the metadata came from: ``manifest``, ``html``, ``docx``, ``pdf``,
+        ``doc_number`` (level inferred from the issuing-office prefix), ``filename``.
+    extra : Mapping[str, str]
+        Every other manifest column, unchanged.
+    """
+
+    doc_id: str
+    title: str = ""
+    title_en: str = ""
+    issuer: str = ""
+    level: str = "unknown"
+    region: str = ""
+    date: str = ""
+    doc_number: str = ""
+    language: str = "zh"
+    original_url: str = ""
+    meta_source: str = "filename"
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One ingested document.
+
+    Attributes
+    ----------
+    meta : DocumentMeta
+    text : str
+        The original extracted body text (decoded, never converted). All offsets
+        refer to this string.
+    path : str
+        Path of the source file as given by the user ("" for in-memory text).
+    fmt : str
+        ``txt``, ``html``, ``pdf`` or ``docx``.
+    encoding : str
+        Encoding used to decode the bytes (``utf-8``, ``gb18030``, ``big5`` ...);
+        ``n/a`` for binary container formats (pdf, docx).
+    sha256 : str
+        Hex SHA-256 of the file bytes (of the UTF-8 text for in-memory documents).
+    notes : tuple[str, ...]
+        Non-fatal remarks from ingest (e.g. "declared gb2312, decoded as gb18030").
+    """
+
+    meta: DocumentMeta
+    text: str
+    path: str = ""
+    fmt: str = "txt"
+    encoding: str = "utf-8"
+    sha256: str = ""
+    notes: tuple[str, ...] = ()
+
+    @property
+    def doc_id(self) -> str:
+        """The document's identifier (``meta.doc_id``)."""
+        return self.meta.doc_id
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """An input that was not analysed, with the reason. Never dropped silently.
+
+    Attributes
+    ----------
+    path : str
+        The file (or manifest row) concerned.
+    doc_id : str
+        Identifier if known, else "".
+    code : str
+        Error code (``E1xx`` ...) of the reason.
+    reason : str
+        Human-readable reason.
+    """
+
+    path: str
+    doc_id: str
+    code: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence-like unit of a document.
+
+    Attributes
+    ----------
+    doc_id : str
+    index : int
+        0-based position of the unit in the document.
+    start, end : int
+        Half-open character offsets into ``Document.text``.
+    text : str
+        ``Document.text[start:end]`` (stripped of surrounding whitespace by
+        construction of the offsets).
+    kind : str
+        ``sentence``, ``heading`` (numbered heading) or ``item`` (list item).
+    """
+
+    doc_id: str
+    index: int
+    start: int
+    end: int
+    text: str
+    kind: str = "sentence"
+
+
+@dataclass(frozen=True)
+class LexiconEntry:
+    """One term of a lexicon.
+
+    Attributes
+    ----------
+    entry_id : str
+        Stable identifier, e.g. ``zh.sec.national``. Never reused for another term.
+    term : str
+        The string matched (Chinese) or the lower-case word/phrase (English).
+    lang : str
+        ``zh`` or ``en``.
+    category : str
+        ``security`` (security vocabulary), ``sector`` (a named security domain),
+        ``threat`` (threat and risk vocabulary) or another category a user lexicon
+        declares.
+    sector : str
+        Sector id (``general``, ``national``, ``military``, ``political``,
+        ``economic``, ``cyber``, ``data``, ...); ``general`` for unqualified terms.
+    source : str
+        Citation for the entry (document, article, study).
+    lexicon_id : str
+        Id of the lexicon file the entry came from.
+    note : str
+        Free text.
+    """
+
+    entry_id: str
+    term: str
+    lang: str
+    category: str
+    sector: str
+    source: str
+    lexicon_id: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Match:
+    """One counted occurrence of a lexicon term: one row of ``matches.csv``.
+
+    Attributes
+    ----------
+    doc_id : str
+    sentence_index : int
+        Index of the :class:`Sentence` containing the match.
+    start, end : int
+        Half-open offsets into ``Document.text``; ``text[start:end] == term``
+        (up to case for English).
+    term : str
+        The lexicon term that matched.
+    matched_text : str
+        The exact slice of the original text.
+    entry_id : str
+        The lexicon entry id.
+    category, sector : str
+        Copied from the entry.
+    sense : str
+        ``security``, ``safety``, ``undetermined`` for ambiguous terms (安全,
+        safety/security words), ``not_applicable`` otherwise.
+    sense_rule : str
+        Id of the sense rule that decided the sense ("" when none applied).
+    convention : str
+        ``substring`` or ``token``.
+    left, right : str
+        Context to the left and right of the match (KWIC), whitespace collapsed.
+    """
+
+    doc_id: str
+    sentence_index: int
+    start: int
+    end: int
+    term: str
+    matched_text: str
+    entry_id: str
+    category: str
+    sector: str
+    sense: str
+    sense_rule: str
+    convention: str
+    left: str = ""
+    right: str = ""

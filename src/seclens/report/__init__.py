@@ -1,0 +1,1 @@
+"""Report stage: HTML report, CSV tables and run provenance."""

@@ -4,4 +4,7 @@ from __future__ import annotations
 
 import click
 
-ALL: list[click.Command] = []
+from seclens.cli.analyze import analyze_command
+from seclens.cli.demo import demo_command
+
+ALL: list[click.Command] = [analyze_command, demo_command]

@@ -1,0 +1,555 @@
+"""Orchestrator: the one module that knows the order of the pipeline stages.
+
+``analyze`` streams documents one at a time through
+ingest → (optional) normalize → split sentences → match → counts, and keeps only
+the per-document results (summaries, matches, count rows, exclusions), never the
+corpus text. Every other stage module is imported lazily, inside :func:`analyze`,
+so importing :mod:`seclens.api` stays cheap.
+
+Error codes raised or recorded here
+-----------------------------------
+- ``E010`` an analysis option has a value outside what is allowed (``ConfigError``).
+- ``E011`` a file named by an option (lexicon, sense rules, manifest) does not exist.
+- ``E380`` (exclusion) the document's extracted text is empty or whitespace only.
+- ``E381`` (exclusion) no lexicon entries for the document's language.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import hashlib
+import os
+import platform
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from seclens import __version__
+from seclens.errors import ConfigError
+from seclens.types import Document, DocumentMeta, Exclusion, Match
+
+if TYPE_CHECKING:
+    from seclens.lexicon import Lexicon, SenseRules
+    from seclens.match import Matcher
+    from seclens.measures.counts import CountRow
+
+CONVENTIONS: tuple[str, ...] = ("substring", "token")
+"""Counting conventions accepted by :class:`AnalysisOptions` (see ``docs/report.md``)."""
+
+EXCLUDE_EMPTY = "E380"
+EXCLUDE_NO_LEXICON = "E381"
+
+
+def _as_path(value: object, name: str) -> Path:
+    if isinstance(value, (str, os.PathLike)):
+        return Path(value)
+    raise ConfigError(
+        "E010",
+        f"{name} must be a path (str or os.PathLike); received {type(value).__name__} {value!r}",
+    )
+
+
+def _existing_file(path: Path, name: str) -> None:
+    if not path.is_file():
+        raise ConfigError("E011", f"{name}: file not found: {path} (check the path)")
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """Options of one analysis run, validated when the object is built.
+
+    Parameters
+    ----------
+    convention : {"substring", "token"}
+        Counting convention. ``substring``: every occurrence of the term string,
+        overlapping compounds included (国家安全 also counts one 安全), as in the
+        founding study. ``token``: only occurrences that coincide with segmenter
+        token boundaries (one jieba tokenizer per language per run).
+    lexicon_paths : sequence of path
+        Extra lexicon files (YAML/CSV) combined with the packaged default lexicon.
+    replace_lexicon : bool
+        Use only ``lexicon_paths`` and not the packaged default lexicon. Requires at
+        least one lexicon path.
+    sense_rules_path : path or None
+        Sense-rules file (safety vs security sense of 安全/security); ``None`` uses
+        the packaged rules.
+    to_simplified : bool
+        Convert traditional characters to simplified (OpenCC ``t2s``) before
+        matching; offsets in the output still refer to the original text.
+    context_chars : int
+        Characters of KWIC context kept on each side of a match (0 to 1000).
+    manifest : path or None
+        A ``manifest.csv`` with document metadata (overrides one found beside the
+        documents).
+
+    Raises
+    ------
+    ConfigError
+        ``E010`` when a value is outside what is allowed (the message names the
+        parameter, the allowed values and the received value); ``E011`` when a
+        named file does not exist.
+    """
+
+    convention: str = "substring"
+    lexicon_paths: tuple[Path, ...] = ()
+    replace_lexicon: bool = False
+    sense_rules_path: Path | None = None
+    to_simplified: bool = False
+    context_chars: int = 30
+    manifest: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.convention not in CONVENTIONS:
+            raise ConfigError(
+                "E010",
+                f"convention must be one of {', '.join(CONVENTIONS)}; "
+                f"received {self.convention!r}",
+            )
+        if isinstance(self.lexicon_paths, (str, os.PathLike)) or not isinstance(
+            self.lexicon_paths, Iterable
+        ):
+            raise ConfigError(
+                "E010",
+                "lexicon_paths must be a sequence of paths; "
+                f"received {self.lexicon_paths!r}",
+            )
+        paths = tuple(_as_path(p, "lexicon_paths") for p in self.lexicon_paths)
+        for p in paths:
+            _existing_file(p, "lexicon_paths")
+        object.__setattr__(self, "lexicon_paths", paths)
+        for name in ("replace_lexicon", "to_simplified"):
+            if not isinstance(getattr(self, name), bool):
+                raise ConfigError(
+                    "E010", f"{name} must be True or False; received {getattr(self, name)!r}"
+                )
+        if self.replace_lexicon and not paths:
+            raise ConfigError(
+                "E010",
+                "replace_lexicon=True needs at least one lexicon path (lexicon_paths); "
+                "received none",
+            )
+        ctx = self.context_chars
+        if isinstance(ctx, bool) or not isinstance(ctx, int) or not 0 <= ctx <= 1000:
+            raise ConfigError(
+                "E010", f"context_chars must be an integer from 0 to 1000; received {ctx!r}"
+            )
+        for name in ("sense_rules_path", "manifest"):
+            value = getattr(self, name)
+            if value is not None:
+                path = _as_path(value, name)
+                _existing_file(path, name)
+                object.__setattr__(self, name, path)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The options as JSON-ready values (paths as strings)."""
+        return {
+            "convention": self.convention,
+            "lexicon_paths": [str(p) for p in self.lexicon_paths],
+            "replace_lexicon": self.replace_lexicon,
+            "sense_rules_path": str(self.sense_rules_path) if self.sense_rules_path else None,
+            "to_simplified": self.to_simplified,
+            "context_chars": self.context_chars,
+            "manifest": str(self.manifest) if self.manifest else None,
+        }
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """What the run keeps of one analysed document (its text is not kept).
+
+    Attributes
+    ----------
+    meta : DocumentMeta
+    path, fmt, encoding, sha256 : str
+        As in :class:`seclens.types.Document`.
+    notes : tuple[str, ...]
+        Ingest notes, plus ``normalized: t2s`` when the text was converted.
+    n_chars : int
+        Length of the original text in Unicode code points.
+    size : int
+        Denominator of per-10k rates (see ``unit``), from ``text_size``.
+    unit : str
+        Unit of ``size`` (``characters`` for Chinese, ``words`` for English ...).
+    n_sentences : int
+        Sentence-like units found by ``split_sentences``.
+    n_matches : int
+        Match rows (evidence) for the document.
+    """
+
+    meta: DocumentMeta
+    path: str
+    fmt: str
+    encoding: str
+    sha256: str
+    notes: tuple[str, ...]
+    n_chars: int
+    size: int
+    unit: str
+    n_sentences: int
+    n_matches: int
+
+    @property
+    def doc_id(self) -> str:
+        """The document identifier."""
+        return self.meta.doc_id
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One input file with its SHA-256 (hex), for provenance."""
+
+    path: str
+    sha256: str
+    role: str
+    doc_id: str = ""
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """How a result was produced: versions, options, input hashes, time.
+
+    ``to_dict`` gives the content of ``run.json``.
+    """
+
+    package: str
+    package_version: str
+    python_version: str
+    platform: str
+    timestamp_utc: str
+    options: Mapping[str, Any]
+    lexicons: tuple[Mapping[str, str], ...]
+    sense_rules: Mapping[str, str]
+    segmenters: tuple[Mapping[str, str], ...]
+    inputs: tuple[InputFile, ...]
+    unmatchable: tuple[Mapping[str, str], ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dictionary (the schema is described in ``docs/report.md``)."""
+        return {
+            "package": self.package,
+            "package_version": self.package_version,
+            "python_version": self.python_version,
+            "platform": self.platform,
+            "timestamp_utc": self.timestamp_utc,
+            "options": dict(self.options),
+            "lexicons": [dict(x) for x in self.lexicons],
+            "sense_rules": dict(self.sense_rules),
+            "segmenters": [dict(x) for x in self.segmenters],
+            "inputs": [dataclasses.asdict(x) for x in self.inputs],
+            "unmatchable_entries": [dict(x) for x in self.unmatchable],
+            **({"extra": dict(self.extra)} if self.extra else {}),
+        }
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    """Everything one run produced; input of :func:`seclens.report.write_report`.
+
+    Attributes
+    ----------
+    options : AnalysisOptions
+    documents : tuple[DocumentSummary, ...]
+        Analysed documents in ingest order.
+    matches : tuple[Match, ...]
+        Every counted occurrence (the evidence), in document then offset order.
+    counts : tuple[CountRow, ...]
+        Count rows from :func:`seclens.measures.counts.count_table`.
+    exclusions : tuple[Exclusion, ...]
+        Inputs not analysed, with code and reason (ingest and analysis time).
+    provenance : Provenance
+    """
+
+    options: AnalysisOptions
+    documents: tuple[DocumentSummary, ...]
+    matches: tuple[Match, ...]
+    counts: tuple[CountRow, ...]
+    exclusions: tuple[Exclusion, ...]
+    provenance: Provenance
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    """Hex SHA-256 of a file's bytes, read in chunks of ``chunk`` bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _load_lexicon(options: AnalysisOptions) -> tuple[Lexicon, list[Path | None]]:
+    from seclens.lexicon import combine, load_lexicon
+
+    sources: list[Path | None] = [] if options.replace_lexicon else [None]
+    sources += list(options.lexicon_paths)
+    lexicons = [load_lexicon(p) for p in sources]
+    lexicon = lexicons[0] if len(lexicons) == 1 else combine(lexicons)
+    return lexicon, sources
+
+
+def _lexicon_for(lexicon: Lexicon, lang: str) -> Lexicon:
+    return dataclasses.replace(
+        lexicon, entries=tuple(e for e in lexicon.entries if e.lang == lang)
+    )
+
+
+class _Pipeline:
+    """Per-run state: one matcher (and segmenter) per language, built on first use."""
+
+    def __init__(self, options: AnalysisOptions, lexicon: Lexicon, rules: SenseRules) -> None:
+        self.options = options
+        self.lexicon = lexicon
+        self.rules = rules
+        self.matchers: dict[str, tuple[Matcher, Lexicon]] = {}
+        self.segmenters: dict[str, Mapping[str, str]] = {}
+        self.unmatchable: list[Mapping[str, str]] = []
+
+    def matcher(self, lang: str) -> tuple[Matcher, Lexicon] | None:
+        if lang in self.matchers:
+            return self.matchers[lang]
+        from seclens.match import MatchOptions, compile_matcher
+
+        sub = _lexicon_for(self.lexicon, lang)
+        if not sub.entries:
+            return None
+        match_options = MatchOptions(
+            convention=self.options.convention,  # type: ignore[arg-type]
+            context_chars=self.options.context_chars,
+        )
+        if self.options.convention == "token":
+            from seclens.segment import make_segmenter
+
+            segmenter = make_segmenter(lang, lexicon=sub)
+            self.segmenters[lang] = {
+                "lang": lang, "name": segmenter.name, "version": segmenter.version,
+            }
+            matcher = _compile_with_segmenter(compile_matcher, sub, self.rules, match_options,
+                                              segmenter)
+        else:
+            matcher = compile_matcher(sub, self.rules, match_options)
+        for entry, reason in matcher.unmatchable():
+            self.unmatchable.append(
+                {"entry_id": entry.entry_id, "term": entry.term, "lang": lang, "reason": reason}
+            )
+        self.matchers[lang] = (matcher, sub)
+        return self.matchers[lang]
+
+
+def _compile_with_segmenter(
+    compile_matcher: Any, lexicon: Lexicon, rules: SenseRules, options: Any, segmenter: Any
+) -> Matcher:
+    """Compile a token-convention matcher bound to this run's segmenter.
+
+    The matcher module accepts the segmenter as a keyword when it supports it; the
+    run's own instance is passed so that jieba's module-level default is never used.
+    """
+    import inspect
+
+    if "segmenter" in inspect.signature(compile_matcher).parameters:
+        matcher: Matcher = compile_matcher(lexicon, rules, options, segmenter=segmenter)
+        return matcher
+    matcher = compile_matcher(lexicon, rules, options)
+    return matcher
+
+
+def _normalize(text: str, to_simplified: bool) -> str | None:
+    if not to_simplified:
+        return None
+    from seclens.normalize import to_simplified as t2s
+
+    return t2s(text, config="t2s").text
+
+
+def _analyse_one(
+    document: Document, pipeline: _Pipeline
+) -> tuple[DocumentSummary, list[Match], list[CountRow]] | Exclusion:
+    from seclens.measures.counts import count_table, text_size
+    from seclens.segment import split_sentences
+
+    if not document.text.strip():
+        return Exclusion(
+            document.path, document.doc_id, EXCLUDE_EMPTY,
+            "empty text: nothing was extracted from the document (scanned PDF or empty file?)",
+        )
+    lang = document.meta.language
+    compiled = pipeline.matcher(lang)
+    if compiled is None:
+        return Exclusion(
+            document.path, document.doc_id, EXCLUDE_NO_LEXICON,
+            f"no lexicon entries for language {lang!r}; add a lexicon with --lexicon "
+            "or set the language in the manifest",
+        )
+    matcher, sub = compiled
+    analysis_text = _normalize(document.text, pipeline.options.to_simplified)
+    sentences = split_sentences(document.doc_id, document.text, lang)
+    matches = matcher.find(document, sentences, analysis_text=analysis_text)
+    counts = count_table(document, matches, sub, pipeline.options.convention)
+    size, unit = text_size(document.text, lang)
+    notes = document.notes + (("normalized: t2s",) if analysis_text is not None else ())
+    summary = DocumentSummary(
+        meta=document.meta, path=document.path, fmt=document.fmt, encoding=document.encoding,
+        sha256=document.sha256, notes=notes, n_chars=len(document.text), size=size,
+        unit=unit, n_sentences=len(sentences), n_matches=len(matches),
+    )
+    return summary, list(matches), list(counts)
+
+
+def _progress(items: Iterator[Any], total: int | None, enabled: bool) -> Iterator[Any]:
+    if not enabled:
+        return items
+    from tqdm import tqdm
+
+    return iter(tqdm(items, total=total, unit="doc", file=sys.stderr, desc="seclens"))
+
+
+def analyze(
+    inputs: Sequence[str | os.PathLike[str]],
+    options: AnalysisOptions | None = None,
+    *,
+    progress: bool = False,
+) -> AnalysisResult:
+    """Analyse documents: count security vocabulary and keep the evidence.
+
+    Documents are streamed one at a time (ingest → optional t2s normalization →
+    sentence split → match → count rows); only the results are kept.
+
+    Parameters
+    ----------
+    inputs : sequence of path
+        Files and/or folders (folders are searched recursively; a ``manifest.csv``
+        beside the documents supplies metadata).
+    options : AnalysisOptions, optional
+        Defaults to ``AnalysisOptions()`` (substring convention, packaged lexicon).
+    progress : bool
+        Show a tqdm progress bar on stderr.
+
+    Returns
+    -------
+    AnalysisResult
+        ``documents`` (one summary per analysed document), ``matches`` (one row per
+        counted occurrence), ``counts`` (per document and key, raw and per 10,000
+        units of ``size``), ``exclusions`` (every input not analysed, with its code
+        and reason) and ``provenance``.
+
+    Raises
+    ------
+    ConfigError
+        ``E010`` for invalid ``inputs`` or options.
+    IngestError, LexiconError, AnalysisError
+        From the stages (missing input path, malformed lexicon or rules ...).
+    """
+    if options is None:
+        options = AnalysisOptions()
+    if not isinstance(options, AnalysisOptions):
+        raise ConfigError(
+            "E010", f"options must be an AnalysisOptions; received {type(options).__name__}"
+        )
+    if isinstance(inputs, (str, os.PathLike)):
+        inputs = [inputs]
+    if not inputs:
+        raise ConfigError("E010", "inputs must name at least one file or folder; received none")
+
+    from seclens.ingest import IngestOptions, discover, iter_documents
+    from seclens.lexicon import load_sense_rules
+
+    lexicon, lexicon_sources = _load_lexicon(options)
+    rules = load_sense_rules(options.sense_rules_path)
+    pipeline = _Pipeline(options, lexicon, rules)
+
+    documents: list[DocumentSummary] = []
+    matches: list[Match] = []
+    counts: list[CountRow] = []
+    exclusions: list[Exclusion] = []
+    input_files: list[InputFile] = []
+
+    total = len(discover(inputs)) if progress else None
+    stream = iter_documents(inputs, IngestOptions(manifest=options.manifest))
+    for item in _progress(stream, total, progress):
+        if isinstance(item, Exclusion):
+            exclusions.append(item)
+            input_files.append(_excluded_input(item))
+            continue
+        input_files.append(InputFile(item.path, item.sha256, "document", item.doc_id))
+        outcome = _analyse_one(item, pipeline)
+        if isinstance(outcome, Exclusion):
+            exclusions.append(outcome)
+            continue
+        summary, doc_matches, doc_counts = outcome
+        documents.append(summary)
+        matches.extend(doc_matches)
+        counts.extend(doc_counts)
+
+    if options.manifest is not None:
+        input_files.append(
+            InputFile(str(options.manifest), sha256_file(options.manifest), "manifest")
+        )
+    provenance = Provenance(
+        package="seclens",
+        package_version=__version__,
+        python_version=platform.python_version(),
+        platform=platform.platform(terse=True),
+        timestamp_utc=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        options=options.to_dict(),
+        lexicons=tuple(_lexicon_provenance(lexicon, lexicon_sources)),
+        sense_rules={
+            "rules_id": str(rules.rules_id),
+            "version": str(rules.version),
+            "path": str(options.sense_rules_path) if options.sense_rules_path else "packaged",
+        },
+        segmenters=tuple(_segmenter_provenance(pipeline)),
+        inputs=tuple(input_files),
+        unmatchable=tuple(pipeline.unmatchable),
+    )
+    return AnalysisResult(
+        options=options,
+        documents=tuple(documents),
+        matches=tuple(matches),
+        counts=tuple(counts),
+        exclusions=tuple(exclusions),
+        provenance=provenance,
+    )
+
+
+def _excluded_input(exclusion: Exclusion) -> InputFile:
+    path = Path(exclusion.path)
+    digest = sha256_file(path) if exclusion.path and path.is_file() else ""
+    return InputFile(exclusion.path, digest, "excluded", exclusion.doc_id)
+
+
+def _lexicon_provenance(
+    lexicon: Lexicon, sources: list[Path | None]
+) -> Iterator[Mapping[str, str]]:
+    yield {
+        "lexicon_id": str(lexicon.lexicon_id),
+        "version": str(lexicon.version),
+        "title": str(lexicon.title),
+        "entries": str(len(lexicon.entries)),
+        "role": "combined" if len(sources) > 1 else "single",
+    }
+    for src in sources:
+        if src is None:
+            yield {"path": "packaged default", "role": "source"}
+        else:
+            yield {"path": str(src), "sha256": sha256_file(src), "role": "source"}
+
+
+def _segmenter_provenance(pipeline: _Pipeline) -> Iterator[Mapping[str, str]]:
+    for lang in sorted(pipeline.segmenters):
+        info = dict(pipeline.segmenters[lang])
+        if lang == "zh":
+            info["jieba_version"] = _dist_version("jieba")
+        yield info
+    if pipeline.options.to_simplified:
+        yield {"name": "opencc t2s", "version": _dist_version("opencc")}
+
+
+def _dist_version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"

@@ -1,0 +1,106 @@
+"""``seclens analyze``: count security vocabulary in a corpus and write the report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from seclens.api import AnalysisResult
+    from seclens.report import ReportPaths
+
+
+
+@click.command("analyze")
+@click.argument(
+    "corpus", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
+)
+@click.option(
+    "--out", "out_dir", required=True, type=click.Path(path_type=Path),
+    help="Output folder for report.html, documents.csv, counts.csv, matches.csv and "
+    "run.json (created if missing; must not contain the input files; only these files "
+    "are replaced).",
+)
+@click.option(
+    "--convention", type=click.Choice(["substring", "token"]), default="substring",
+    show_default=True,
+    help="Counting convention: substring = every occurrence, overlapping compounds "
+    "included (国家安全 also counts one 安全); token = only on segmenter token boundaries.",
+)
+@click.option(
+    "--lexicon", "lexicons", multiple=True, type=click.Path(exists=True, dir_okay=False,
+                                                            path_type=Path),
+    help="Extra lexicon file (YAML/CSV), combined with the packaged lexicon. Repeatable.",
+)
+@click.option(
+    "--replace-lexicon", is_flag=True,
+    help="Use only the --lexicon files, not the packaged lexicon.",
+)
+@click.option(
+    "--senses", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Sense-rules file (safety vs security sense of 安全/security) instead of the "
+    "packaged rules.",
+)
+@click.option(
+    "--t2s", is_flag=True,
+    help="Convert traditional to simplified Chinese (OpenCC t2s) before matching; "
+    "offsets still refer to the original text.",
+)
+@click.option(
+    "--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="manifest.csv with document metadata (default: one found beside the documents).",
+)
+@click.option(
+    "--context", "context_chars", type=int, default=30, show_default=True,
+    help="Characters of KWIC context on each side of a match.",
+)
+@click.option("--no-progress", is_flag=True, help="Do not show a progress bar.")
+def analyze_command(
+    corpus: tuple[Path, ...],
+    out_dir: Path,
+    convention: str,
+    lexicons: tuple[Path, ...],
+    replace_lexicon: bool,
+    senses: Path | None,
+    t2s: bool,
+    manifest: Path | None,
+    context_chars: int,
+    no_progress: bool,
+) -> None:
+    """Analyse CORPUS (files or folders) and write the report to --out."""
+    from seclens.api import AnalysisOptions, analyze
+    from seclens.report import write_report
+
+    options = AnalysisOptions(
+        convention=convention,
+        lexicon_paths=lexicons,
+        replace_lexicon=replace_lexicon,
+        sense_rules_path=senses,
+        to_simplified=t2s,
+        context_chars=context_chars,
+        manifest=manifest,
+    )
+    result = analyze(list(corpus), options, progress=not no_progress)
+    paths = write_report(result, out_dir)
+    echo_summary(result, paths)
+
+
+def echo_summary(result: AnalysisResult, paths: ReportPaths, n_terms: int = 8) -> None:
+    """Print documents analysed, exclusions with reasons, top terms and written paths."""
+    from seclens.report.aggregate import top_terms
+
+    click.echo(
+        f"Analysed {len(result.documents)} documents "
+        f"({result.options.convention} convention, {len(result.matches)} matches); "
+        f"excluded {len(result.exclusions)}."
+    )
+    for ex in result.exclusions:
+        click.echo(f"  excluded {ex.doc_id or ex.path}: [{ex.code}] {ex.reason}")
+    top = top_terms(result, n_terms)
+    if top:
+        click.echo("Top terms: " + ", ".join(f"{term} {n}" for term, n in top))
+    click.echo("Wrote:")
+    for path in paths.all():
+        click.echo(f"  {path}")

@@ -1,0 +1,63 @@
+"""``seclens demo``: analyse the reference corpus and compare with the study's figures."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from seclens.cli.analyze import echo_summary
+
+
+@click.command("demo")
+@click.option(
+    "--corpus", type=click.Path(file_okay=False, path_type=Path),
+    help="Corpus folder (manifest.csv and docs/). Default: $SECLENS_CORPUS, else the "
+    "download cache, else a download, else the illustrative sample.",
+)
+@click.option(
+    "--out", "out_dir", type=click.Path(path_type=Path), default=Path("seclens-report"),
+    show_default=True, help="Output folder for the report and tables.",
+)
+@click.option(
+    "--no-download", is_flag=True,
+    help="Never download the corpus; fall back to the illustrative sample.",
+)
+def demo_command(corpus: Path | None, out_dir: Path, no_download: bool) -> None:
+    """Analyse the reference corpus (substring convention), write the report, and print
+    the founding study's figures next to the measured ones.
+
+    Exits with status 1 if a figure of a document in the corpus is not reproduced.
+    """
+    from seclens.api import AnalysisOptions, analyze
+    from seclens.demo import (
+        HOW_TO_GET_CORPUS,
+        ILLUSTRATIVE_NOTICE,
+        compare_figures,
+        format_comparison,
+        load_seed_figures,
+        locate_corpus,
+    )
+    from seclens.report import write_report
+
+    choice = locate_corpus(corpus, allow_download=not no_download)
+    for message in choice.messages:
+        click.echo(f"note: {message}", err=True)
+    click.echo(f"Corpus: {choice.path} ({choice.origin})")
+    if choice.illustrative:
+        click.echo(ILLUSTRATIVE_NOTICE)
+        click.echo(HOW_TO_GET_CORPUS)
+    result = analyze([choice.path], AnalysisOptions(convention="substring"), progress=False)
+    paths = write_report(result, out_dir, notice=ILLUSTRATIVE_NOTICE if choice.illustrative
+                         else "")
+    echo_summary(result, paths)
+    figures = load_seed_figures()
+    rows = compare_figures(figures, result.matches, [d.doc_id for d in result.documents])
+    click.echo("")
+    click.echo(f"Study figures ({figures['source']}), substring convention:")
+    click.echo(format_comparison(rows))
+    failed = [r for r in rows if r.failed]
+    if failed:
+        click.echo(f"seclens: {len(failed)} study figure(s) not reproduced", err=True)
+        sys.exit(1)

@@ -1,0 +1,82 @@
+"""Report stage: the CSV tables (``documents.csv``, ``counts.csv``, ``matches.csv``).
+
+All files are UTF-8 (no byte-order mark), comma-separated, with a header row,
+written with :mod:`csv` (quoting as needed). Columns are described in
+``docs/report.md``. Floats are written with ``repr`` precision; ``NaN`` as ``nan``.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from seclens.api import AnalysisResult
+from seclens.report.aggregate import document_figures
+from seclens.types import Match
+
+META_COLUMNS: tuple[str, ...] = (
+    "title", "title_en", "issuer", "level", "region", "date", "doc_number", "language",
+    "original_url", "meta_source",
+)
+DOCUMENT_COLUMNS: tuple[str, ...] = (
+    "doc_id", "status", "path", *META_COLUMNS,
+    "fmt", "encoding", "sha256", "chars", "size", "unit", "sentences", "matches",
+    "security_occurrences", "security_per_10k", "exclusion_code", "exclusion_reason", "notes",
+)
+"""Columns of ``documents.csv``: one row per input, analysed or excluded."""
+
+MATCH_COLUMNS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Match))
+"""Columns of ``matches.csv``: the fields of :class:`seclens.types.Match`."""
+
+
+def count_columns() -> tuple[str, ...]:
+    """Columns of ``counts.csv``: the fields of ``seclens.measures.counts.CountRow``."""
+    from seclens.measures.counts import CountRow
+
+    return tuple(f.name for f in dataclasses.fields(CountRow))
+
+
+def _write(path: Path, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(columns)
+        writer.writerows(rows)
+
+
+def document_rows(result: AnalysisResult) -> list[list[Any]]:
+    """Rows of ``documents.csv`` (analysed documents first, then exclusions)."""
+    rows: list[list[Any]] = []
+    for fig in document_figures(result):
+        d = fig.summary
+        meta = [getattr(d.meta, c) for c in META_COLUMNS]
+        rows.append([
+            d.doc_id, "analysed", d.path, *meta, d.fmt, d.encoding, d.sha256, d.n_chars,
+            d.size, d.unit, d.n_sentences, fig.n_matches, fig.security_occurrences,
+            fig.security_per_10k, "", "", "; ".join(d.notes),
+        ])
+    blank_meta = [""] * len(META_COLUMNS)
+    for ex in result.exclusions:
+        rows.append([
+            ex.doc_id, "excluded", ex.path, *blank_meta, "", "", "", "", "", "", "", "",
+            "", "", ex.code, ex.reason, "",
+        ])
+    return rows
+
+
+def write_documents_csv(result: AnalysisResult, path: Path) -> None:
+    """Write ``documents.csv`` (see :data:`DOCUMENT_COLUMNS`)."""
+    _write(path, DOCUMENT_COLUMNS, document_rows(result))
+
+
+def write_counts_csv(result: AnalysisResult, path: Path) -> None:
+    """Write ``counts.csv``: one row per ``CountRow`` in result order."""
+    columns = count_columns()
+    _write(path, columns, ([getattr(r, c) for c in columns] for r in result.counts))
+
+
+def write_matches_csv(result: AnalysisResult, path: Path) -> None:
+    """Write ``matches.csv``: one row per :class:`Match` (every counted occurrence)."""
+    _write(path, MATCH_COLUMNS, ([getattr(m, c) for c in MATCH_COLUMNS] for m in result.matches))

@@ -1,0 +1,155 @@
+"""Report stage: write the output folder (HTML report, CSV tables, run.json).
+
+Output-folder rules (documented in ``docs/report.md``):
+
+- the folder is created if missing;
+- the writer refuses (``E020``) a folder that contains any input file of the run
+  (a document, an excluded file or the manifest), directly or in a sub-folder;
+- an existing folder with other files is accepted, but only the writer's own files
+  (:data:`OUTPUT_FILES`) are replaced; nothing else in it is touched;
+- each file is written to a temporary name in the same folder and then renamed, so
+  an interrupted run never leaves a half-written report under the final name.
+
+Error codes: ``E020`` output folder contains input files; ``E021`` the output path
+exists and is not a folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from seclens.api import AnalysisResult
+from seclens.errors import ConfigError
+from seclens.report.html import render_report
+from seclens.report.sections import ReportSection
+from seclens.report.tables import write_counts_csv, write_documents_csv, write_matches_csv
+
+OUTPUT_FILES: tuple[str, ...] = (
+    "report.html", "documents.csv", "counts.csv", "matches.csv", "run.json",
+)
+"""The only file names the writer creates or replaces in the output folder."""
+
+
+@dataclass(frozen=True)
+class ReportPaths:
+    """Paths of the files written by :func:`write_report`."""
+
+    out_dir: Path
+    report_html: Path
+    documents_csv: Path
+    counts_csv: Path
+    matches_csv: Path
+    run_json: Path
+
+    def all(self) -> tuple[Path, ...]:
+        """All written files, in a fixed order."""
+        return (self.report_html, self.documents_csv, self.counts_csv, self.matches_csv,
+                self.run_json)
+
+
+def _input_paths(result: AnalysisResult) -> list[Path]:
+    return [Path(f.path).resolve() for f in result.provenance.inputs if f.path]
+
+
+def check_out_dir(out_dir: Path, inputs: Sequence[Path]) -> None:
+    """Refuse an output folder that is not a folder or that holds input files.
+
+    Parameters
+    ----------
+    out_dir : Path
+    inputs : sequence of Path
+        Resolved paths of the run's input files.
+
+    Raises
+    ------
+    ConfigError
+        ``E021`` if ``out_dir`` exists and is not a folder; ``E020`` if an input
+        file lies in ``out_dir`` or below it.
+    """
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ConfigError("E021", f"--out {out_dir} exists and is not a folder; choose a folder")
+    target = out_dir.resolve()
+    for path in inputs:
+        if path == target or target in path.parents:
+            raise ConfigError(
+                "E020",
+                f"refusing to write into {out_dir}: it contains the input file {path}. "
+                "Choose an output folder outside the corpus (e.g. --out seclens-report).",
+            )
+
+
+def _atomic_write(path: Path, writer: Callable[[Path], None]) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        writer(tmp)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def write_report(
+    result: AnalysisResult,
+    out_dir: str | os.PathLike[str],
+    sections: Sequence[ReportSection] = (),
+    *,
+    notice: str = "",
+) -> ReportPaths:
+    """Write ``report.html``, ``documents.csv``, ``counts.csv``, ``matches.csv``, ``run.json``.
+
+    Parameters
+    ----------
+    result : AnalysisResult
+        Output of :func:`seclens.api.analyze`.
+    out_dir : path
+        Output folder (created if missing). Only the files in :data:`OUTPUT_FILES`
+        are written or replaced there.
+    sections : sequence of ReportSection
+        Extra sections for ``report.html``, in order, listed in its contents.
+    notice : str
+        Plain-text banner at the top of ``report.html`` and in ``run.json``.
+
+    Returns
+    -------
+    ReportPaths
+
+    Raises
+    ------
+    ConfigError
+        ``E020`` when ``out_dir`` contains input files; ``E021`` when it is a file.
+    """
+    out = Path(out_dir)
+    check_out_dir(out, _input_paths(result))
+    out.mkdir(parents=True, exist_ok=True)
+    paths = ReportPaths(
+        out_dir=out,
+        report_html=out / "report.html",
+        documents_csv=out / "documents.csv",
+        counts_csv=out / "counts.csv",
+        matches_csv=out / "matches.csv",
+        run_json=out / "run.json",
+    )
+    run = result.provenance.to_dict()
+    run["outputs"] = list(OUTPUT_FILES)
+    run["documents_analysed"] = len(result.documents)
+    run["documents_excluded"] = len(result.exclusions)
+    run["matches"] = len(result.matches)
+    if notice:
+        run["notice"] = notice
+    html = render_report(result, sections, notice=notice)
+
+    _atomic_write(paths.documents_csv, lambda p: write_documents_csv(result, p))
+    _atomic_write(paths.counts_csv, lambda p: write_counts_csv(result, p))
+    _atomic_write(paths.matches_csv, lambda p: write_matches_csv(result, p))
+    _atomic_write(
+        paths.run_json,
+        lambda p: p.write_text(
+            json.dumps(run, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        ),
+    )
+    _atomic_write(paths.report_html, lambda p: p.write_text(html, encoding="utf-8"))
+    return paths

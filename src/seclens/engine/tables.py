@@ -1,0 +1,159 @@
+"""Engine stage (scale): result tables shared by the store and the Parquet writer.
+
+One column layout per table, defined once here as an Arrow schema, so that the
+DuckDB store, the Dask Parquet output and the DataFrames read back from either have
+the same columns and types. Column names follow the field names of the stage types
+(:class:`~seclens.types.Match`, ``CountRow`` ...); ``sentence_index`` names the
+sentence position everywhere.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict
+from typing import Any
+
+import pyarrow as pa
+
+from seclens.engine.process import DocumentResult
+from seclens.types import Document, DocumentMeta, Exclusion
+
+META_COLUMNS = ("title", "title_en", "issuer", "level", "region", "date", "doc_number",
+                "language", "original_url", "meta_source")
+
+DOCUMENTS = pa.schema(
+    [("doc_id", pa.string()), ("path", pa.string()), ("fmt", pa.string()),
+     ("encoding", pa.string()), ("sha256", pa.string()), ("chars", pa.int64()),
+     ("text", pa.string())]
+    + [(c, pa.string()) for c in META_COLUMNS]
+    + [("extra_json", pa.string()), ("notes_json", pa.string())]
+)
+SENTENCES = pa.schema(
+    [("doc_id", pa.string()), ("sentence_index", pa.int64()), ("start", pa.int64()),
+     ("end", pa.int64()), ("text", pa.string()), ("kind", pa.string())]
+)
+MATCHES = pa.schema(
+    [("doc_id", pa.string()), ("sentence_index", pa.int64()), ("start", pa.int64()),
+     ("end", pa.int64()), ("term", pa.string()), ("matched_text", pa.string()),
+     ("entry_id", pa.string()), ("category", pa.string()), ("sector", pa.string()),
+     ("sense", pa.string()), ("sense_rule", pa.string()), ("convention", pa.string()),
+     ("left", pa.string()), ("right", pa.string())]
+)
+COUNTS = pa.schema(
+    [("doc_id", pa.string()), ("key_type", pa.string()), ("key", pa.string()),
+     ("entry_id", pa.string()), ("count", pa.int64()), ("size", pa.int64()),
+     ("unit", pa.string()), ("per_10k", pa.float64()), ("convention", pa.string())]
+)
+ANNOTATIONS = pa.schema(
+    [("doc_id", pa.string()), ("sentence_index", pa.int64()), ("annotator", pa.string()),
+     ("annotator_version", pa.string()), ("labels_json", pa.string())]
+)
+EXCLUSIONS = pa.schema(
+    [("path", pa.string()), ("doc_id", pa.string()), ("code", pa.string()),
+     ("reason", pa.string())]
+)
+
+#: Sort keys of each table: the deterministic row order of every reader.
+TABLE_ORDER: dict[str, tuple[str, ...]] = {
+    "documents": ("doc_id",),
+    "sentences": ("doc_id", "sentence_index"),
+    "matches": ("doc_id", "start", "end", "entry_id"),
+    "counts": ("doc_id", "key_type", "key", "entry_id"),
+    "annotations": ("doc_id", "sentence_index", "annotator"),
+    "exclusions": ("path", "code"),
+}
+
+#: Table name -> schema of the per-document result tables (documents first).
+RESULT_SCHEMAS: dict[str, pa.Schema] = {
+    "documents": DOCUMENTS,
+    "sentences": SENTENCES,
+    "matches": MATCHES,
+    "counts": COUNTS,
+    "annotations": ANNOTATIONS,
+}
+
+
+def document_row(document: Document) -> dict[str, Any]:
+    """One ``documents`` row (text, hash, format, encoding and metadata)."""
+    meta = document.meta
+    row: dict[str, Any] = {
+        "doc_id": document.doc_id, "path": document.path, "fmt": document.fmt,
+        "encoding": document.encoding, "sha256": document.sha256,
+        "chars": len(document.text), "text": document.text,
+    }
+    for col in META_COLUMNS:
+        row[col] = getattr(meta, col)
+    row["extra_json"] = json.dumps(dict(meta.extra), sort_keys=True, ensure_ascii=False)
+    row["notes_json"] = json.dumps(list(document.notes), ensure_ascii=False)
+    return row
+
+
+def row_to_document(row: Mapping[Any, Any]) -> Document:
+    """Rebuild a :class:`~seclens.types.Document` from a ``documents`` row."""
+    meta = DocumentMeta(
+        doc_id=row["doc_id"],
+        extra=json.loads(row["extra_json"] or "{}"),
+        **{c: row[c] or "" for c in META_COLUMNS},
+    )
+    return Document(
+        meta=meta, text=row["text"], path=row["path"], fmt=row["fmt"],
+        encoding=row["encoding"], sha256=row["sha256"],
+        notes=tuple(json.loads(row["notes_json"] or "[]")),
+    )
+
+
+def _dicts(items: Iterable[Any]) -> list[dict[str, Any]]:
+    return [asdict(x) for x in items]
+
+
+def _sentence_rows(result: DocumentResult) -> list[dict[str, Any]]:
+    return [{"doc_id": s.doc_id, "sentence_index": s.index, "start": s.start, "end": s.end,
+             "text": s.text, "kind": s.kind} for s in result.sentences]
+
+
+def result_tables(results: Sequence[DocumentResult]) -> dict[str, pa.Table]:
+    """Arrow tables (one per result table) for a batch of document results.
+
+    Parameters
+    ----------
+    results : sequence of DocumentResult
+
+    Returns
+    -------
+    dict[str, pyarrow.Table]
+        Keys of :data:`RESULT_SCHEMAS`; rows in the order of ``results``, then in each
+        result's own order. Empty tables keep their schema.
+    """
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in RESULT_SCHEMAS}
+    for res in results:
+        rows["documents"].append(document_row(res.document))
+        rows["sentences"].extend(_sentence_rows(res))
+        rows["matches"].extend(_dicts(res.matches))
+        rows["counts"].extend(_dicts(res.counts))
+        rows["annotations"].extend(_dicts(res.annotations))
+    return {name: table_from_rows(rows[name], schema)
+            for name, schema in RESULT_SCHEMAS.items()}
+
+
+def table_from_rows(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
+    """An Arrow table with exactly ``schema``'s columns (extra keys are an error).
+
+    Raises
+    ------
+    ValueError
+        When a row has a field the schema does not know (a stage type changed
+        without the table layout: fix :mod:`seclens.engine.tables`).
+    """
+    names = set(schema.names)
+    for row in rows[:1]:
+        unknown = set(row) - names
+        if unknown:
+            raise ValueError(f"result fields not in the table layout: {sorted(unknown)}")
+    columns = {n: [r.get(n) for r in rows] for n in schema.names}
+    return pa.Table.from_pydict(columns, schema=schema)
+
+
+def exclusion_table(exclusions: Sequence[Exclusion]) -> pa.Table:
+    """Arrow table of exclusion records (``path, doc_id, code, reason``)."""
+    return table_from_rows(_dicts(exclusions), EXCLUSIONS)

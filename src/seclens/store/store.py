@@ -1,0 +1,367 @@
+"""Store stage: an embedded DuckDB database holding a corpus and its analysis.
+
+One file, no server. Tables: ``documents`` (metadata, text, content SHA-256, path,
+format, encoding, status), ``sentences``, ``matches``, ``counts``, ``annotations``,
+``exclusions``, ``runs`` (provenance of every ingest) and ``schema_version``.
+
+Durability: every write method runs in one explicit transaction (``BEGIN`` ...
+``COMMIT``); DuckDB appends committed transactions to its write-ahead log and replays
+it when the database is opened after a crash, so a killed process loses at most the
+transaction in progress. :meth:`Store.close` runs ``CHECKPOINT``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from seclens.engine.process import DocumentResult
+from seclens.engine.tables import (
+    TABLE_ORDER,
+    exclusion_table,
+    result_tables,
+    row_to_document,
+)
+from seclens.errors import StoreError
+from seclens.store.schema import MIGRATIONS, RESULT_TABLES, SCHEMA_VERSION, Migration
+from seclens.types import Document, Exclusion
+
+
+def _now() -> _dt.datetime:
+    return _dt.datetime.now(_dt.UTC).replace(tzinfo=None)
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND schema_name = 'main'",
+        [name],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    """Schema version of an open database (0 for an empty database)."""
+    if not _has_table(con, "schema_version"):
+        return 0
+    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection, target: int = SCHEMA_VERSION,
+            migrations: Sequence[Migration] = MIGRATIONS) -> list[int]:
+    """Apply the missing schema steps up to ``target``, each in its own transaction.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+    target : int
+        Version to reach (default: the current :data:`SCHEMA_VERSION`).
+    migrations : sequence of Migration
+
+    Returns
+    -------
+    list[int]
+        Versions applied (empty when the database was up to date).
+
+    Raises
+    ------
+    StoreError
+        ``E603`` when the database is newer than this seclens; ``E604`` when a step
+        fails (the step is rolled back; earlier steps stay applied).
+    """
+    version = current_version(con)
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            "E603",
+            f"the store has schema version {version} but this seclens knows up to "
+            f"{SCHEMA_VERSION}; upgrade seclens to open it",
+        )
+    applied: list[int] = []
+    for step in migrations:
+        if step.version <= version or step.version > target:
+            continue
+        con.begin()
+        try:
+            if not _has_table(con, "schema_version"):
+                con.execute("CREATE TABLE schema_version (version BIGINT, description "
+                            "VARCHAR, applied_at TIMESTAMP)")
+            for statement in step.statements:
+                con.execute(statement)
+            con.execute("INSERT INTO schema_version VALUES (?, ?, ?)",
+                        [step.version, step.description, _now()])
+            con.commit()
+        except duckdb.Error as exc:
+            con.rollback()
+            raise StoreError("E604", f"schema migration {step.version} failed: {exc}") from exc
+        con.execute("CHECKPOINT")
+        applied.append(step.version)
+    return applied
+
+
+class Store:
+    """An open seclens store (use :func:`open_store`).
+
+    Attributes
+    ----------
+    path : pathlib.Path
+    con : duckdb.DuckDBPyConnection
+        The single connection (advanced use: read-only SQL over the tables).
+    """
+
+    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection, read_only: bool) -> None:
+        self.path = path
+        self.con = con
+        self.read_only = read_only
+
+    # -- context management -------------------------------------------------------
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Checkpoint (when writable) and close the connection."""
+        try:
+            if not self.read_only:
+                self.con.execute("CHECKPOINT")
+        finally:
+            self.con.close()
+
+    @property
+    def schema_version(self) -> int:
+        """Schema version of the database."""
+        return current_version(self.con)
+
+    # -- transactions ---------------------------------------------------------------
+    def _transaction(self, what: str, work: Any) -> Any:
+        self.con.begin()
+        try:
+            out = work()
+            self.con.commit()
+            return out
+        except duckdb.Error as exc:
+            self.con.rollback()
+            raise StoreError("E605", f"{what} failed and was rolled back: {exc}") from exc
+
+    # -- runs -----------------------------------------------------------------------
+    def begin_run(self, *, engine: str, workers: int, inputs: Sequence[str],
+                  config: dict[str, Any], provenance: dict[str, Any],
+                  fingerprint: str) -> int:
+        """Record a new ingest run (status ``running``) and return its id.
+
+        Runs left ``running`` by a killed process are marked ``interrupted`` first
+        (DuckDB's file lock guarantees no other process is writing).
+        """
+        def work() -> int:
+            self.con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
+            row = self.con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchone()
+            run_id = int(row[0]) if row else 1
+            self.con.execute(
+                "INSERT INTO runs VALUES (?, ?, NULL, 'running', ?, ?, ?, ?, ?, ?, NULL)",
+                [run_id, _now(), engine, workers, json.dumps(list(inputs)),
+                 json.dumps(config, sort_keys=True),
+                 json.dumps(provenance, sort_keys=True, default=str), fingerprint],
+            )
+            return run_id
+        return int(self._transaction("starting a run", work))
+
+    def finish_run(self, run_id: int, summary: dict[str, Any]) -> None:
+        """Mark a run ``complete`` with its summary (counts of added, changed ...)."""
+        self._transaction("finishing a run", lambda: self.con.execute(
+            "UPDATE runs SET status = 'complete', finished_at = ?, summary_json = ? "
+            "WHERE run_id = ?", [_now(), json.dumps(summary, sort_keys=True), run_id]))
+
+    # -- document state -------------------------------------------------------------
+    def document_states(self) -> dict[str, tuple[str, str, str, str, str]]:
+        """``doc_id -> (path, sha256, meta_hash, fingerprint, status)`` of every document."""
+        rows = self.con.execute(
+            "SELECT doc_id, path, sha256, meta_hash, fingerprint, status FROM documents"
+        ).fetchall()
+        return {r[0]: (r[1], r[2], r[3], r[4], r[5]) for r in rows}
+
+    def write_results(self, results: Sequence[DocumentResult], *, run_id: int,
+                      fingerprint: str, meta_hashes: Sequence[str]) -> None:
+        """Insert or replace a batch of analysed documents in ONE transaction.
+
+        Old rows of each ``doc_id`` (document, sentences, matches, counts,
+        annotations) are deleted and the new rows inserted in the same transaction,
+        so a reader (or a database reopened after a crash) sees either the whole old
+        or the whole new analysis of a document, never a mixture.
+
+        Parameters
+        ----------
+        results : sequence of DocumentResult
+            Distinct ``doc_id`` values.
+        run_id : int
+        fingerprint : str
+            Analysis-configuration fingerprint stored with each document.
+        meta_hashes : sequence of str
+            Per result, the hash of the manifest metadata it was read with.
+        """
+        if not results:
+            return
+        ids = [r.doc_id for r in results]
+        if len(set(ids)) != len(ids):
+            raise StoreError("E606", f"a batch holds a doc_id twice: {sorted(ids)}")
+        tables = result_tables(results)
+        docs = tables["documents"].append_column(
+            "meta_hash", pa.array(list(meta_hashes), pa.string()))
+
+        def work() -> None:
+            existing = {r[0] for r in self.con.execute(
+                "SELECT DISTINCT doc_id FROM documents WHERE list_contains(?, doc_id)",
+                [ids]).fetchall()}
+            if existing:
+                gone = sorted(existing)
+                for name in ("documents", *RESULT_TABLES):
+                    self.con.execute(
+                        f"DELETE FROM {name} WHERE list_contains(?, doc_id)", [gone])
+            self._insert("documents", docs, extra=(
+                "'active' AS status", "? AS fingerprint", "? AS run_id",
+                "NULL::BIGINT AS removed_run_id"), params=[fingerprint, run_id])
+            for name in RESULT_TABLES:
+                if tables[name].num_rows:
+                    self._insert(name, tables[name])
+        self._transaction("writing documents " + ", ".join(ids[:3]), work)
+
+    def _insert(self, table: str, data: pa.Table, extra: Sequence[str] = (),
+                params: Sequence[Any] = ()) -> None:
+        view = f"_seclens_in_{table}"
+        self.con.register(view, data)
+        try:
+            cols = ", ".join(["*", *extra])
+            self.con.execute(f"INSERT INTO {table} BY NAME SELECT {cols} FROM {view}",
+                             list(params))
+        finally:
+            self.con.unregister(view)
+
+    def write_exclusions(self, run_id: int, exclusions: Sequence[Exclusion]) -> None:
+        """Record exclusions of one run (in one transaction)."""
+        if not exclusions:
+            return
+        table = exclusion_table(exclusions)
+        self._transaction("recording exclusions", lambda: self._insert(
+            "exclusions", table, extra=("? AS run_id",), params=[run_id]))
+
+    def set_status(self, doc_ids: Iterable[str], status: str, run_id: int) -> None:
+        """Mark documents ``removed`` (source file gone) or ``active`` again.
+
+        Removed documents keep all their rows; they are left out of
+        :meth:`iter_documents` and the table accessors unless asked for.
+        """
+        ids = sorted(set(doc_ids))
+        if not ids:
+            return
+        if status not in ("active", "removed"):
+            raise StoreError("E606", f"status must be 'active' or 'removed'; got {status!r}")
+        removed_run = run_id if status == "removed" else None
+        self._transaction(f"marking documents {status}", lambda: self.con.execute(
+            "UPDATE documents SET status = ?, removed_run_id = ? WHERE list_contains(?, doc_id)",
+            [status, removed_run, ids]))
+
+    # -- reading ----------------------------------------------------------------------
+    def iter_documents(self, include_removed: bool = False,
+                       batch_size: int = 64) -> Iterator[Document]:
+        """Yield the stored documents as :class:`~seclens.types.Document`, by doc_id.
+
+        Streams in batches of ``batch_size`` (never the whole corpus in memory).
+        """
+        where = "" if include_removed else "WHERE status = 'active'"
+        ids = [r[0] for r in self.con.execute(
+            f"SELECT doc_id FROM documents {where} ORDER BY doc_id").fetchall()]
+        for i in range(0, len(ids), batch_size):
+            chunk = ids[i:i + batch_size]
+            frame = self.con.execute(
+                "SELECT * FROM documents WHERE list_contains(?, doc_id) ORDER BY doc_id",
+                [chunk]).fetch_df()
+            for row in frame.to_dict("records"):
+                yield row_to_document(row)
+
+    def table(self, name: str, include_removed: bool = False) -> pd.DataFrame:
+        """One table as a pandas DataFrame, in a deterministic order.
+
+        Parameters
+        ----------
+        name : str
+            ``documents``, ``sentences``, ``matches``, ``counts``, ``annotations``,
+            ``exclusions`` or ``runs``.
+        include_removed : bool
+            Keep rows of documents whose source file was removed.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Result tables have the columns of :mod:`seclens.engine.tables`; the
+            ``documents`` table adds ``status, meta_hash, fingerprint, run_id,
+            removed_run_id``.
+        """
+        order = {n: ", ".join(f'"{k}"' for k in keys) for n, keys in TABLE_ORDER.items()}
+        order["exclusions"] = "run_id, path, code"
+        order["runs"] = "run_id"
+        if name not in order:
+            raise StoreError("E606", f"unknown table {name!r}; one of {', '.join(order)}")
+        if name in ("exclusions", "runs"):
+            sql = f"SELECT * FROM {name} ORDER BY {order[name]}"
+        elif name == "documents":
+            where = "" if include_removed else "WHERE status = 'active'"
+            sql = f"SELECT * FROM documents {where} ORDER BY doc_id"
+        else:
+            where = "" if include_removed else (
+                "WHERE doc_id IN (SELECT doc_id FROM documents WHERE status = 'active')")
+            sql = f"SELECT * FROM {name} {where} ORDER BY {order[name]}"
+        return self.con.execute(sql).fetch_df()
+
+
+def open_store(path: str | Path, read_only: bool = False) -> Store:
+    """Open (creating and migrating when needed) a seclens store.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The database file (created when missing unless ``read_only``).
+    read_only : bool
+        Open without writing (several readers may share a file no writer holds).
+
+    Returns
+    -------
+    Store
+
+    Raises
+    ------
+    StoreError
+        ``E602`` when the file cannot be opened (locked by another process, not a
+        DuckDB database); ``E603`` when its schema is newer than this seclens or, in
+        read-only mode, older; ``E604`` when a migration fails.
+    """
+    path = Path(path)
+    if read_only and not path.exists():
+        raise StoreError("E602", f"store {path} does not exist")
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as exc:
+        raise StoreError(
+            "E602", f"cannot open store {path}: {exc} (is another seclens process using it?)"
+        ) from exc
+    try:
+        if read_only:
+            version = current_version(con)
+            if version != SCHEMA_VERSION:
+                raise StoreError(
+                    "E603", f"store {path} has schema version {version}, this seclens needs "
+                    f"{SCHEMA_VERSION}; open it once without read_only to upgrade")
+        else:
+            migrate(con)
+    except BaseException:
+        con.close()
+        raise
+    return Store(path, con, read_only)

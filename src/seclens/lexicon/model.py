@@ -1,0 +1,131 @@
+"""Lexicon stage: the lexicon and sense-rule objects (frozen dataclasses).
+
+A :class:`Lexicon` is a versioned collection of :class:`~seclens.types.LexiconEntry`
+read from a data file (``src/seclens/data/lexicons/*.yaml`` or a user YAML/CSV file).
+:class:`SenseRules` are the data-driven rules that decide whether a match of an
+ambiguous word (安全; English *security*, *safety*, *secure*, *safe*) is used in the
+*security* or the *safety* sense (see ``docs/counting.md``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from seclens.types import LexiconEntry
+
+#: Senses a sense rule may assign.
+RULE_SENSES: tuple[str, ...] = ("security", "safety", "undetermined")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """A versioned security lexicon.
+
+    Attributes
+    ----------
+    lexicon_id : str
+        Stable identifier of the lexicon (``seclens.security`` for the default).
+        A combined lexicon joins its parts' ids with ``+``.
+    version : str
+        Version string of the data file (``+``-joined for combined lexicons).
+    title : str
+        Human-readable title.
+    source : str
+        Citation(s) for the lexicon as a whole.
+    entries : tuple[LexiconEntry, ...]
+        The entries, in file order. Entry ids are unique; a (lang, term) pair occurs once.
+    sectors : tuple[tuple[str, str], ...]
+        Declared sectors as ``(sector_id, codebook_sector)`` pairs; ``codebook_sector``
+        is the CODEBOOK ``sector`` value the lexicon sector maps to (``""`` if none).
+        Empty when the file declares no sectors (e.g. CSV lexicons).
+    notes : tuple[str, ...]
+        Remarks made while loading or combining (e.g. an identical duplicate term merged).
+    """
+
+    lexicon_id: str
+    version: str
+    title: str
+    source: str
+    entries: tuple[LexiconEntry, ...]
+    sectors: tuple[tuple[str, str], ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def for_lang(self, lang: str) -> tuple[LexiconEntry, ...]:
+        """Entries of one language (``zh`` or ``en``), in lexicon order."""
+        return tuple(e for e in self.entries if e.lang == lang)
+
+    def codebook_sector(self, sector: str) -> str:
+        """The CODEBOOK sector a lexicon sector maps to (``""`` when not declared)."""
+        for sid, cb in self.sectors:
+            if sid == sector:
+                return cb
+        return ""
+
+
+@dataclass(frozen=True)
+class SenseRule:
+    """One sense rule for an ambiguous anchor word.
+
+    The rule fires on a match of ``anchor`` when the text around the match equals
+    ``pattern``, aligned so that the anchor sits where it occurs in ``pattern``
+    (``pattern.index(anchor)``; the anchor occurs exactly once in the pattern).
+
+    Attributes
+    ----------
+    rule_id : str
+        Stable identifier, e.g. ``zh.sense.national_security``.
+    lang : str
+        ``zh`` or ``en`` (English patterns compare case-insensitively, whole words).
+    pattern : str
+        The context string, e.g. ``国家安全`` or ``public safety``.
+    anchor : str
+        The ambiguous term, e.g. ``安全`` or ``safety``.
+    sense : str
+        ``security``, ``safety`` or ``undetermined``.
+    source : str
+        Citation justifying the rule.
+    note : str
+        Free text.
+    """
+
+    rule_id: str
+    lang: str
+    pattern: str
+    anchor: str
+    sense: str
+    source: str
+    note: str = ""
+
+    @property
+    def offset(self) -> int:
+        """Position of the anchor inside the pattern (code points)."""
+        return self.pattern.index(self.anchor)
+
+
+@dataclass(frozen=True)
+class SenseRules:
+    """A versioned set of sense rules.
+
+    Attributes
+    ----------
+    rules_id : str
+        Identifier of the rule set (``seclens.senses`` for the default).
+    version : str
+        Version string of the data file.
+    rules : tuple[SenseRule, ...]
+        The rules, in file order. Rule ids are unique.
+    title, source : str
+        Description and citation of the rule set.
+    """
+
+    rules_id: str
+    version: str
+    rules: tuple[SenseRule, ...]
+    title: str = ""
+    source: str = ""
+
+    def anchors(self) -> frozenset[tuple[str, str]]:
+        """``(lang, anchor)`` pairs that are sense-ambiguous (English lower-cased)."""
+        return frozenset(
+            (r.lang, r.anchor.lower() if r.lang == "en" else r.anchor) for r in self.rules
+        )

@@ -1,0 +1,354 @@
+"""Match stage: find lexicon terms in one document and emit KWIC evidence rows.
+
+Two counting conventions (``docs/counting.md``):
+
+``substring`` (the founding study's convention)
+    Every occurrence of each term, overlapping compounds included: 国家安全 also counts
+    as one 安全. Chinese: plain ``str.find`` loops per term. English: case-insensitive,
+    whole words (the characters before and after the occurrence are not letters,
+    digits or ``_``); words of a phrase may be separated by any run of horizontal
+    whitespace (not a line break).
+``token``
+    A match is a token (zh: jieba with the lexicon as user words; en: regex word
+    tokens, phrases as consecutive tokens) equal to the term. 国家安全 is then one
+    token and does **not** count as 安全.
+
+The matcher is compiled once per (lexicon, sense rules, options) and holds no
+per-corpus state: :meth:`Matcher.find` works on one document at a time.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from seclens.errors import AnalysisError, ConfigError
+from seclens.lexicon import Lexicon, SenseRules
+from seclens.match.senses import SenseResolver, build_resolvers
+from seclens.segment.tokenize import RegexWordSegmenter, Segmenter, make_segmenter
+from seclens.types import Document, LexiconEntry, Match, Sentence
+
+CONVENTIONS: tuple[str, ...] = ("substring", "token")
+_WS = re.compile(r"\s+")
+_HSPACE = r"[^\S\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]+"
+_EN_TOKEN_GAP = re.compile(_HSPACE)
+
+
+class NormalizedTextLike(Protocol):
+    """What the matcher needs from ``seclens.normalize.NormalizedText``."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def original(self) -> str: ...
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]: ...
+
+
+@dataclass(frozen=True)
+class MatchOptions:
+    """Options of the match stage.
+
+    Attributes
+    ----------
+    convention : {"substring", "token"}
+        Counting convention (see module docstring). Default ``substring``.
+    context_chars : int
+        KWIC context width on each side, in characters of the original text (>= 0).
+    """
+
+    convention: Literal["substring", "token"] = "substring"
+    context_chars: int = 30
+
+    def __post_init__(self) -> None:
+        if self.convention not in CONVENTIONS:
+            raise ConfigError("E301", f"MatchOptions.convention must be one of "
+                                      f"{list(CONVENTIONS)}, got '{self.convention}'")
+        if (isinstance(self.context_chars, bool) or not isinstance(self.context_chars, int)
+                or self.context_chars < 0):
+            raise ConfigError("E301", "MatchOptions.context_chars must be an integer >= 0, "
+                                      f"got {self.context_chars!r}")
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _lower_same_length(text: str) -> str:
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    # rare characters whose lower case is longer (e.g. U+0130): keep them as they are
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+@dataclass(frozen=True)
+class _Term:
+    entry: LexiconEntry
+    order: int
+    resolver: SenseResolver | None
+    phrase: re.Pattern[str] | None  # en phrases (substring convention)
+
+
+class Matcher:
+    """Compiled lexicon + sense rules for one counting convention.
+
+    Build with :func:`compile_matcher`. Attributes ``lexicon``, ``sense_rules``,
+    ``options`` are kept for provenance; ``segmenter_name``/``segmenter_version``
+    describe the token segmenter (``"str.find"`` for the substring convention).
+    """
+
+    def __init__(self, lexicon: Lexicon, sense_rules: SenseRules, options: MatchOptions) -> None:
+        self.lexicon = lexicon
+        self.sense_rules = sense_rules
+        self.options = options
+        resolvers = build_resolvers(sense_rules)
+        self._terms: dict[str, list[_Term]] = {"zh": [], "en": []}
+        for i, e in enumerate(lexicon.entries):
+            phrase = None
+            if e.lang == "en" and not e.term.isalnum():
+                phrase = re.compile(_HSPACE.join(re.escape(w) for w in e.term.split(" ")))
+            self._terms[e.lang].append(
+                _Term(entry=e, order=i, resolver=resolvers.get((e.lang, e.term)), phrase=phrase))
+        self._segmenters: dict[str, Segmenter] = {}
+
+    # ------------------------------------------------------------------ provenance
+    @property
+    def segmenter_name(self) -> str:
+        """``str.find`` (substring) or the token segmenters' names."""
+        if self.options.convention == "substring":
+            return "str.find"
+        return "zh:jieba.v1;en:regex-words.v1"
+
+    @property
+    def segmenter_version(self) -> str:
+        """Version of jieba used by the token convention ("" for substring)."""
+        if self.options.convention == "substring":
+            return ""
+        return self._segmenter("zh").version
+
+    def _segmenter(self, lang: str) -> Segmenter:
+        seg = self._segmenters.get(lang)
+        if seg is None:
+            seg = make_segmenter(lang, [t.entry for t in self._terms.get(lang, [])])
+            self._segmenters[lang] = seg
+        return seg
+
+    # ------------------------------------------------------------------ diagnostics
+    def unmatchable(self) -> list[tuple[LexiconEntry, str]]:
+        """Entries that can never match under this convention, with the reason.
+
+        ``token``: a Chinese term is unmatchable when the segmenter, given the term
+        alone, does not return it as one token; an English term when its word tokens
+        do not cover it from its first to its last character. ``substring``: an English
+        term that starts or ends with a non-word character next to which the whole-word
+        rule can still match is fine, so only terms without any letter/digit are reported.
+        """
+        out: list[tuple[LexiconEntry, str]] = []
+        for lang in ("zh", "en"):
+            for t in self._terms[lang]:
+                term = t.entry.term
+                if self.options.convention == "substring":
+                    if not any(_is_word(c) for c in term) and lang == "en":
+                        out.append((t.entry, "English term has no letter or digit"))
+                    continue
+                toks = self._segmenter(lang).tokenize(term)
+                if lang == "zh":
+                    if [w for w, _, _ in toks] != [term]:
+                        shown = "/".join(w for w, _, _ in toks)
+                        out.append((t.entry, f"jieba segments '{term}' as '{shown}' even with "
+                                             "the lexicon as user dictionary"))
+                elif not toks or toks[0][1] != 0 or toks[-1][2] != len(term):
+                    out.append((t.entry, f"'{term}' begins or ends with a character that no "
+                                         "word token includes"))
+        return out
+
+    # ------------------------------------------------------------------ matching
+    def find(self, document: Document, sentences: Sequence[Sentence],
+             analysis_text: NormalizedTextLike | None = None) -> list[Match]:
+        """All matches of the lexicon's terms of the document's language, as KWIC rows.
+
+        Parameters
+        ----------
+        document : Document
+            ``document.meta.language`` selects the entries (``zh`` or ``en``).
+        sentences : sequence of Sentence
+            The document's units (from :func:`seclens.segment.split_sentences`), used
+            to give each match its ``sentence_index`` (located by ``bisect``).
+        analysis_text : NormalizedText, optional
+            A normalized version of ``document.text``; matching and sense rules run on
+            ``analysis_text.text`` and spans are mapped back with ``to_original``.
+
+        Returns
+        -------
+        list of Match
+            Sorted by (start, end, lexicon order). Offsets refer to ``document.text``;
+            ``matched_text == document.text[start:end]``; ``left``/``right`` are
+            ``context_chars`` characters of the original text, whitespace collapsed.
+
+        Raises
+        ------
+        AnalysisError
+            ``E302`` the document language has no lexicon terms (not ``zh``/``en``);
+            ``E304`` ``analysis_text`` belongs to another text or maps outside it;
+            ``E305`` a match lies outside every given sentence.
+        """
+        lang = document.meta.language
+        if lang not in self._terms:
+            raise AnalysisError("E302", f"document '{document.doc_id}': language '{lang}' is "
+                                        "not supported (zh or en)")
+        original = document.text
+        if analysis_text is not None and analysis_text.original is not original \
+                and analysis_text.original != original:
+            raise AnalysisError("E304", f"document '{document.doc_id}': analysis_text is the "
+                                        "normalization of a different text")
+        atext = original if analysis_text is None else analysis_text.text
+        if self.options.convention == "substring":
+            spans = self._substring_spans(atext, lang)
+        else:
+            spans = self._token_spans(atext, lang)
+        return self._to_matches(document, sentences, atext, analysis_text, spans)
+
+    def _substring_spans(self, text: str, lang: str) -> list[tuple[int, int, _Term]]:
+        spans: list[tuple[int, int, _Term]] = []
+        append = spans.append
+        if lang == "zh":
+            for t in self._terms["zh"]:
+                term = t.entry.term
+                n = len(term)
+                i = text.find(term)
+                while i >= 0:
+                    append((i, i + n, t))
+                    i = text.find(term, i + 1)
+            return spans
+        low = _lower_same_length(text)
+        size = len(low)
+        for t in self._terms["en"]:
+            term = t.entry.term
+            first_w, last_w = _is_word(term[0]), _is_word(term[-1])
+            if t.phrase is None:
+                hits = []
+                n = len(term)
+                i = low.find(term)
+                while i >= 0:
+                    hits.append((i, i + n))
+                    i = low.find(term, i + 1)
+            else:
+                hits = [(m.start(), m.end()) for m in t.phrase.finditer(low)]
+            for s, e in hits:
+                if first_w and s > 0 and _is_word(low[s - 1]):
+                    continue
+                if last_w and e < size and _is_word(low[e]):
+                    continue
+                append((s, e, t))
+        return spans
+
+    def _token_spans(self, text: str, lang: str) -> list[tuple[int, int, _Term]]:
+        spans: list[tuple[int, int, _Term]] = []
+        tokens = self._segmenter(lang).tokenize(text)
+        if lang == "zh":
+            by_term = {t.entry.term: t for t in self._terms["zh"]}
+            for w, s, e in tokens:
+                hit = by_term.get(w)
+                if hit is not None:
+                    spans.append((s, e, hit))
+            return spans
+        en_seg = RegexWordSegmenter()
+        # phrase -> (word tokens of the term, gaps between them)
+        starts: dict[str, list[tuple[list[str], list[str], _Term]]] = {}
+        for t in self._terms["en"]:
+            tt = en_seg.tokenize(t.entry.term)
+            if not tt or tt[0][1] != 0 or tt[-1][2] != len(t.entry.term):
+                continue  # reported by unmatchable()
+            words = [w for w, _, _ in tt]
+            gaps = [t.entry.term[a[2]:b[1]] for a, b in zip(tt, tt[1:], strict=False)]
+            starts.setdefault(words[0], []).append((words, gaps, t))
+        low = [w.lower() for w, _, _ in tokens]
+        for k, first in enumerate(low):
+            cands = starts.get(first)
+            if not cands:
+                continue
+            for words, gaps, t in cands:
+                last = k + len(words) - 1
+                if last >= len(tokens) or low[k:last + 1] != words:
+                    continue
+                ok = True
+                for j, gap in enumerate(gaps):
+                    real = text[tokens[k + j][2]:tokens[k + j + 1][1]]
+                    if gap.isspace():
+                        ok = _EN_TOKEN_GAP.fullmatch(real) is not None
+                    else:
+                        ok = real.lower() == gap
+                    if not ok:
+                        break
+                if ok:
+                    spans.append((tokens[k][1], tokens[last][2], t))
+        return spans
+
+    def _to_matches(self, document: Document, sentences: Sequence[Sentence], atext: str,
+                    analysis_text: NormalizedTextLike | None,
+                    spans: list[tuple[int, int, _Term]]) -> list[Match]:
+        original = document.text
+        size = len(original)
+        ordered = sorted(sentences, key=lambda s: s.start)
+        starts = [s.start for s in ordered]
+        ctx = self.options.context_chars
+        conv = self.options.convention
+        doc_id = document.doc_id
+        spans.sort(key=lambda x: (x[0], x[1], x[2].order))
+        out: list[Match] = []
+        for s, e, t in spans:
+            if analysis_text is None:
+                os_, oe = s, e
+            else:
+                os_, oe = analysis_text.to_original(s, e)
+                if not 0 <= os_ <= oe <= size:
+                    raise AnalysisError("E304", f"document '{doc_id}': analysis span {s}-{e} "
+                                                f"maps to {os_}-{oe}, outside the original text")
+            k = bisect_right(starts, os_) - 1
+            if k < 0 or os_ >= ordered[k].end:
+                raise AnalysisError("E305", f"document '{doc_id}': match '{t.entry.term}' at "
+                                            f"{os_}-{oe} lies outside every given sentence "
+                                            "(sentences of another text?)")
+            if t.resolver is None:
+                sense, rule = "not_applicable", ""
+            else:
+                d = t.resolver.decide(atext, s)
+                sense, rule = d.sense, d.rule
+            e_ = t.entry
+            out.append(Match(
+                doc_id=doc_id, sentence_index=ordered[k].index, start=os_, end=oe,
+                term=e_.term, matched_text=original[os_:oe], entry_id=e_.entry_id,
+                category=e_.category, sector=e_.sector, sense=sense, sense_rule=rule,
+                convention=conv,
+                left=_WS.sub(" ", original[max(0, os_ - ctx):os_]) if ctx else "",
+                right=_WS.sub(" ", original[oe:oe + ctx]) if ctx else ""))
+        return out
+
+
+def compile_matcher(lexicon: Lexicon, sense_rules: SenseRules,
+                    options: MatchOptions | None = None) -> Matcher:
+    """Compile a lexicon and sense rules into a :class:`Matcher`.
+
+    Parameters
+    ----------
+    lexicon : Lexicon
+        From :func:`seclens.lexicon.load_lexicon` / :func:`~seclens.lexicon.combine`.
+    sense_rules : SenseRules
+        From :func:`seclens.lexicon.load_sense_rules`. Entries whose term is a rule
+        anchor (安全; security, safety, secure, safe) get a sense; others
+        ``not_applicable``.
+    options : MatchOptions, optional
+        Convention and KWIC width; default ``MatchOptions()`` (substring, 30 chars).
+
+    Returns
+    -------
+    Matcher
+        Holds no per-document or per-corpus state (the token convention's jieba
+        instance is built lazily on first use and reused).
+    """
+    return Matcher(lexicon, sense_rules, options if options is not None else MatchOptions())

@@ -1,0 +1,97 @@
+"""Match stage: decide the sense (security / safety) of an ambiguous match from sense rules.
+
+A rule fires when the text around a match equals the rule's pattern at the anchor's
+alignment (English: case-insensitive, and the pattern must stand as whole words).
+Precedence (documented in ``docs/counting.md``):
+
+1. the longest firing pattern wins;
+2. several firing patterns of that length with one sense → that sense, their rule ids
+   joined with ``|``;
+3. several firing patterns of that length with different senses → ``undetermined``,
+   all their rule ids joined with ``|``;
+4. no rule fires → ``undetermined`` with an empty rule id.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from seclens.lexicon import SenseRule, SenseRules
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+@dataclass(frozen=True)
+class SenseDecision:
+    """The sense of one match and the rule id(s) that decided it (``""`` for none)."""
+
+    sense: str
+    rule: str
+
+
+_NONE = SenseDecision("undetermined", "")
+
+
+class SenseResolver:
+    """Rules for one (lang, anchor), grouped by (anchor offset, pattern length).
+
+    Parameters
+    ----------
+    lang : str
+    rules : sequence of SenseRule
+        All rules of one anchor.
+    """
+
+    def __init__(self, lang: str, rules: list[SenseRule]) -> None:
+        self.lang = lang
+        groups: dict[tuple[int, int], dict[str, list[SenseRule]]] = defaultdict(
+            lambda: defaultdict(list))
+        for r in rules:
+            groups[(r.offset, len(r.pattern))][r.pattern].append(r)
+        # longest patterns first; ties in length keep every alignment
+        self._by_len: list[tuple[int, list[tuple[int, dict[str, list[SenseRule]]]]]] = []
+        lengths = sorted({length for _, length in groups}, reverse=True)
+        for length in lengths:
+            aligned = [(off, dict(pats)) for (off, ln), pats in sorted(groups.items())
+                       if ln == length]
+            self._by_len.append((length, aligned))
+
+    def decide(self, text: str, start: int) -> SenseDecision:
+        """Sense of the anchor match starting at ``start`` in ``text`` (analysis text)."""
+        n = len(text)
+        en = self.lang == "en"
+        for length, aligned in self._by_len:
+            fired: list[SenseRule] = []
+            for off, pats in aligned:
+                ws = start - off
+                we = ws + length
+                if ws < 0 or we > n:
+                    continue
+                window = text[ws:we]
+                if en:
+                    window = window.lower()
+                hit = pats.get(window)
+                if hit is None:
+                    continue
+                if en and ((_is_word(window[0]) and ws > 0 and _is_word(text[ws - 1]))
+                           or (_is_word(window[-1]) and we < n and _is_word(text[we]))):
+                    continue
+                fired.extend(hit)
+            if fired:
+                senses = {r.sense for r in fired}
+                ids = "|".join(sorted(r.rule_id for r in fired))
+                if len(senses) == 1:
+                    return SenseDecision(senses.pop(), ids)
+                return SenseDecision("undetermined", ids)
+        return _NONE
+
+
+def build_resolvers(rules: SenseRules) -> dict[tuple[str, str], SenseResolver]:
+    """One :class:`SenseResolver` per ``(lang, anchor)`` of the rule set."""
+    grouped: dict[tuple[str, str], list[SenseRule]] = defaultdict(list)
+    for r in rules.rules:
+        grouped[(r.lang, r.anchor)].append(r)
+    return {key: SenseResolver(key[0], rs) for key, rs in grouped.items()}

@@ -1,0 +1,237 @@
+"""Ingest stage: turn the bytes of a text or HTML file into ``str`` without mojibake.
+
+Policy (see ``docs/ingest.md``), in order:
+
+1. A byte-order mark decides (UTF-8 BOM is stripped and noted; UTF-16/32 BOMs).
+2. NUL bytes without a UTF-16/32 BOM mean binary content: refused (``E105``).
+3. Strict UTF-8 (ASCII included).
+4. A declared charset (HTML ``<meta charset>``, XML declaration), decoded strictly;
+   ``gb2312``/``gbk``/``cp936`` are decoded as ``gb18030`` (a superset), ``big5`` as
+   ``big5`` then ``cp950`` then ``big5hkscs``.
+5. Detection with charset-normalizer restricted to the encodings in scope for
+   Chinese and English policy documents (:data:`DETECTABLE`); the result must decode
+   strictly, contain no control or private-use characters, and not be tied with a
+   candidate that decodes to different text.
+
+Anything else raises :class:`~seclens.errors.IngestError` ``E104``: decoding never
+uses replacement characters.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+
+from seclens.errors import IngestError
+from seclens.ingest.codes import E_BINARY, E_ENCODING
+
+#: Encodings charset-normalizer may choose among (scope: Chinese and English texts).
+DETECTABLE: tuple[str, ...] = ("gb18030", "big5", "cp950", "cp1252")
+
+#: Declared names decoded with a superset codec (gb18030 ⊃ gbk ⊃ gb2312).
+_SUPERSETS: dict[str, tuple[str, ...]] = {
+    "gb2312": ("gb18030",),
+    "gbk": ("gb18030",),
+    "gb18030": ("gb18030",),
+    "big5": ("big5", "cp950", "big5hkscs"),
+    "cp950": ("cp950", "big5hkscs"),
+    "big5hkscs": ("big5hkscs",),
+    "latin_1": ("cp1252", "latin_1"),  # browsers treat iso-8859-1 as windows-1252
+}
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)["']""", re.I)
+_FAMILY = {"gb18030": "gb", "big5": "big5", "cp950": "big5", "big5hkscs": "big5"}
+#: C0/C1 controls other than whitespace, U+FFFD, private-use areas: signs of mojibake.
+_SUSPICIOUS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd\ue000-\uf8ff\U000f0000-\U0010ffff]")
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Decoded text with the codec used and remarks for ``Document.notes``.
+
+    Attributes
+    ----------
+    text : str
+        The decoded text (BOM removed).
+    encoding : str
+        Python codec name actually used (``utf-8``, ``gb18030``, ``big5`` ...).
+    notes : tuple[str, ...]
+        Non-fatal remarks (BOM stripped, declared charset widened, detection used).
+    """
+
+    text: str
+    encoding: str
+    notes: tuple[str, ...] = ()
+
+
+def sniff_declared_charset(data: bytes) -> str | None:
+    """Return the charset declared in the first 4 KiB of an HTML/XML page, if any.
+
+    Parameters
+    ----------
+    data : bytes
+        Raw page bytes.
+
+    Returns
+    -------
+    str or None
+        The declared label as written (e.g. ``"gb2312"``), or ``None``.
+    """
+    head = data[:4096]
+    found = _XML_DECL.search(head) or _META_CHARSET.search(head)
+    return found.group(1).decode("ascii").strip().lower() if found else None
+
+
+def canonical_codec(label: str) -> str | None:
+    """Python codec name for an encoding label, or ``None`` when unknown.
+
+    Examples: ``"GB2312"`` → ``"gb2312"``, ``"x-gbk"`` → ``"gbk"``, ``"utf8"`` → ``"utf-8"``.
+    """
+    cleaned = label.strip().lower().removeprefix("x-")
+    try:
+        return codecs.lookup(cleaned).name
+    except LookupError:
+        return None
+
+
+def decode_bytes(data: bytes, declared: str | None = None, *, source: str = "") -> Decoded:
+    """Decode ``data`` following the module's policy, never with replacement characters.
+
+    Parameters
+    ----------
+    data : bytes
+        Raw file bytes.
+    declared : str, optional
+        Charset label declared by the file (HTML meta / XML declaration / HTTP header).
+    source : str
+        Path or URL, used in error messages.
+
+    Returns
+    -------
+    Decoded
+
+    Raises
+    ------
+    IngestError
+        ``E105`` for binary content, ``E104`` when no encoding decodes the bytes
+        cleanly or detection is ambiguous.
+    """
+    bom = _decode_with_bom(data, source)
+    if bom is not None:
+        return bom
+    if b"\x00" in data:
+        raise IngestError(E_BINARY, f"{source}: binary content (NUL bytes) in a text file")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        notes = _utf8_notes(declared, text) + _utf8_damage_notes(text)
+        return Decoded(text, "utf-8", notes)
+    if declared:
+        found = _decode_declared(data, declared, source)
+        if found is not None:
+            return found
+    return _detect(data, source, declared)
+
+
+def _decode_with_bom(data: bytes, source: str) -> Decoded | None:
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(codec)
+            except UnicodeDecodeError as exc:
+                raise IngestError(
+                    E_ENCODING,
+                    f"{source}: starts with a {codec} byte-order mark but is not valid "
+                    f"{codec} (byte {exc.start + len(bom)})",
+                ) from exc
+            note = f"{codec} byte-order mark removed ({len(bom)} bytes)"
+            return Decoded(_checked(text, codec, source), codec, (note,))
+    return None
+
+
+def _utf8_notes(declared: str | None, text: str) -> tuple[str, ...]:
+    if not declared or text.isascii():
+        return ()
+    codec = canonical_codec(declared)
+    if codec in (None, "utf-8"):
+        return ()
+    return (f"declared {declared}, but the bytes are valid UTF-8: decoded as utf-8",)
+
+
+def _decode_declared(data: bytes, declared: str, source: str) -> Decoded | None:
+    codec = canonical_codec(declared)
+    if codec is None:
+        return None
+    for candidate in _SUPERSETS.get(codec, (codec,)):
+        try:
+            text = data.decode(candidate)
+        except UnicodeDecodeError:
+            continue
+        if _SUSPICIOUS.search(text):
+            continue
+        notes = () if candidate == codec else (f"declared {declared}, decoded as {candidate}",)
+        return Decoded(text, candidate, notes)
+    return None
+
+
+def _detect(data: bytes, source: str, declared: str | None) -> Decoded:
+    prefix = f"declared {declared} does not decode; " if declared else ""
+    matches = list(from_bytes(data, cp_isolation=list(DETECTABLE)))
+    if not matches:
+        raise IngestError(
+            E_ENCODING,
+            f"{source}: {prefix}encoding not recognised (tried utf-8, {', '.join(DETECTABLE)}); "
+            "convert the file to UTF-8",
+        )
+    best = matches[0]
+    codec = canonical_codec(best.encoding) or best.encoding
+    text = data.decode(codec)  # charset-normalizer only returns strict decodings
+    for other in matches[1:]:
+        other_codec = canonical_codec(other.encoding) or other.encoding
+        tied = other.chaos <= best.chaos and other.coherence >= best.coherence
+        if tied and _FAMILY.get(other_codec) != _FAMILY.get(codec):
+            if data.decode(other_codec) != text:
+                raise IngestError(
+                    E_ENCODING,
+                    f"{source}: {prefix}encoding unsure ({codec} or {other_codec}); "
+                    "convert the file to UTF-8 or declare its charset",
+                )
+    note = f"{prefix}encoding detected as {codec} (charset-normalizer)"
+    return Decoded(_checked(text, codec, source), codec, (note,))
+
+
+def _checked(text: str, codec: str, source: str) -> str:
+    """Refuse decoded text holding control, private-use or replacement characters."""
+    bad = _SUSPICIOUS.search(text)
+    if bad is not None:
+        char = bad.group()
+        name = unicodedata.name(char, f"U+{ord(char):04X}")
+        raise IngestError(
+            E_ENCODING,
+            f"{source}: decoding as {codec} gives {name} at character {bad.start()}; "
+            "the file is probably not text in this encoding",
+        )
+    return text
+
+
+def _utf8_damage_notes(text: str) -> tuple[str, ...]:
+    """Notes for valid UTF-8 that already holds replacement or control characters."""
+    count = len(_SUSPICIOUS.findall(text))
+    if not count:
+        return ()
+    return (f"valid UTF-8 but holds {count} replacement/control characters (damaged earlier?)",)

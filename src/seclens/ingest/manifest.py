@@ -1,0 +1,141 @@
+"""Ingest stage: read ``manifest.csv`` (one row of metadata per document).
+
+Columns (those of the reference corpus): ``id, title, title_en, issuer, level, region,
+date, doc_number, language, source_repo, source_path, source_commit, original_url,
+license_note, completeness, chars``. Only ``id`` is required. Known columns map to
+:class:`~seclens.types.DocumentMeta` fields, every other column goes to ``extra``.
+Rows match files by file stem == ``id``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from seclens.errors import IngestError
+from seclens.ingest.codes import (
+    E_MANIFEST_DUPLICATE,
+    E_MANIFEST_NO_ID,
+    E_MANIFEST_UNREADABLE,
+    E_MANIFEST_VALUE,
+)
+from seclens.ingest.encoding import decode_bytes
+from seclens.ingest.metadata import LANGUAGES, LEVELS
+from seclens.ingest.readers import read_bytes
+from seclens.types import DocumentMeta
+
+#: Manifest column → DocumentMeta field (``id`` → ``doc_id``).
+KNOWN_COLUMNS: Mapping[str, str] = MappingProxyType(
+    {
+        "id": "doc_id",
+        "title": "title",
+        "title_en": "title_en",
+        "issuer": "issuer",
+        "level": "level",
+        "region": "region",
+        "date": "date",
+        "doc_number": "doc_number",
+        "language": "language",
+        "original_url": "original_url",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """Parsed manifest.
+
+    Attributes
+    ----------
+    path : Path
+        The manifest file.
+    rows : Mapping[str, DocumentMeta]
+        Metadata by document id, in file order. ``language`` is ``""`` and ``level``
+        ``"unknown"`` when the cell is empty (filled from the text later).
+    """
+
+    path: Path
+    rows: Mapping[str, DocumentMeta] = field(default_factory=dict)
+
+    def lookup(self, path: Path) -> DocumentMeta | None:
+        """Metadata of the row whose ``id`` equals the file stem of ``path``."""
+        return self.rows.get(Path(path).stem)
+
+
+def read_manifest(path: Path) -> Manifest:
+    """Read and validate a manifest CSV.
+
+    Parameters
+    ----------
+    path : Path
+        CSV with a header row; encoding detected like text files (UTF-8, GB18030 ...).
+
+    Returns
+    -------
+    Manifest
+
+    Raises
+    ------
+    IngestError
+        ``E113`` unreadable or undecodable, ``E110`` no ``id`` column, ``E111`` a
+        duplicate or empty id (message names the line), ``E114`` a ``level`` or
+        ``language`` outside the allowed values.
+    """
+    path = Path(path)
+    try:
+        text = decode_bytes(read_bytes(path), source=str(path)).text
+    except IngestError as exc:
+        raise IngestError(E_MANIFEST_UNREADABLE, f"manifest {exc.message}") from exc
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    columns = [name.strip() for name in reader.fieldnames or []]
+    if "id" not in columns:
+        raise IngestError(
+            E_MANIFEST_NO_ID, f"{path}: line 1: no 'id' column (columns: {columns or 'none'})"
+        )
+    reader.fieldnames = columns
+    rows: dict[str, DocumentMeta] = {}
+    first_line: dict[str, int] = {}
+    for record in reader:
+        line = reader.line_num
+        meta = _row_meta(record, path, line)
+        if meta.doc_id in rows:
+            raise IngestError(
+                E_MANIFEST_DUPLICATE,
+                f"{path}: line {line}: duplicate id {meta.doc_id!r} "
+                f"(first on line {first_line[meta.doc_id]})",
+            )
+        rows[meta.doc_id] = meta
+        first_line[meta.doc_id] = line
+    return Manifest(path, MappingProxyType(rows))
+
+
+def _row_meta(record: Mapping[str | None, object], path: Path, line: int) -> DocumentMeta:
+    cells = {str(k): _cell(v) for k, v in record.items() if k is not None}
+    if None in record:
+        raise IngestError(E_MANIFEST_VALUE, f"{path}: line {line}: more cells than columns")
+    doc_id = cells.get("id", "")
+    if not doc_id:
+        raise IngestError(E_MANIFEST_NO_ID, f"{path}: line {line}: empty id")
+    level = cells.get("level") or "unknown"
+    language = cells.get("language", "")
+    if level not in LEVELS:
+        raise IngestError(
+            E_MANIFEST_VALUE, f"{path}: line {line}: level {level!r} not in {sorted(LEVELS)}"
+        )
+    if language and language not in LANGUAGES:
+        raise IngestError(
+            E_MANIFEST_VALUE,
+            f"{path}: line {line}: language {language!r} not in {sorted(LANGUAGES)}",
+        )
+    known = {KNOWN_COLUMNS[k]: v for k, v in cells.items() if k in KNOWN_COLUMNS}
+    known.update(level=level, language=language)
+    extra = {k: v for k, v in cells.items() if k not in KNOWN_COLUMNS}
+    return DocumentMeta(**known, meta_source="manifest", extra=MappingProxyType(extra))
+
+
+def _cell(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""

@@ -1,0 +1,211 @@
+"""Ingest stage: one reader per file format (txt, html/htm, pdf, docx).
+
+Each reader turns a file into an :class:`Extracted` record: the body text, the
+encoding used, notes, and the metadata the file itself carries. Readers never write
+to the input file. Metadata resolution (manifest vs. file) happens in
+:mod:`seclens.ingest.document`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import docx
+import pdfplumber
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.table import CT_Tbl
+from docx.oxml.text.paragraph import CT_P
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from pdfplumber.utils.exceptions import PdfminerException
+
+from seclens.errors import IngestError
+from seclens.ingest.codes import E_CORRUPT, E_EMPTY, E_NO_TEXT_LAYER, E_UNREADABLE
+from seclens.ingest.encoding import decode_bytes, sniff_declared_charset
+from seclens.ingest.html import extract_html
+
+#: File suffix (lower case) → format name.
+FORMATS: Mapping[str, str] = {
+    ".txt": "txt",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+    ".docx": "docx",
+}
+
+
+@dataclass(frozen=True)
+class FileMeta:
+    """Metadata carried by the file itself (HTML table/meta, DOCX/PDF properties)."""
+
+    title: str = ""
+    issuer: str = ""
+    date: str = ""
+    doc_number: str = ""
+    source: str = ""
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """Body text and facts of one file, before metadata resolution."""
+
+    text: str
+    fmt: str
+    encoding: str
+    sha256: str
+    notes: tuple[str, ...] = ()
+    file_meta: FileMeta = field(default_factory=FileMeta)
+
+
+def read_bytes(path: Path) -> bytes:
+    """Read a file's bytes (read-only).
+
+    Raises
+    ------
+    IngestError
+        ``E103`` on any OS error.
+    """
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise IngestError(E_UNREADABLE, f"{path}: cannot be read ({exc.strerror or exc})") from exc
+
+
+def extract_file(path: Path, fmt: str) -> Extracted:
+    """Extract one file with the reader for ``fmt`` (a value of :data:`FORMATS`).
+
+    Raises
+    ------
+    IngestError
+        ``E103`` unreadable, ``E104``/``E105`` encoding, ``E106`` empty,
+        ``E107`` PDF without text layer, ``E108`` corrupt container.
+    """
+    data = read_bytes(path)
+    extracted = _READERS[fmt](data, str(path))
+    if not extracted.text.strip():
+        raise IngestError(E_EMPTY, f"{path}: no body text after extraction")
+    return extracted
+
+
+def extract_txt(data: bytes, source: str) -> Extracted:
+    """Plain text: decoded bytes, unchanged (no newline or whitespace normalisation)."""
+    decoded = decode_bytes(data, source=source)
+    return Extracted(decoded.text, "txt", decoded.encoding, _sha(data), decoded.notes)
+
+
+def extract_html_bytes(data: bytes, source: str, declared: str | None = None) -> Extracted:
+    """HTML page: decoded with its declared charset, then body and metadata extracted.
+
+    ``declared`` (e.g. an HTTP ``charset``) overrides the page's own declaration, as
+    transport-layer information does in the HTML standard's encoding sniffing.
+    """
+    declared = declared or sniff_declared_charset(data)
+    decoded = decode_bytes(data, declared, source=source)
+    page = extract_html(decoded.text, source=source)
+    meta = page.meta
+    extra = dict(meta.extra)
+    if meta.published:
+        extra["published"] = meta.published
+    file_meta = FileMeta(meta.title, meta.issuer, meta.date, meta.doc_number, "html", extra)
+    notes = decoded.notes + page.notes
+    return Extracted(page.text, "html", decoded.encoding, _sha(data), notes, file_meta)
+
+
+def extract_pdf(data: bytes, source: str) -> Extracted:
+    """PDF text layer via pdfplumber, pages joined by a newline.
+
+    Raises
+    ------
+    IngestError
+        ``E107`` when no page has text (scanned?), ``E108`` when unparsable.
+    """
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = [page.extract_text() or "" for page in pdf.pages]
+            info = dict(pdf.metadata or {})
+    except PdfminerException as exc:
+        raise IngestError(E_CORRUPT, f"{source}: PDF cannot be parsed ({exc})") from exc
+    if not any(page.strip() for page in pages):
+        raise IngestError(E_NO_TEXT_LAYER, f"{source}: no text layer (scanned?); OCR it first")
+    empty = sum(1 for page in pages if not page.strip())
+    notes = (f"pdf: {len(pages)} pages, {empty} without text",)
+    file_meta = FileMeta(
+        title=_text(info.get("Title")),
+        issuer=_text(info.get("Author")),
+        date=_pdf_date(_text(info.get("CreationDate"))),
+        source="pdf",
+    )
+    return Extracted("\n".join(pages), "pdf", "n/a", _sha(data), notes, file_meta)
+
+
+def extract_docx(data: bytes, source: str) -> Extracted:
+    """DOCX paragraphs and table cells in body order (one line each).
+
+    Raises
+    ------
+    IngestError
+        ``E108`` when the file is not a valid DOCX package.
+    """
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise IngestError(E_CORRUPT, f"{source}: DOCX cannot be parsed ({exc})") from exc
+    lines = list(_docx_lines(document))
+    core = document.core_properties
+    created = core.created.date().isoformat() if core.created else ""
+    file_meta = FileMeta(
+        title=core.title or "", issuer=core.author or "", date=created, source="docx"
+    )
+    return Extracted("\n".join(lines), "docx", "n/a", _sha(data), (), file_meta)
+
+
+def _docx_lines(document: Any) -> Iterator[str]:
+    """Paragraph texts and table cell texts in the order they appear in the body XML."""
+    for child in document.element.body.iterchildren():
+        if isinstance(child, CT_P):
+            yield Paragraph(child, document).text
+        elif isinstance(child, CT_Tbl):
+            yield from _table_lines(Table(child, document))
+
+
+def _table_lines(table: Table) -> Iterator[str]:
+    for row in table.rows:
+        seen: set[int] = set()
+        for cell in row.cells:
+            if id(cell._tc) in seen:  # a merged cell is returned once per grid column
+                continue
+            seen.add(id(cell._tc))
+            yield cell.text
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="strict") if value.isascii() else ""
+    return str(value).strip() if value else ""
+
+
+def _pdf_date(value: str) -> str:
+    """``D:20240102...`` → ``2024-01-02``; anything else → ``""``."""
+    digits = value.removeprefix("D:")[:8]
+    if len(digits) == 8 and digits.isdigit():
+        return f"{digits[:4]}-{digits[4:6]}-{digits[6:]}"
+    return ""
+
+
+_READERS: Mapping[str, Callable[[bytes, str], Extracted]] = {
+    "txt": extract_txt,
+    "html": extract_html_bytes,
+    "pdf": extract_pdf,
+    "docx": extract_docx,
+}

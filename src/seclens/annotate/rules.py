@@ -1,0 +1,462 @@
+"""Annotation stage: the rule-based securitizing-move detector (the shipped default).
+
+:class:`RuleAnnotator` codes one sentence (read with the sentence before and after it,
+as ``CODEBOOK.md`` prescribes) on the nine codebook fields. Every label carries its
+evidence: the cue spans (sentence and document offsets) and the id of the cue entry or
+rule that fired. Cue vocabulary lives in ``seclens/data/cues/{zh,en}.yaml``; the
+decision rules below combine the cues as documented in ``docs/annotation.md``:
+
+* **security_sense**: each occurrence of 安全 / security / safety is classified by the
+  longest sense compound covering it (国家安全 → security, 安全生产 → safety); bare
+  occurrences are resolved by sentence context cues; both senses → ``mixed``.
+* **threat**: threat cues minus (a) procedural compounds (风险评估, "risk management":
+  a routine measure, not a threat) and (b) negated cues (a negator such as 没有/不存在,
+  "no"/"not" within the same clause before the cue). Measure verbs (防范, 防止, 避免,
+  "prevent") keep the threat: the danger is presented and the verb makes the sentence a
+  *request*; prohibitions (不得, 禁止) likewise are requests that presuppose the danger.
+* **weak cues** (国际, 数据, "must" ...) count only when the sentence carries a security
+  anchor (security sense, or an anchor cue such as 国防, 攻击, "adversaries").
+* **securitizing_move** (compositional, codebook definition): referent object ≠ none
+  AND (threat OR urgency OR extraordinary measures) AND a security frame (security or
+  mixed sense, anchor, or a strong security-sector cue; for sentences with no 安全/
+  security word the frame may come from the previous or next sentence).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from seclens.annotate.cues import CueBook, Hit, load_cuebook, load_data_file
+from seclens.annotate.types import (
+    AUDIENCES,
+    REFERENT_OBJECTS,
+    SECTORS,
+    Evidence,
+    SentenceAnnotation,
+    order_labels,
+)
+from seclens.errors import AnnotationError
+from seclens.types import Sentence
+
+_CLAUSE_END = {"zh": "，,；;：:。！？!?、", "en": ",;:.!?"}
+_HEADING_PREFIX = re.compile(
+    r"^\s*(?:[—\-–·•]+|第[一二三四五六七八九十百0-9]+[章节条步][，,\s　]*|[一二三四五六七八九十]+、|"
+    r"[（(][一二三四五六七八九十0-9a-zA-Z]+[）)]|[0-9]+(?:\.[0-9]+)*[、.．]?|[a-zA-Z][.)])\s*"
+)
+# Strong sectors whose cue alone frames the sentence as security talk.
+_FRAME_SECTORS = frozenset(
+    {"military", "political", "cyber_data", "technological", "ideological", "international", "economic"}
+)
+_HEADING_MAX = {"zh": 16, "en": 60}
+
+
+def _clause_ids(text: str, lang: str) -> list[int]:
+    """Clause number of every character (clauses end at ，；：、 / , ; :)."""
+    ends = _CLAUSE_END[lang]
+    ids = []
+    n = 0
+    for ch in text:
+        ids.append(n)
+        if ch in ends:
+            n += 1
+    ids.append(n)
+    return ids
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    """Security-frame evidence found in a neighbouring sentence."""
+
+    hits: tuple[Hit, ...]
+    where: str
+
+
+class RuleAnnotator:
+    """Rule-based annotator for Chinese and English sentences.
+
+    Parameters
+    ----------
+    cuebooks : dict[str, CueBook], optional
+        Cue lexicons by language; default: the packaged ``zh`` and ``en`` files.
+    rules : dict, optional
+        Parameters (``negation_window`` ...); default: packaged ``rules.yaml``.
+
+    Notes
+    -----
+    Instances are immutable after construction and hold no global state; compiling
+    the packaged cues takes a few milliseconds.
+    """
+
+    def __init__(
+        self,
+        cuebooks: dict[str, CueBook] | None = None,
+        rules: dict[str, Any] | None = None,
+    ) -> None:
+        self._books = dict(cuebooks) if cuebooks else {}
+        self._rules = rules if rules is not None else load_data_file("rules")
+
+    def _book(self, lang: str) -> CueBook:
+        if lang not in self._books:
+            if lang not in ("zh", "en"):
+                raise AnnotationError(
+                    "E405", f"cannot annotate language {lang!r}; supported: zh, en"
+                )
+            self._books[lang] = load_cuebook(lang)
+        return self._books[lang]
+
+    @cached_property
+    def version(self) -> str:
+        """Detector id: rule-file and cue-file versions."""
+        return "rules:" + "+".join(
+            [str(self._rules.get("version", "")), self._book("zh").version, self._book("en").version]
+        )
+
+    # ------------------------------------------------------------------ public API
+    def annotate(
+        self,
+        sentence: Sentence,
+        lang: str,
+        prev: str = "",
+        next: str = "",
+        *,
+        has_doc_offsets: bool = True,
+    ) -> SentenceAnnotation:
+        """Code one sentence on the nine codebook fields.
+
+        Parameters
+        ----------
+        sentence : seclens.types.Sentence
+            The sentence; its ``start`` is used to give evidence document offsets.
+        lang : str
+            ``zh`` or ``en``.
+        prev, next : str
+            Text of the previous and next sentence ("" at document edges).
+        has_doc_offsets : bool
+            False when ``sentence.start`` is not a real document offset (e.g. gold
+            sentences); evidence then has ``doc_start = doc_end = -1``.
+
+        Returns
+        -------
+        SentenceAnnotation
+
+        Raises
+        ------
+        AnnotationError
+            ``E405`` for an unsupported language.
+        """
+        book = self._book(lang)
+        text = sentence.text
+        off = sentence.start if has_doc_offsets else None
+        hits = book.find(text)
+        by: dict[str, list[Hit]] = {}
+        for h in hits:
+            by.setdefault(h.cue.field, []).append(h)
+        ev: list[Evidence] = []
+
+        def add(field: str, label: str, h: Hit, note: str = "") -> None:
+            ev.append(
+                Evidence(
+                    field,
+                    label,
+                    h.cue.cue_id,
+                    h.start,
+                    h.end,
+                    h.matched,
+                    -1 if off is None else off + h.start,
+                    -1 if off is None else off + h.end,
+                    note,
+                )
+            )
+
+        # ---- security_sense
+        sense = self._sense(by, add, lang)
+        anchors = by.get("anchor", [])
+        anchored = sense in ("security", "mixed") or bool(anchors)
+        for h in anchors:
+            add("anchor", "security", h)
+
+        # ---- threat (with procedural and negation suppression)
+        threat_hits = self._threats(text, lang, by, add)
+        threat = int(bool(threat_hits))
+
+        # ---- clause-local security anchors for weak cues
+        clauses = _clause_ids(text, lang)
+        anchor_spans = list(anchors) + list(threat_hits)
+        if sense in ("security", "mixed"):
+            anchor_spans += by.get("sense_word", [])
+        anchored_clauses = {clauses[h.start] for h in anchor_spans}
+        threat_clauses = {clauses[h.start] for h in threat_hits}
+
+        # ---- sectors
+        sectors: set[str] = set()
+        strong_sector_hits: list[Hit] = []
+        for h in by.get("sector", []):
+            if h.cue.strength == "strong":
+                anchored_clauses.add(clauses[h.start])
+        for h in by.get("sector", []):
+            if h.cue.strength == "strong" or clauses[h.start] in anchored_clauses:
+                sectors.add(h.cue.label)
+                add("sector", h.cue.label, h)
+                if h.cue.strength == "strong":
+                    strong_sector_hits.append(h)
+
+        # ---- referent objects
+        refs: set[str] = set()
+        for h in by.get("referent_object", []):
+            if h.cue.strength == "strong" or clauses[h.start] in threat_clauses:
+                refs.add(h.cue.label)
+                add("referent_object", h.cue.label, h)
+
+        # ---- urgency and extraordinary measures (referent inference below needs them)
+        urgency = 0
+        for h in by.get("urgency", []):
+            if h.cue.strength == "strong" or anchored:
+                urgency = 1
+                add("urgency", "1", h)
+        xm = 0
+        for h in by.get("extraordinary_measures", []):
+            if h.cue.strength == "strong" or anchored:
+                xm = 1
+                add("extraordinary_measures", "1", h)
+
+        # ---- sector-implied referent object (BWW 1998: each sector's typical referent)
+        if not refs and sectors and (threat or urgency or xm):
+            mapping = self._rules.get("sector_referent", {})
+            for sec in order_labels(sectors, SECTORS):
+                ro = mapping.get(sec)
+                if isinstance(ro, str) and ro in REFERENT_OBJECTS:
+                    refs.add(ro)
+                    ev.append(
+                        Evidence("referent_object", ro, f"rule.sector_referent.{sec}", -1, -1, "", -1, -1, "inferred")
+                    )
+
+        # ---- Vuori act
+        act = self._vuori(text, lang, by, threat, add, prev)
+
+        # ---- audience
+        aud: set[str] = set()
+        for h in by.get("audience", []):
+            aud.add(h.cue.label)
+            add("audience", h.cue.label, h)
+
+        # ---- securitizing move (compositional)
+        frame_hits = [h for h in strong_sector_hits if h.cue.label in _FRAME_SECTORS]
+        framed = sense in ("security", "mixed") or bool(anchors) or bool(frame_hits)
+        ctx_note = ""
+        if not framed and sense == "none" and self._rules.get("context", {}).get("use_prev_next", True):
+            for where, ctx_text in (("prev", prev), ("next", next)):
+                ctx = self._frame_of(ctx_text, book, lang, where)
+                if ctx is not None:
+                    framed = True
+                    ctx_note = f"context:{where}"
+                    for h in ctx.hits:
+                        ev.append(
+                            Evidence("securitizing_move", "frame", h.cue.cue_id, h.start, h.end, h.matched, -1, -1, ctx_note)
+                        )
+                    break
+        move = int(bool(refs) and bool(threat or urgency or xm) and framed)
+        if move:
+            ev.append(
+                Evidence(
+                    "securitizing_move",
+                    "1",
+                    "rule.move.compositional",
+                    0,
+                    len(text),
+                    text,
+                    -1 if off is None else off,
+                    -1 if off is None else off + len(text),
+                    ctx_note,
+                )
+            )
+        ref_t = order_labels(refs, REFERENT_OBJECTS) or ("none",)
+        return SentenceAnnotation(
+            doc_id=sentence.doc_id,
+            sentence_index=sentence.index,
+            lang=lang,
+            text=text,
+            start=sentence.start if has_doc_offsets else -1,
+            end=sentence.end if has_doc_offsets else -1,
+            security_sense=sense,
+            sector=order_labels(sectors, SECTORS),
+            referent_object=ref_t,
+            threat=threat,
+            urgency=urgency,
+            extraordinary_measures=xm,
+            vuori_act=act,
+            audience=order_labels(aud, AUDIENCES),
+            securitizing_move=move,
+            evidence=tuple(ev),
+            detector=self.version,
+        )
+
+    def annotate_many(
+        self, sentences: Iterable[Sentence], lang: str, *, has_doc_offsets: bool = True
+    ) -> list[SentenceAnnotation]:
+        """Annotate consecutive sentences of one document, giving each its neighbours."""
+        sents = list(sentences)
+        out = []
+        for i, s in enumerate(sents):
+            prev = sents[i - 1].text if i > 0 else ""
+            nxt = sents[i + 1].text if i + 1 < len(sents) else ""
+            out.append(self.annotate(s, lang, prev, nxt, has_doc_offsets=has_doc_offsets))
+        return out
+
+    # ------------------------------------------------------------------ decisions
+    def _sense(self, by: dict[str, list[Hit]], add: Any, lang: str) -> str:
+        words = by.get("sense_word", [])
+        if not words:
+            return "none"
+        compounds = by.get("sense", [])
+        explicit: set[str] = set()
+        bare: list[Hit] = []
+        for w in words:
+            cover = [c for c in compounds if c.start <= w.start and c.end >= w.end]
+            if cover:
+                best = max(cover, key=lambda c: (c.end - c.start, c.cue.label == "security"))
+                explicit.add(best.cue.label)
+                add("security_sense", best.cue.label, best)
+            else:
+                bare.append(w)
+        if not bare:
+            labels = explicit
+        else:
+            ctx = {h.cue.label for h in by.get("sense_context", [])}
+            for h in by.get("sense_context", []):
+                add("security_sense", h.cue.label, h, "sense-context")
+            if explicit == {"security"}:
+                resolved = {"security"}
+            elif explicit == {"safety"}:
+                resolved = {"security", "safety"} if ctx == {"security"} else {"safety"}
+            elif ctx == {"security"}:
+                resolved = {"security"}
+            elif ctx == {"security", "safety"}:
+                resolved = {"security", "safety"}
+            else:
+                resolved = {"safety"}
+            for w in bare:
+                add("security_sense", "bare", w, "bare:" + "+".join(sorted(resolved)))
+            labels = explicit | resolved
+        if labels == {"security", "safety"}:
+            return "mixed"
+        return next(iter(labels))
+
+    def _threats(self, text: str, lang: str, by: dict[str, list[Hit]], add: Any) -> list[Hit]:
+        procedural = by.get("threat_procedural", [])
+        scopes = by.get("threat_scope", [])
+        clauses = _clause_ids(text, lang)
+        negators = by.get("negation", [])
+        window = int(self._rules.get("negation_window", {}).get(lang, 6))
+        kept: list[Hit] = []
+        for h in by.get("threat", []):
+            proc = next((p for p in procedural if p.start <= h.start and p.end >= h.end), None)
+            if proc is not None:
+                add("threat", "0", proc, "suppressed:procedural")
+                continue
+            if h.cue.cue_id.endswith(".threat.generic"):
+                scope = next(
+                    (c for c in scopes if c.end <= h.start and clauses[c.start] == clauses[h.start]),
+                    None,
+                )
+                if scope is not None:
+                    add("threat", "0", scope, "suppressed:procedural-scope")
+                    continue
+            neg = self._negator(text, lang, h, negators, window)
+            if neg is not None:
+                add("threat", "0", neg, "suppressed:negation")
+                continue
+            kept.append(h)
+            add("threat", "1", h)
+        return kept
+
+    @staticmethod
+    def _negator(text: str, lang: str, h: Hit, negators: list[Hit], window: int) -> Hit | None:
+        ends = _CLAUSE_END[lang]
+        for n in negators:
+            if n.end > h.start:
+                continue
+            between = text[n.end : h.start]
+            if any(ch in ends for ch in between):
+                continue
+            dist = len(between) if lang == "zh" else len(between.split())
+            if dist <= window:
+                return n
+        return None
+
+    def _vuori(
+        self, text: str, lang: str, by: dict[str, list[Hit]], threat: int, add: Any, prev: str
+    ) -> str:
+        """Dominant Vuori act; order of checks documented in docs/annotation.md."""
+        acts: dict[str, list[Hit]] = {}
+        for h in by.get("vuori", []):
+            acts.setdefault(h.cue.label, []).append(h)
+        book = self._book(lang)
+        head = _HEADING_PREFIX.match(text)
+        body = text[head.end() :] if head else text
+        shift = len(text) - len(body)
+        task = [
+            Hit(h.cue, h.start + shift, h.end + shift, h.matched)
+            for h in book.find(body, ["vuori_task"])
+        ]
+        modal = acts.get("request", [])
+        boiler = by.get("vuori_boiler", [])
+        if boiler:
+            for h in boiler:
+                add("vuori_act", "none", h)
+            return "none"
+        if threat and acts.get("warning") and not modal:
+            for h in acts["warning"]:
+                add("vuori_act", "warning", h)
+            return "warning"
+        is_heading = head is not None and len(body.rstrip("。.")) <= _HEADING_MAX[lang] and not modal
+        if is_heading:
+            if task:
+                for h in task:
+                    add("vuori_act", "request", h)
+                return "request"
+            return "claim" if threat else "none"
+        if modal or task:
+            for h in modal + task:
+                add("vuori_act", "request", h)
+            return "request"
+        nones = by.get("vuori_none", [])
+        if nones:
+            if lang == "en" and prev and book.find(prev, ["vuori"]) and not book.find(prev, ["vuori_boiler"]):
+                prev_req = [h for h in book.find(prev, ["vuori"]) if h.cue.label == "request"]
+                if prev_req or prev.rstrip().endswith((":", ";")):
+                    for h in nones:
+                        add("vuori_act", "request", h, "context:prev-list")
+                    return "request"
+            for h in nones:
+                add("vuori_act", "none", h)
+            return "claim" if threat else "none"
+        if threat or acts.get("claim"):
+            for h in acts.get("claim", []):
+                add("vuori_act", "claim", h)
+            return "claim"
+        verbs = by.get("vuori_verb", [])
+        if verbs:
+            for h in verbs:
+                add("vuori_act", "request", h)
+            return "request"
+        if lang == "en" and head is not None and prev.rstrip().endswith((":", ";")):
+            return "request"
+        return "none"
+
+    def _frame_of(self, text: str, book: CueBook, lang: str, where: str) -> _Ctx | None:
+        """Security-frame cues (explicit security sense, anchors, strong frame sectors) in a neighbour."""
+        if not text:
+            return None
+        hits = book.find(text, ["sense", "anchor", "sector"])
+        frame = [
+            h
+            for h in hits
+            if (h.cue.field == "sense" and h.cue.label == "security")
+            or h.cue.field == "anchor"
+            or (h.cue.field == "sector" and h.cue.strength == "strong" and h.cue.label in _FRAME_SECTORS)
+        ]
+        return _Ctx(tuple(frame), where) if frame else None

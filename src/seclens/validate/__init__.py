@@ -1,0 +1,1 @@
+"""Validation stage: detector-vs-gold scores, inter-coder agreement, coded-data readers."""

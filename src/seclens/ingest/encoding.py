@@ -4,11 +4,11 @@ Policy (see ``docs/ingest.md``), in order:
 
 1. A byte-order mark decides (UTF-8 BOM is stripped and noted; UTF-16/32 BOMs).
 2. NUL bytes without a UTF-16/32 BOM mean binary content: refused (``E105``).
-3. Strict UTF-8 (ASCII included).
-4. A declared charset (HTML ``<meta charset>``, XML declaration), decoded strictly;
-   ``gb2312``/``gbk``/``cp936`` are decoded as ``gb18030`` (a superset), ``big5`` as
-   ``big5`` then ``cp950`` then ``big5hkscs``.
-5. Detection with charset-normalizer restricted to the encodings in scope for
+3. Strict UTF-8 (ASCII included), unless a declared charset (HTML ``<meta charset>``,
+   XML declaration, HTTP header) also decodes the bytes strictly and gives text at least
+   as plausible (share of ASCII/CJK characters); ``gb2312``/``gbk``/``cp936`` are decoded
+   as ``gb18030`` (a superset), ``big5`` as ``big5`` then ``cp950`` then ``big5hkscs``.
+4. Detection with charset-normalizer restricted to the encodings in scope for
    Chinese and English policy documents (:data:`DETECTABLE`); the result must decode
    strictly, contain no control or private-use characters, and not be tied with a
    candidate that decodes to different text.
@@ -53,6 +53,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)["']""", re.I)
+_PLAUSIBLE = re.compile(r"[\x00-\x7f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\U00020000-\U0003134f]")
 _FAMILY = {"gb18030": "gb", "big5": "big5", "cp950": "big5", "big5hkscs": "big5"}
 #: C0/C1 controls other than whitespace, U+FFFD, private-use areas: signs of mojibake.
 _SUSPICIOUS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd\ue000-\uf8ff\U000f0000-\U0010ffff]")
@@ -134,18 +135,32 @@ def decode_bytes(data: bytes, declared: str | None = None, *, source: str = "") 
         return bom
     if b"\x00" in data:
         raise IngestError(E_BINARY, f"{source}: binary content (NUL bytes) in a text file")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        notes = _utf8_notes(declared, text) + _utf8_damage_notes(text)
-        return Decoded(text, "utf-8", notes)
-    if declared:
-        found = _decode_declared(data, declared, source)
-        if found is not None:
-            return found
+    utf8 = _try_utf8(data)
+    found = _decode_declared(data, declared) if declared else None
+    if utf8 is not None and (found is None or _plausibility(utf8) > _plausibility(found.text)):
+        notes = _utf8_notes(declared, utf8) + _utf8_damage_notes(utf8)
+        return Decoded(utf8, "utf-8", notes)
+    if found is not None:
+        return found
     return _detect(data, source, declared)
+
+
+def _try_utf8(data: bytes) -> str | None:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _plausibility(text: str) -> float:
+    """Share of characters that are ASCII, CJK ideographs or CJK/full-width punctuation.
+
+    Used only to choose between valid UTF-8 and a declared legacy encoding that both
+    decode the bytes (e.g. gb18030 一 = D2 BB is also UTF-8 һ); ties go to the declaration.
+    """
+    if not text:
+        return 1.0
+    return len(_PLAUSIBLE.findall(text)) / len(text)
 
 
 def _decode_with_bom(data: bytes, source: str) -> Decoded | None:
@@ -173,7 +188,7 @@ def _utf8_notes(declared: str | None, text: str) -> tuple[str, ...]:
     return (f"declared {declared}, but the bytes are valid UTF-8: decoded as utf-8",)
 
 
-def _decode_declared(data: bytes, declared: str, source: str) -> Decoded | None:
+def _decode_declared(data: bytes, declared: str) -> Decoded | None:
     codec = canonical_codec(declared)
     if codec is None:
         return None

@@ -27,6 +27,8 @@ LANGUAGES = frozenset({"zh", "en", "other"})
 CJK_SHARE_ZH = 0.2
 #: Minimum share of English function words among Latin words for ``en``.
 EN_FUNCTION_SHARE = 0.08
+#: Below this many Latin words a Latin-script text is taken as English without the test.
+EN_MIN_WORDS = 20
 #: Lines inspected for a document number (after the title).
 DOC_NUMBER_LINES = 8
 
@@ -46,7 +48,8 @@ def detect_language(text: str) -> str:
 
     ``zh`` when CJK ideographs make up at least :data:`CJK_SHARE_ZH` of all letters;
     ``en`` when Latin letters dominate and at least :data:`EN_FUNCTION_SHARE` of the
-    Latin words are frequent English function words; ``other`` otherwise (also for a
+    Latin words are frequent English function words (texts under :data:`EN_MIN_WORDS`
+    Latin words count as ``en`` without this test); ``other`` otherwise (also for a
     text without letters).
 
     Parameters
@@ -65,10 +68,12 @@ def detect_language(text: str) -> str:
         return "other"
     if cjk / letters >= CJK_SHARE_ZH:
         return "zh"
+    if latin / letters <= 0.5:
+        return "other"
+    if len(words) < EN_MIN_WORDS:
+        return "en"  # too short to judge; in scope, Latin-script policy texts are English
     function_words = sum(1 for word in words if word.lower() in _EN_FUNCTION)
-    if latin / letters > 0.5 and function_words / len(words) >= EN_FUNCTION_SHARE:
-        return "en"
-    return "other"
+    return "en" if function_words / len(words) >= EN_FUNCTION_SHARE else "other"
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from seclens.lexicon import Lexicon, SenseRules
     from seclens.match import Matcher
     from seclens.measures.counts import CountRow
+    from seclens.normalize import Converter, NormalizedText
 
 CONVENTIONS: tuple[str, ...] = ("substring", "token")
 """Counting conventions accepted by :class:`AnalysisOptions` (see ``docs/report.md``)."""
@@ -225,6 +226,7 @@ class Provenance:
     segmenters: tuple[Mapping[str, str], ...]
     inputs: tuple[InputFile, ...]
     unmatchable: tuple[Mapping[str, str], ...] = ()
+    input_roots: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -241,6 +243,7 @@ class Provenance:
             "segmenters": [dict(x) for x in self.segmenters],
             "inputs": [dataclasses.asdict(x) for x in self.inputs],
             "unmatchable_entries": [dict(x) for x in self.unmatchable],
+            "input_roots": list(self.input_roots),
             **({"extra": dict(self.extra)} if self.extra else {}),
         }
 
@@ -306,6 +309,17 @@ class _Pipeline:
         self.matchers: dict[str, tuple[Matcher, Lexicon]] = {}
         self.segmenters: dict[str, Mapping[str, str]] = {}
         self.unmatchable: list[Mapping[str, str]] = []
+        self._converter: Converter | None = None
+
+    def normalize(self, document: Document) -> NormalizedText | None:
+        """OpenCC t2s view of a Chinese text (one converter per run), else ``None``."""
+        if not self.options.to_simplified or document.meta.language != "zh":
+            return None
+        if self._converter is None:
+            from seclens.normalize import Converter
+
+            self._converter = Converter("t2s")
+        return self._converter.convert(document.text)
 
     def matcher(self, lang: str) -> tuple[Matcher, Lexicon] | None:
         if lang in self.matchers:
@@ -319,17 +333,10 @@ class _Pipeline:
             convention=self.options.convention,  # type: ignore[arg-type]
             context_chars=self.options.context_chars,
         )
-        if self.options.convention == "token":
-            from seclens.segment import make_segmenter
-
-            segmenter = make_segmenter(lang, lexicon=sub)
-            self.segmenters[lang] = {
-                "lang": lang, "name": segmenter.name, "version": segmenter.version,
-            }
-            matcher = _compile_with_segmenter(compile_matcher, sub, self.rules, match_options,
-                                              segmenter)
-        else:
-            matcher = compile_matcher(sub, self.rules, match_options)
+        # One matcher per language per run; under the token convention the matcher
+        # owns this run's segmenter instance (never jieba's module-level default).
+        matcher = compile_matcher(sub, self.rules, match_options)
+        self.segmenters[lang] = _segmenter_info(matcher, lang)
         for entry, reason in matcher.unmatchable():
             self.unmatchable.append(
                 {"entry_id": entry.entry_id, "term": entry.term, "lang": lang, "reason": reason}
@@ -338,29 +345,17 @@ class _Pipeline:
         return self.matchers[lang]
 
 
-def _compile_with_segmenter(
-    compile_matcher: Any, lexicon: Lexicon, rules: SenseRules, options: Any, segmenter: Any
-) -> Matcher:
-    """Compile a token-convention matcher bound to this run's segmenter.
+def _segmenter_info(matcher: Matcher, lang: str) -> Mapping[str, str]:
+    if matcher.options.convention == "substring":
+        return {"lang": lang, "name": matcher.segmenter_name,
+                "version": "", "note": "substring convention: no word segmenter"}
+    if lang == "zh":
+        return {"lang": lang, "name": "jieba.v1", "version": matcher.segmenter_version,
+                "jieba_version": _dist_version("jieba")}
+    from seclens.segment import make_segmenter
 
-    The matcher module accepts the segmenter as a keyword when it supports it; the
-    run's own instance is passed so that jieba's module-level default is never used.
-    """
-    import inspect
-
-    if "segmenter" in inspect.signature(compile_matcher).parameters:
-        matcher: Matcher = compile_matcher(lexicon, rules, options, segmenter=segmenter)
-        return matcher
-    matcher = compile_matcher(lexicon, rules, options)
-    return matcher
-
-
-def _normalize(text: str, to_simplified: bool) -> str | None:
-    if not to_simplified:
-        return None
-    from seclens.normalize import to_simplified as t2s
-
-    return t2s(text, config="t2s").text
+    seg = make_segmenter(lang)
+    return {"lang": lang, "name": seg.name, "version": seg.version}
 
 
 def _analyse_one(
@@ -383,7 +378,7 @@ def _analyse_one(
             "or set the language in the manifest",
         )
     matcher, sub = compiled
-    analysis_text = _normalize(document.text, pipeline.options.to_simplified)
+    analysis_text = pipeline.normalize(document)
     sentences = split_sentences(document.doc_id, document.text, lang)
     matches = matcher.find(document, sentences, analysis_text=analysis_text)
     counts = count_table(document, matches, sub, pipeline.options.convention)
@@ -482,10 +477,11 @@ def analyze(
         matches.extend(doc_matches)
         counts.extend(doc_counts)
 
-    if options.manifest is not None:
-        input_files.append(
-            InputFile(str(options.manifest), sha256_file(options.manifest), "manifest")
-        )
+    manifests = [options.manifest] if options.manifest is not None else [
+        Path(p) / "manifest.csv" for p in inputs if (Path(p) / "manifest.csv").is_file()
+    ]
+    for manifest in manifests:
+        input_files.append(InputFile(str(manifest), sha256_file(manifest), "manifest"))
     provenance = Provenance(
         package="seclens",
         package_version=__version__,
@@ -502,6 +498,7 @@ def analyze(
         segmenters=tuple(_segmenter_provenance(pipeline)),
         inputs=tuple(input_files),
         unmatchable=tuple(pipeline.unmatchable),
+        input_roots=tuple(str(Path(p)) for p in inputs),
     )
     return AnalysisResult(
         options=options,
@@ -538,10 +535,7 @@ def _lexicon_provenance(
 
 def _segmenter_provenance(pipeline: _Pipeline) -> Iterator[Mapping[str, str]]:
     for lang in sorted(pipeline.segmenters):
-        info = dict(pipeline.segmenters[lang])
-        if lang == "zh":
-            info["jieba_version"] = _dist_version("jieba")
-        yield info
+        yield dict(pipeline.segmenters[lang])
     if pipeline.options.to_simplified:
         yield {"name": "opencc t2s", "version": _dist_version("opencc")}
 

@@ -95,7 +95,12 @@ def default_cache_dir(env: Mapping[str, str] | None = None) -> Path:
 
 
 def _has_documents(folder: Path) -> bool:
-    return folder.is_dir() and (folder / "manifest.csv").is_file()
+    docs = folder / "docs"
+    return (
+        (folder / "manifest.csv").is_file()
+        and docs.is_dir()
+        and any(p.is_file() for p in docs.iterdir())
+    )
 
 
 def locate_corpus(

@@ -4,7 +4,8 @@ Output-folder rules (documented in ``docs/report.md``):
 
 - the folder is created if missing;
 - the writer refuses (``E020``) a folder that contains any input file of the run
-  (a document, an excluded file or the manifest), directly or in a sub-folder;
+  (a document, an excluded file or the manifest), directly or in a sub-folder, and a
+  folder inside an input folder (a later run on that folder would read the report);
 - an existing folder with other files is accepted, but only the writer's own files
   (:data:`OUTPUT_FILES`) are replaced; nothing else in it is touched;
 - each file is written to a temporary name in the same folder and then renamed, so
@@ -55,7 +56,11 @@ def _input_paths(result: AnalysisResult) -> list[Path]:
     return [Path(f.path).resolve() for f in result.provenance.inputs if f.path]
 
 
-def check_out_dir(out_dir: Path, inputs: Sequence[Path]) -> None:
+def _input_roots(result: AnalysisResult) -> list[Path]:
+    return [Path(p).resolve() for p in result.provenance.input_roots]
+
+
+def check_out_dir(out_dir: Path, inputs: Sequence[Path], roots: Sequence[Path] = ()) -> None:
     """Refuse an output folder that is not a folder or that holds input files.
 
     Parameters
@@ -63,12 +68,14 @@ def check_out_dir(out_dir: Path, inputs: Sequence[Path]) -> None:
     out_dir : Path
     inputs : sequence of Path
         Resolved paths of the run's input files.
+    roots : sequence of Path
+        Resolved files and folders the user named as inputs.
 
     Raises
     ------
     ConfigError
         ``E021`` if ``out_dir`` exists and is not a folder; ``E020`` if an input
-        file lies in ``out_dir`` or below it.
+        file lies in ``out_dir`` or below it, or ``out_dir`` lies inside an input folder.
     """
     if out_dir.exists() and not out_dir.is_dir():
         raise ConfigError("E021", f"--out {out_dir} exists and is not a folder; choose a folder")
@@ -80,9 +87,16 @@ def check_out_dir(out_dir: Path, inputs: Sequence[Path]) -> None:
                 f"refusing to write into {out_dir}: it contains the input file {path}. "
                 "Choose an output folder outside the corpus (e.g. --out seclens-report).",
             )
+    for root in roots:
+        if root == target or root in target.parents:
+            raise ConfigError(
+                "E020",
+                f"refusing to write into {out_dir}: it is inside the input folder {root}. "
+                "Choose an output folder outside the corpus (e.g. --out seclens-report).",
+            )
 
 
-def _atomic_write(path: Path, writer: Callable[[Path], None]) -> None:
+def _atomic_write(path: Path, writer: Callable[[Path], object]) -> None:
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
         writer(tmp)
@@ -123,7 +137,7 @@ def write_report(
         ``E020`` when ``out_dir`` contains input files; ``E021`` when it is a file.
     """
     out = Path(out_dir)
-    check_out_dir(out, _input_paths(result))
+    check_out_dir(out, _input_paths(result), _input_roots(result))
     out.mkdir(parents=True, exist_ok=True)
     paths = ReportPaths(
         out_dir=out,

@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from seclens.api import DocumentSummary
 from seclens.engine.process import AnnotationRow, DocumentResult
 from seclens.errors import StoreError
 from seclens.store import MIGRATIONS, SCHEMA_VERSION, current_version, migrate, open_store
@@ -24,8 +25,11 @@ def _result(doc_id: str, text: str = "国家安全。人工智能安全。") -> 
         Match(doc_id, 0 if i < 5 else 1, i, i + 2, "安全", "安全", "zh.sec", "security",
               "general", "undetermined", "", "substring")
         for i in range(len(text) - 1) if text[i:i + 2] == "安全")
-    ann = (AnnotationRow(doc_id, 0, "rules", "1", '{"move": "warning"}'),)
-    return DocumentResult(doc, sents, matches, (), ann)
+    ann = (AnnotationRow(doc_id, 0, "rules", "1", "security", 1, "warning",
+                         '{"move": "warning"}', "[]"),)
+    summary = DocumentSummary(doc.meta, doc.path, doc.fmt, doc.encoding, doc.sha256, doc.notes,
+                              len(text), len(text), "characters", len(sents), len(matches))
+    return DocumentResult(doc, summary, sents, matches, (), ann)
 
 
 def test_new_store_has_current_schema(tmp_path: Path) -> None:

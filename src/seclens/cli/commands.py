@@ -6,5 +6,6 @@ import click
 
 from seclens.cli.analyze import analyze_command
 from seclens.cli.demo import demo_command
+from seclens.cli.ingest import ingest
 
-ALL: list[click.Command] = [analyze_command, demo_command]
+ALL: list[click.Command] = [analyze_command, demo_command, ingest]

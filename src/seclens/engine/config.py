@@ -1,9 +1,11 @@
 """Engine stage (scale): the small, frozen, picklable configuration of one analysis.
 
 An :class:`EngineConfig` is all a worker process (local pool or Dask worker) needs to
-build its own lexicon, sense rules, segmenter and matcher once. It holds only paths
-and scalars, so it pickles cheaply and hashes, and it is the cache key of the
-per-process pipeline (see :mod:`seclens.engine.process`).
+build its own lexicon, sense rules, segmenters and matchers once. It holds only
+strings, booleans and integers, so it pickles cheaply and hashes, and it is the
+cache key of the per-process pipeline (see :mod:`seclens.engine.process`). Its fields
+mirror :class:`seclens.api.AnalysisOptions` (minus the manifest, which belongs to
+ingest), so the store and ``seclens analyze`` compute the same thing.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from seclens.errors import ConfigError
 
-CONVENTIONS = ("substring", "token")
+if TYPE_CHECKING:
+    from seclens.api import AnalysisOptions
 
 
 @dataclass(frozen=True)
@@ -24,62 +28,79 @@ class EngineConfig:
 
     Parameters
     ----------
-    lexicon_path : str or None
-        Lexicon file (YAML/CSV) for :func:`seclens.lexicon.load_lexicon`; ``None`` for
-        the packaged default lexicon.
-    sense_rules_path : str or None
-        Sense-rule file for :func:`seclens.lexicon.load_sense_rules`; ``None`` for the
-        packaged default rules.
     convention : str
-        Counting convention, ``"substring"`` (overlapping compounds counted, as in the
-        reference figures) or ``"token"``.
+        ``"substring"`` (overlapping compounds counted, as in the reference figures)
+        or ``"token"`` (occurrences on segmenter token boundaries).
+    lexicon_paths : tuple[str, ...]
+        Extra lexicon files combined with the packaged default lexicon.
+    replace_lexicon : bool
+        Use only ``lexicon_paths``.
+    sense_rules_path : str or None
+        Sense-rule file; ``None`` for the packaged rules.
+    to_simplified : bool
+        Match on the OpenCC t2s conversion (offsets still refer to the original).
     context_chars : int
-        Characters of KWIC context kept left and right of each match (>= 0).
+        Characters of KWIC context kept left and right of each match.
     annotate : bool
-        Also run the sentence annotator (:mod:`seclens.annotate`); raises
-        :class:`~seclens.errors.ConfigError` (``E601``) at build time when it is not
-        available.
+        Also code every sentence with :class:`seclens.annotate.RuleAnnotator`.
 
     Raises
     ------
     ConfigError
-        ``E601`` when a value is outside what is allowed.
+        ``E010``/``E011`` (from :class:`seclens.api.AnalysisOptions`) when a value is
+        outside what is allowed or a named file is missing; ``E601`` when
+        ``annotate`` is not a bool.
     """
 
-    lexicon_path: str | None = None
-    sense_rules_path: str | None = None
     convention: str = "substring"
+    lexicon_paths: tuple[str, ...] = ()
+    replace_lexicon: bool = False
+    sense_rules_path: str | None = None
+    to_simplified: bool = False
     context_chars: int = 30
     annotate: bool = False
 
     def __post_init__(self) -> None:
-        if self.convention not in CONVENTIONS:
-            raise ConfigError(
-                "E601",
-                f"convention must be one of {', '.join(CONVENTIONS)}; got {self.convention!r}",
-            )
-        if not isinstance(self.context_chars, int) or self.context_chars < 0:
-            raise ConfigError(
-                "E601", f"context_chars must be an integer >= 0; got {self.context_chars!r}"
-            )
+        object.__setattr__(self, "lexicon_paths",
+                           tuple(str(Path(p).resolve()) for p in self.lexicon_paths))
+        if self.sense_rules_path is not None:
+            object.__setattr__(self, "sense_rules_path", str(Path(self.sense_rules_path).resolve()))
+        if not isinstance(self.annotate, bool):
+            raise ConfigError("E601", f"annotate must be True or False; received {self.annotate!r}")
+        self.analysis_options()  # validates the shared fields
+
+    def analysis_options(self) -> AnalysisOptions:
+        """The equivalent :class:`seclens.api.AnalysisOptions` (no manifest)."""
+        from seclens.api import AnalysisOptions
+
+        return AnalysisOptions(
+            convention=self.convention,
+            lexicon_paths=tuple(Path(p) for p in self.lexicon_paths),
+            replace_lexicon=self.replace_lexicon,
+            sense_rules_path=Path(self.sense_rules_path) if self.sense_rules_path else None,
+            to_simplified=self.to_simplified,
+            context_chars=self.context_chars,
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """The configuration as a JSON-serialisable dict (for provenance)."""
-        return asdict(self)
+        out = asdict(self)
+        out["lexicon_paths"] = list(self.lexicon_paths)
+        return out
 
 
 def config_fingerprint(config: EngineConfig, provenance: dict[str, Any]) -> str:
     """Hex SHA-256 identifying an analysis configuration.
 
     Two ingests whose fingerprints are equal produce identical rows for identical
-    document bytes; a document is re-analysed when its stored fingerprint differs.
+    document bytes; a stored document is re-analysed when its fingerprint differs.
 
     Parameters
     ----------
     config : EngineConfig
     provenance : dict
-        Versions of the parts the configuration resolves to (package, lexicon id and
-        version, sense-rule id and version, lexicon content hash ...), as returned by
+        Versions the configuration resolves to (package, lexicon and rule ids,
+        versions and file hashes ...), from
         :func:`seclens.engine.process.describe_pipeline`.
 
     Returns

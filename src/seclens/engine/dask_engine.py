@@ -122,33 +122,37 @@ def parquet_row_document(row: dict[str, Any], source: str) -> Document:
                     sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
-def plan_partitions(inputs: Sequence[Path], options: DaskOptions) -> list[Partition]:
+def plan_partitions(inputs: Sequence[Path], options: DaskOptions
+                    ) -> tuple[list[Partition], list[Exclusion]]:
     """Split the inputs into partitions (Parquet row groups; groups of files).
 
     Parameters
     ----------
     inputs : sequence of pathlib.Path
-        ``.parquet`` files are read as tables; everything else goes through
-        :func:`seclens.ingest.discover` with the manifest.
+        ``.parquet`` files are read as tables; everything else is planned by
+        :func:`seclens.store.sync.plan_inputs` (as :mod:`seclens.ingest` streams it).
     options : DaskOptions
+
+    Returns
+    -------
+    (partitions, exclusions)
+        Exclusions found while planning (duplicate ids, orphan manifest rows).
     """
-    from seclens.store.sync import StoreIngestOptions, _manifest_for, discover_files
+    from seclens.store.sync import plan_inputs
 
     parquet = sorted(p.resolve() for p in inputs if p.suffix == ".parquet")
-    others = [p for p in inputs if p.suffix != ".parquet"]
+    others = [p.resolve() for p in inputs if p.suffix != ".parquet"]
     parts: list[Partition] = []
+    excluded: list[Exclusion] = []
     for path in parquet:
         for rg in range(pq.ParquetFile(path).num_row_groups):
             parts.append(Partition(len(parts), parquet_path=str(path), row_group=rg))
     if others:
-        sopts = StoreIngestOptions(manifest=options.manifest)
-        roots = [p.resolve() for p in others]
-        manifest = _manifest_for(roots, sopts)
-        tasks = [Task(str(p), manifest.lookup(p) if manifest is not None else None)  # type: ignore[attr-defined]
-                 for p in discover_files(roots, sopts)]
+        manifest = options.manifest.resolve() if options.manifest is not None else None
+        tasks, excluded = plan_inputs(others, manifest)
         for i in range(0, len(tasks), options.partition_size):
             parts.append(Partition(len(parts), tasks=tuple(tasks[i:i + options.partition_size])))
-    return parts
+    return parts, excluded
 
 
 def run_partition(part: Partition, config: EngineConfig, out_dir: str) -> dict[str, Any]:
@@ -166,10 +170,10 @@ def run_partition(part: Partition, config: EngineConfig, out_dir: str) -> dict[s
         for n, row in enumerate(table.to_pylist()):
             source = f"{part.parquet_path}#rg{part.row_group}:{n}"
             try:
-                results.append(process_document(parquet_row_document(row, source), config))
+                item = process_document(parquet_row_document(row, source), config)
             except SeclensError as exc:
-                excluded.append(Exclusion(source, str(row.get("doc_id") or ""),
-                                          exc.code, exc.message))
+                item = Exclusion(source, str(row.get("doc_id") or ""), exc.code, exc.message)
+            (excluded if isinstance(item, Exclusion) else results).append(item)  # type: ignore[arg-type]
     else:
         for task in part.tasks:
             item = analyse_task(task, config)
@@ -217,7 +221,10 @@ def run_dask(inputs: Sequence[Path | str], out_dir: Path | str,
     if out.exists() and any(out.iterdir()):
         raise StoreError("E609", f"output folder {out} is not empty; give a new folder")
     out.mkdir(parents=True, exist_ok=True)
-    parts = plan_partitions([Path(p) for p in inputs], options)
+    parts, planned_out = plan_partitions([Path(p) for p in inputs], options)
+    folder = out / "exclusions"
+    folder.mkdir()
+    pq.write_table(exclusion_table(planned_out), folder / "part-plan.parquet")
     cluster = None
     try:
         if options.scheduler is None:
@@ -232,7 +239,8 @@ def run_dask(inputs: Sequence[Path | str], out_dir: Path | str,
         raise StoreError("E608", f"cannot reach Dask scheduler {options.scheduler}: {exc}"
                          ) from exc
     rows = dict.fromkeys(OUTPUT_TABLES, 0)
-    excluded: list[Exclusion] = []
+    excluded: list[Exclusion] = list(planned_out)
+    rows["exclusions"] += len(planned_out)
     try:
         futures = client.map(run_partition, parts, config=config, out_dir=str(out),
                              pure=False)

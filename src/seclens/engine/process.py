@@ -15,6 +15,7 @@ jieba's module-level default).
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -22,13 +23,13 @@ from typing import Any
 
 from seclens import __version__
 from seclens.engine.config import EngineConfig
-from seclens.errors import ConfigError, SeclensError
+from seclens.errors import SeclensError
 from seclens.types import Document, DocumentMeta, Exclusion, Match, Sentence
 
 
 @dataclass(frozen=True)
 class AnnotationRow:
-    """One sentence-level annotation (a row of the ``annotations`` table).
+    """One sentence coded by the annotator (a row of the ``annotations`` table).
 
     Attributes
     ----------
@@ -36,18 +37,28 @@ class AnnotationRow:
     sentence_index : int
         Index of the annotated :class:`~seclens.types.Sentence`.
     annotator : str
-        Name of the annotator (e.g. ``"rules"``).
+        ``rules`` (the shipped :class:`seclens.annotate.RuleAnnotator`).
     annotator_version : str
+        Detector id (rule and cue file versions).
+    security_sense : str
+    securitizing_move : int
+        0 or 1.
+    vuori_act : str
     labels_json : str
-        The sentence's labels as a JSON object (securitizing-move component, sector,
-        referent object ... as the annotator defines them).
+        The nine codebook fields as JSON (gold ``.jsonl`` representation).
+    evidence_json : str
+        The evidence items (field, label, rule id, offsets) as a JSON list.
     """
 
     doc_id: str
     sentence_index: int
     annotator: str
     annotator_version: str
+    security_sense: str
+    securitizing_move: int
+    vuori_act: str
     labels_json: str
+    evidence_json: str
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,9 @@ class DocumentResult:
     ----------
     document : Document
         The analysed document (text included: the store keeps it).
+    summary : seclens.api.DocumentSummary
+        What ``seclens analyze`` keeps of the document (size and unit of its per-10k
+        rates, notes incl. ``normalized: t2s``, numbers of sentences and matches).
     sentences : tuple[Sentence, ...]
     matches : tuple[Match, ...]
     counts : tuple[CountRow, ...]
@@ -67,6 +81,7 @@ class DocumentResult:
     """
 
     document: Document
+    summary: Any
     sentences: tuple[Sentence, ...]
     matches: tuple[Match, ...]
     counts: tuple[Any, ...]
@@ -80,18 +95,23 @@ class DocumentResult:
 
 @dataclass(frozen=True)
 class Pipeline:
-    """The compiled parts one process uses for one configuration (built once)."""
+    """The compiled parts one process uses for one configuration (built once).
+
+    ``analysis`` is the orchestrator's per-run pipeline (one matcher and segmenter
+    per language, compiled on first use), so the engines and ``seclens analyze``
+    share the same matching code path.
+    """
 
     config: EngineConfig
+    analysis: Any
     lexicon: Any
-    sense_rules: Any
-    matcher: Any
+    rules: Any
     annotator: Any = None
 
 
 @lru_cache(maxsize=4)
 def build_pipeline(config: EngineConfig) -> Pipeline:
-    """Load the lexicon and rules and compile the matcher for ``config`` (memoised).
+    """Load the lexicon and rules for ``config`` and prepare the matchers (memoised).
 
     Parameters
     ----------
@@ -105,39 +125,20 @@ def build_pipeline(config: EngineConfig) -> Pipeline:
     ------
     LexiconError
         ``E2xx`` when a lexicon or rule file is malformed.
-    ConfigError
-        ``E601`` when ``config.annotate`` is set but no annotator is installed.
     """
-    from seclens.lexicon import load_lexicon, load_sense_rules
-    from seclens.match import MatchOptions, compile_matcher
+    from seclens import api
+    from seclens.lexicon import load_sense_rules
 
-    lexicon = load_lexicon(Path(config.lexicon_path) if config.lexicon_path else None)
-    rules = load_sense_rules(Path(config.sense_rules_path) if config.sense_rules_path else None)
-    matcher = compile_matcher(
-        lexicon,
-        rules,
-        MatchOptions(convention=config.convention, context_chars=config.context_chars),
-    )
-    annotator = _build_annotator(config) if config.annotate else None
-    return Pipeline(config, lexicon, rules, matcher, annotator)
+    options = config.analysis_options()
+    lexicon, _sources = api._load_lexicon(options)
+    rules = load_sense_rules(options.sense_rules_path)
+    annotator = None
+    if config.annotate:
+        # INTEGRATION POINT (H4): the shipped rule annotator, one per process/config.
+        from seclens.annotate import RuleAnnotator
 
-
-def _build_annotator(config: EngineConfig) -> Any:
-    # INTEGRATION POINT (H4, seclens.annotate): build the sentence annotator here once
-    # per process. Until its API lands, asking for annotation is an explicit error,
-    # never a silent empty table.
-    try:
-        import seclens.annotate as annotate_mod
-    except ImportError as exc:
-        raise ConfigError(
-            "E601", "sentence annotation was requested but seclens.annotate is not available"
-        ) from exc
-    builder = getattr(annotate_mod, "make_annotator", None)
-    if builder is None:
-        raise ConfigError(
-            "E601", "seclens.annotate has no make_annotator(); the store cannot annotate yet"
-        )
-    return builder()
+        annotator = RuleAnnotator()
+    return Pipeline(config, api._Pipeline(options, lexicon, rules), lexicon, rules, annotator)
 
 
 def describe_pipeline(config: EngineConfig) -> dict[str, Any]:
@@ -146,29 +147,33 @@ def describe_pipeline(config: EngineConfig) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``seclens_version``, ``lexicon_id``, ``lexicon_version``, ``rules_id``,
-        ``rules_version`` and SHA-256 of the lexicon/rule files when given by path.
+        ``seclens_version``, lexicon id/version/entry count, sense-rule id/version,
+        SHA-256 of every lexicon/rule file given by path, annotator version.
     """
     pipe = build_pipeline(config)
     out: dict[str, Any] = {
         "seclens_version": __version__,
-        "lexicon_id": getattr(pipe.lexicon, "lexicon_id", ""),
-        "lexicon_version": getattr(pipe.lexicon, "version", ""),
-        "rules_id": getattr(pipe.sense_rules, "rules_id", ""),
-        "rules_version": getattr(pipe.sense_rules, "version", ""),
+        "lexicon_id": str(pipe.lexicon.lexicon_id),
+        "lexicon_version": str(pipe.lexicon.version),
+        "lexicon_entries": len(pipe.lexicon.entries),
+        "rules_id": str(pipe.rules.rules_id),
+        "rules_version": str(pipe.rules.version),
+        "file_sha256": {p: hashlib.sha256(Path(p).read_bytes()).hexdigest()
+                        for p in (*config.lexicon_paths, config.sense_rules_path) if p},
     }
-    for key, value in (("lexicon_sha256", config.lexicon_path),
-                       ("rules_sha256", config.sense_rules_path)):
-        if value:
-            out[key] = hashlib.sha256(Path(value).read_bytes()).hexdigest()
+    if pipe.annotator is not None:
+        out["annotator_version"] = str(pipe.annotator.version)
     return out
 
 
-def process_document(document: Document, config: EngineConfig) -> DocumentResult:
+def process_document(document: Document, config: EngineConfig) -> DocumentResult | Exclusion:
     """Segment, match, count (and optionally annotate) one document.
 
     Pure: the result depends only on ``document`` and ``config`` (and the versions
-    of the data files ``config`` names).
+    of the data files ``config`` names). Matches, counts and the document summary
+    come from the orchestrator's own per-document step (``seclens.api``), so they
+    are those of ``seclens analyze`` by construction; sentences come from
+    :func:`seclens.segment.split_sentences` (the same call the orchestrator makes).
 
     Parameters
     ----------
@@ -177,41 +182,45 @@ def process_document(document: Document, config: EngineConfig) -> DocumentResult
 
     Returns
     -------
-    DocumentResult
-        Sentences in document order, matches in offset order as the matcher returns
-        them, count rows as :func:`seclens.measures.counts.count_table` returns them
-        (counts per document; ``per_10k`` per 10,000 characters of the document).
+    DocumentResult or Exclusion
+        ``Exclusion`` ``E380`` (empty text) or ``E381`` (no lexicon entries for the
+        document's language). Counts are per document; ``per_10k`` is per 10,000
+        ``unit`` (characters for Chinese, words for English) of the document.
 
     Raises
     ------
     SeclensError
-        Any coded error of the segment, match or measures stages.
+        Any coded error of the segment, match, measures or annotate stages.
     """
-    from seclens.measures.counts import count_table
+    from seclens import api
     from seclens.segment import split_sentences
 
     pipe = build_pipeline(config)
-    sentences = tuple(split_sentences(document.doc_id, document.text, document.meta.language))
-    matches = tuple(pipe.matcher.find(document, list(sentences)))
-    counts = tuple(count_table(document, list(matches), pipe.lexicon, config.convention))
+    # INTEGRATION NOTE: ``api._analyse_one`` is the orchestrator's per-document step;
+    # the lead may expose it publicly (with sentences) to avoid splitting twice.
+    outcome = api._analyse_one(document, pipe.analysis)
+    if isinstance(outcome, Exclusion):
+        return outcome
+    summary, matches, counts = outcome
+    lang = document.meta.language
+    sentences = tuple(split_sentences(document.doc_id, document.text, lang))
     annotations: tuple[AnnotationRow, ...] = ()
     if pipe.annotator is not None:
-        annotations = _annotate(pipe.annotator, document, sentences)
-    return DocumentResult(document, sentences, matches, counts, annotations)
+        annotations = _annotate(pipe.annotator, document.doc_id, lang, sentences)
+    return DocumentResult(document, summary, sentences, tuple(matches), tuple(counts),
+                          annotations)
 
 
-def _annotate(annotator: Any, document: Document, sentences: tuple[Sentence, ...]
+def _annotate(annotator: Any, doc_id: str, lang: str, sentences: tuple[Sentence, ...]
               ) -> tuple[AnnotationRow, ...]:
-    # INTEGRATION POINT (H4): convert the annotator's per-sentence output into rows.
-    import json
-
     rows = []
-    for sentence, labels in zip(sentences, annotator.annotate(document, list(sentences)),
-                                strict=True):
+    for ann in annotator.annotate_many(sentences, lang):
+        record = ann.to_record()
         rows.append(AnnotationRow(
-            document.doc_id, sentence.index, str(getattr(annotator, "name", "annotator")),
-            str(getattr(annotator, "version", "")),
-            json.dumps(labels, sort_keys=True, ensure_ascii=False, default=str),
+            doc_id, ann.sentence_index, "rules", str(ann.detector), ann.security_sense,
+            int(ann.securitizing_move), ann.vuori_act,
+            json.dumps(ann.labels(), ensure_ascii=False, sort_keys=True),
+            json.dumps(record["evidence"], ensure_ascii=False, sort_keys=True),
         ))
     return tuple(rows)
 
@@ -223,12 +232,22 @@ class Task:
     Attributes
     ----------
     path : str
+    doc_id : str
+        The document id the file will get (its stem, as in :mod:`seclens.ingest`).
     meta : DocumentMeta or None
         Manifest metadata for the file, if any.
     """
 
     path: str
+    doc_id: str
     meta: DocumentMeta | None = None
+
+
+@lru_cache(maxsize=1)
+def _prefix_table() -> Any:
+    from seclens.ingest import load_prefix_table
+
+    return load_prefix_table()
 
 
 def analyse_task(task: Task, config: EngineConfig) -> DocumentResult | Exclusion:
@@ -248,11 +267,10 @@ def analyse_task(task: Task, config: EngineConfig) -> DocumentResult | Exclusion
     from seclens.ingest import read_document
 
     try:
-        document = read_document(Path(task.path), task.meta)
+        document = read_document(Path(task.path), task.meta, prefixes=_prefix_table())
         return process_document(document, config)
     except SeclensError as exc:
-        doc_id = task.meta.doc_id if task.meta is not None else ""
-        return Exclusion(task.path, doc_id, exc.code, exc.message)
+        return Exclusion(task.path, task.doc_id, exc.code, exc.message)
 
 
 def analyse_batch(tasks: list[Task], config: EngineConfig) -> list[DocumentResult | Exclusion]:

@@ -25,9 +25,11 @@ META_COLUMNS = ("title", "title_en", "issuer", "level", "region", "date", "doc_n
 DOCUMENTS = pa.schema(
     [("doc_id", pa.string()), ("path", pa.string()), ("fmt", pa.string()),
      ("encoding", pa.string()), ("sha256", pa.string()), ("chars", pa.int64()),
-     ("text", pa.string())]
+     ("size", pa.int64()), ("unit", pa.string()), ("n_sentences", pa.int64()),
+     ("n_matches", pa.int64()), ("text", pa.string())]
     + [(c, pa.string()) for c in META_COLUMNS]
-    + [("extra_json", pa.string()), ("notes_json", pa.string())]
+    + [("extra_json", pa.string()), ("notes_json", pa.string()),
+       ("summary_notes_json", pa.string())]
 )
 SENTENCES = pa.schema(
     [("doc_id", pa.string()), ("sentence_index", pa.int64()), ("start", pa.int64()),
@@ -43,11 +45,14 @@ MATCHES = pa.schema(
 COUNTS = pa.schema(
     [("doc_id", pa.string()), ("key_type", pa.string()), ("key", pa.string()),
      ("entry_id", pa.string()), ("count", pa.int64()), ("size", pa.int64()),
-     ("unit", pa.string()), ("per_10k", pa.float64()), ("convention", pa.string())]
+     ("unit", pa.string()), ("per_10k", pa.float64()), ("convention", pa.string()),
+     ("reason", pa.string()), ("category", pa.string()), ("sector", pa.string())]
 )
 ANNOTATIONS = pa.schema(
     [("doc_id", pa.string()), ("sentence_index", pa.int64()), ("annotator", pa.string()),
-     ("annotator_version", pa.string()), ("labels_json", pa.string())]
+     ("annotator_version", pa.string()), ("security_sense", pa.string()),
+     ("securitizing_move", pa.int64()), ("vuori_act", pa.string()),
+     ("labels_json", pa.string()), ("evidence_json", pa.string())]
 )
 EXCLUSIONS = pa.schema(
     [("path", pa.string()), ("doc_id", pa.string()), ("code", pa.string()),
@@ -74,18 +79,22 @@ RESULT_SCHEMAS: dict[str, pa.Schema] = {
 }
 
 
-def document_row(document: Document) -> dict[str, Any]:
-    """One ``documents`` row (text, hash, format, encoding and metadata)."""
+def document_row(result: DocumentResult) -> dict[str, Any]:
+    """One ``documents`` row (text, hash, format, encoding, size and metadata)."""
+    document = result.document
     meta = document.meta
     row: dict[str, Any] = {
         "doc_id": document.doc_id, "path": document.path, "fmt": document.fmt,
         "encoding": document.encoding, "sha256": document.sha256,
-        "chars": len(document.text), "text": document.text,
+        "chars": len(document.text), "size": int(result.summary.size),
+        "unit": str(result.summary.unit), "n_sentences": int(result.summary.n_sentences),
+        "n_matches": int(result.summary.n_matches), "text": document.text,
     }
     for col in META_COLUMNS:
         row[col] = getattr(meta, col)
     row["extra_json"] = json.dumps(dict(meta.extra), sort_keys=True, ensure_ascii=False)
     row["notes_json"] = json.dumps(list(document.notes), ensure_ascii=False)
+    row["summary_notes_json"] = json.dumps(list(result.summary.notes), ensure_ascii=False)
     return row
 
 
@@ -127,7 +136,7 @@ def result_tables(results: Sequence[DocumentResult]) -> dict[str, pa.Table]:
     """
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in RESULT_SCHEMAS}
     for res in results:
-        rows["documents"].append(document_row(res.document))
+        rows["documents"].append(document_row(res))
         rows["sentences"].extend(_sentence_rows(res))
         rows["matches"].extend(_dicts(res.matches))
         rows["counts"].extend(_dicts(res.counts))

@@ -49,10 +49,12 @@ _V1 = Migration(
             summary_json VARCHAR)""",
         """CREATE TABLE documents (
             doc_id VARCHAR, path VARCHAR, fmt VARCHAR, encoding VARCHAR, sha256 VARCHAR,
-            chars BIGINT, "text" VARCHAR, title VARCHAR, title_en VARCHAR, issuer VARCHAR,
+            chars BIGINT, "size" BIGINT, unit VARCHAR, n_sentences BIGINT,
+            n_matches BIGINT, "text" VARCHAR, title VARCHAR,
+            title_en VARCHAR, issuer VARCHAR,
             "level" VARCHAR, region VARCHAR, "date" VARCHAR, doc_number VARCHAR,
             "language" VARCHAR, original_url VARCHAR, meta_source VARCHAR,
-            extra_json VARCHAR, notes_json VARCHAR,
+            extra_json VARCHAR, notes_json VARCHAR, summary_notes_json VARCHAR,
             status VARCHAR, meta_hash VARCHAR, fingerprint VARCHAR, run_id BIGINT,
             removed_run_id BIGINT)""",
         """CREATE TABLE sentences (
@@ -66,7 +68,7 @@ _V1 = Migration(
         """CREATE TABLE counts (
             doc_id VARCHAR, key_type VARCHAR, "key" VARCHAR, entry_id VARCHAR,
             "count" BIGINT, "size" BIGINT, unit VARCHAR, per_10k DOUBLE,
-            "convention" VARCHAR)""",
+            "convention" VARCHAR, reason VARCHAR, category VARCHAR, sector VARCHAR)""",
         """CREATE TABLE exclusions (
             run_id BIGINT, path VARCHAR, doc_id VARCHAR, code VARCHAR, reason VARCHAR)""",
     ),
@@ -78,7 +80,8 @@ _V2 = Migration(
     (
         """CREATE TABLE annotations (
             doc_id VARCHAR, sentence_index BIGINT, annotator VARCHAR,
-            annotator_version VARCHAR, labels_json VARCHAR)""",
+            annotator_version VARCHAR, security_sense VARCHAR, securitizing_move BIGINT,
+            vuori_act VARCHAR, labels_json VARCHAR, evidence_json VARCHAR)""",
     ),
 )
 

@@ -1,17 +1,20 @@
 """Store stage: incremental, idempotent, crash-safe ingest of a corpus into a store.
 
-:func:`ingest_corpus` brings a store up to date with a set of input files:
+:func:`ingest_corpus` brings a store up to date with a set of input files. Files are
+planned exactly as :func:`seclens.ingest.iter_documents` streams them (same
+discovery, manifest scoping, ``doc_id`` = file stem, duplicate ids and orphan
+manifest rows as exclusions), so a store holds what ``seclens analyze`` computes:
 
 - a file whose bytes (SHA-256), manifest metadata and analysis configuration are
   unchanged since it was stored is skipped (``unchanged``);
 - a new file is analysed and added; a changed file (same doc_id, new hash, new
   metadata or a new analysis configuration) is re-analysed and its old rows are
   replaced in the same transaction;
-- a stored document whose source file is no longer among the inputs is **marked**
-  ``removed`` (its rows are kept, it leaves the default views); it becomes
-  ``active`` again if the file returns unchanged;
-- files that cannot be read or analysed are recorded in ``exclusions`` with their
-  error code.
+- a stored document whose file is no longer among the inputs (or can no longer be
+  read) is **marked** ``removed``: its rows are kept but leave the default views; it
+  becomes ``active`` again when the file returns unchanged;
+- files that cannot be read or analysed are recorded in ``exclusions`` (per run) with
+  their error code.
 
 Documents are committed in small batches (``commit_every``), each in one transaction,
 so a process killed at any moment leaves a store holding every batch committed before
@@ -47,12 +50,12 @@ class StoreIngestOptions:
     batch_size : int
         Documents per worker round trip.
     manifest : pathlib.Path or None
-        Manifest CSV with document metadata; ``None`` uses ``manifest.csv`` in an
-        input folder when present.
+        Manifest CSV for all inputs; ``None``: ``manifest.csv`` at the root of each
+        folder input applies to that folder (as in :mod:`seclens.ingest`).
     recursive : bool
         Descend into sub-folders.
     progress : callable or None
-        Called with one line of text after each commit (e.g. ``"committed: 32"``).
+        Called with one line of text after each commit (``"committed: N"``).
     """
 
     workers: int = 1
@@ -65,8 +68,8 @@ class StoreIngestOptions:
     def __post_init__(self) -> None:
         for name in ("workers", "commit_every", "batch_size"):
             value = getattr(self, name)
-            if not isinstance(value, int) or value < 1:
-                raise ConfigError("E601", f"{name} must be an integer >= 1; got {value!r}")
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError("E601", f"{name} must be an integer >= 1; received {value!r}")
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,7 @@ class IngestSummary:
     added, changed, unchanged : tuple[str, ...]
         doc_ids analysed for the first time, re-analysed, skipped.
     removed : tuple[str, ...]
-        doc_ids marked removed (source file gone).
+        doc_ids marked removed (file gone or no longer readable).
     restored : tuple[str, ...]
         doc_ids marked active again (file back, unchanged).
     excluded : tuple[Exclusion, ...]
@@ -93,7 +96,7 @@ class IngestSummary:
     restored: tuple[str, ...]
     excluded: tuple[Exclusion, ...]
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self) -> dict[str, int]:
         """Counts per category (for the ``runs`` table and the CLI)."""
         return {
             "added": len(self.added), "changed": len(self.changed),
@@ -118,30 +121,48 @@ def meta_hash(meta: DocumentMeta | None) -> str:
     return hashlib.sha256(repr(meta).encode("utf-8")).hexdigest()
 
 
-def _manifest_for(inputs: Sequence[Path], options: StoreIngestOptions) -> object | None:
-    from seclens.ingest import read_manifest
+def plan_inputs(inputs: Sequence[Path], manifest: Path | None = None,
+                recursive: bool = True) -> tuple[list[Task], list[Exclusion]]:
+    """Files to analyse and planning exclusions, as :func:`seclens.ingest.iter_documents`.
 
-    if options.manifest is not None:
-        return read_manifest(options.manifest)
-    for item in inputs:
-        candidate = item / "manifest.csv"
-        if item.is_dir() and candidate.is_file():
-            return read_manifest(candidate)
-    return None
+    Parameters
+    ----------
+    inputs : sequence of pathlib.Path
+    manifest : pathlib.Path or None
+    recursive : bool
 
+    Returns
+    -------
+    (tasks, exclusions)
+        One :class:`~seclens.engine.process.Task` per file in discovery (sorted path)
+        order; exclusions for duplicate document ids and manifest rows without a file.
 
-def _under(path: str, roots: Sequence[Path]) -> bool:
-    p = Path(path)
-    return any(p == r or r in p.parents for r in roots)
-
-
-def discover_files(inputs: Sequence[Path], options: StoreIngestOptions) -> list[Path]:
-    """Resolved, sorted input files (via :func:`seclens.ingest.discover`)."""
+    Raises
+    ------
+    IngestError
+        Missing input, unsupported file named explicitly, malformed manifest.
+    """
     from seclens.ingest import IngestOptions, discover
+    from seclens.ingest.codes import E_DUPLICATE_FILE_ID
+    from seclens.ingest.stream import _manifest_for, _manifests, _orphan_rows
 
-    _ = IngestOptions(manifest=options.manifest, recursive=options.recursive)
-    files = sorted({Path(p).resolve() for p in discover(list(inputs))})
-    return [p for p in files if p.name != "manifest.csv"]
+    paths = discover(list(inputs), recursive=recursive)
+    scoped = _manifests(list(inputs), IngestOptions(manifest=manifest, recursive=recursive))
+    tasks: list[Task] = []
+    excluded: list[Exclusion] = []
+    first: dict[str, Path] = {}
+    for path in paths:
+        doc_id = path.stem
+        if doc_id in first:
+            excluded.append(Exclusion(
+                str(path), doc_id, E_DUPLICATE_FILE_ID,
+                f"document id {doc_id!r} already used by {first[doc_id]}; rename one"))
+            continue
+        first[doc_id] = path
+        found = _manifest_for(path, scoped)
+        tasks.append(Task(str(path), doc_id, found.lookup(path) if found is not None else None))
+    excluded.extend(_orphan_rows(paths, scoped))
+    return tasks, excluded
 
 
 def ingest_corpus(inputs: Sequence[Path | str], db: Path | str,
@@ -156,7 +177,7 @@ def ingest_corpus(inputs: Sequence[Path | str], db: Path | str,
     db : path
         The store (created when missing).
     config : EngineConfig or None
-        Analysis configuration (default :class:`EngineConfig()`).
+        Analysis configuration (default ``EngineConfig()``).
     options : StoreIngestOptions or None
 
     Returns
@@ -168,85 +189,75 @@ def ingest_corpus(inputs: Sequence[Path | str], db: Path | str,
     StoreError
         ``E6xx`` when the store cannot be opened or written.
     IngestError, LexiconError
-        When the inputs, manifest or lexicon cannot be read at all (single bad
+        When the inputs, a manifest or a lexicon cannot be read at all (single bad
         documents become exclusions instead).
     """
     config = config or EngineConfig()
     options = options or StoreIngestOptions()
     roots = [Path(p).resolve() for p in inputs]
-    with open_store(db) as store:
-        return _ingest(store, roots, config, options)
-
-
-def _ingest(store: Store, roots: list[Path], config: EngineConfig,
-            options: StoreIngestOptions) -> IngestSummary:
-    manifest = _manifest_for(roots, options)
-    files = discover_files(roots, options)
+    manifest = options.manifest.resolve() if options.manifest is not None else None
+    tasks, planned_out = plan_inputs(roots, manifest, options.recursive)
     provenance = describe_pipeline(config)
     fingerprint = config_fingerprint(config, provenance)
-    run_id = store.begin_run(
-        engine="local", workers=options.workers, inputs=[str(r) for r in roots],
-        config=config.as_dict(), provenance=provenance, fingerprint=fingerprint)
+    with open_store(db) as store:
+        run_id = store.begin_run(
+            engine="local", workers=options.workers, inputs=[str(r) for r in roots],
+            config=config.as_dict(), provenance=provenance, fingerprint=fingerprint)
+        return _ingest(store, run_id, roots, tasks, planned_out, fingerprint, config, options)
+
+
+def _ingest(store: Store, run_id: int, roots: list[Path], tasks: list[Task],
+            planned_out: list[Exclusion], fingerprint: str, config: EngineConfig,
+            options: StoreIngestOptions) -> IngestSummary:
     states = store.document_states()
-    by_path = {state[0]: doc_id for doc_id, state in states.items()}
     unchanged: list[str] = []
     restored: list[str] = []
     meta_hashes: dict[str, str] = {}
 
-    def tasks() -> Iterator[Task]:
-        for path in files:
-            meta = manifest.lookup(path) if manifest is not None else None  # type: ignore[attr-defined]
-            mhash = meta_hash(meta)
-            old_id = by_path.get(str(path))
-            if old_id is not None:
-                _, sha, old_mhash, old_fp, status = states[old_id]
-                if (sha, old_mhash, old_fp) == (file_sha256(path), mhash, fingerprint):
-                    unchanged.append(old_id)
-                    if status == "removed":
-                        restored.append(old_id)
-                    continue
-            meta_hashes[str(path)] = mhash
-            yield Task(str(path), meta)
+    def todo() -> Iterator[Task]:
+        for task in tasks:
+            mhash = meta_hash(task.meta)
+            old = states.get(task.doc_id)
+            if old is not None and old[0] == task.path and (old[1], old[2], old[3]) == (
+                    file_sha256(Path(task.path)), mhash, fingerprint):
+                unchanged.append(task.doc_id)
+                if old[4] == "removed":
+                    restored.append(task.doc_id)
+                continue
+            meta_hashes[task.doc_id] = mhash
+            yield task
 
     added: list[str] = []
     changed: list[str] = []
-    excluded: list[Exclusion] = []
-    seen: set[str] = set()
+    excluded: list[Exclusion] = list(planned_out)
     buffer: list[DocumentResult] = []
-    buffer_excl: list[Exclusion] = []
+    buffer_out: list[Exclusion] = list(planned_out)
     committed = 0
 
     def flush() -> None:
         nonlocal committed
         store.write_results(buffer, run_id=run_id, fingerprint=fingerprint,
-                            meta_hashes=[meta_hashes.get(r.document.path, "") for r in buffer])
-        store.write_exclusions(run_id, buffer_excl)
+                            meta_hashes=[meta_hashes[r.doc_id] for r in buffer])
+        store.write_exclusions(run_id, buffer_out)
         committed += len(buffer)
         buffer.clear()
-        buffer_excl.clear()
+        buffer_out.clear()
         if options.progress is not None:
             options.progress(f"committed: {committed}")
 
-    for item in run_local(tasks(), config, options.workers, options.batch_size):
+    for item in run_local(todo(), config, options.workers, options.batch_size):
         if isinstance(item, Exclusion):
             excluded.append(item)
-            buffer_excl.append(item)
+            buffer_out.append(item)
             continue
-        if item.doc_id in seen or item.doc_id in unchanged:
-            dup = Exclusion(item.document.path, item.doc_id, "E607",
-                            f"doc_id {item.doc_id!r} is already used by another input file")
-            excluded.append(dup)
-            buffer_excl.append(dup)
-            continue
-        seen.add(item.doc_id)
         (changed if item.doc_id in states else added).append(item.doc_id)
         buffer.append(item)
         if len(buffer) >= options.commit_every:
             flush()
-    if buffer or buffer_excl:
+    if buffer or buffer_out:
         flush()
     store.set_status(restored, "active", run_id)
-    present = seen | set(unchanged)
+    present = set(added) | set(changed) | set(unchanged)
     removed = sorted(
         doc_id for doc_id, (path, _, _, _, status) in states.items()
         if status == "active" and doc_id not in present and _under(path, roots))
@@ -255,3 +266,8 @@ def _ingest(store: Store, roots: list[Path], config: EngineConfig,
                             tuple(removed), tuple(restored), tuple(excluded))
     store.finish_run(run_id, summary.as_dict())
     return summary
+
+
+def _under(path: str, roots: Sequence[Path]) -> bool:
+    p = Path(path)
+    return any(p == r or r in p.parents for r in roots)

@@ -1,0 +1,98 @@
+"""CLI command ``seclens ingest``: incremental ingest into a store, or a Dask run.
+
+A thin client of :func:`seclens.store.sync.ingest_corpus` and
+:func:`seclens.engine.dask_engine.run_dask`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from seclens.errors import ConfigError
+
+
+@click.command("ingest")
+@click.argument("inputs", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
+              help="Store file (DuckDB; created when missing). Required with --engine local.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True, help="local: this machine, writes the store; "
+              "dask: a Dask cluster, writes partitioned Parquet to --out.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes (local engine) or LocalCluster workers (dask).")
+@click.option("--scheduler", default=None,
+              help="Dask scheduler address, e.g. tcp://host:8786 (default: a LocalCluster).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder of the Parquet tables (--engine dask).")
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Manifest CSV (default: manifest.csv in an input folder).")
+@click.option("--convention", type=click.Choice(["substring", "token"]), default="substring",
+              show_default=True, help="Counting convention (as for analyze).")
+@click.option("--lexicon", "lexicons", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Extra lexicon file (repeatable), combined with the packaged lexicon.")
+@click.option("--replace-lexicon", is_flag=True,
+              help="Use only the --lexicon files, not the packaged lexicon.")
+@click.option("--senses", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Sense-rules file instead of the packaged rules.")
+@click.option("--t2s", is_flag=True,
+              help="Match on the traditional-to-simplified conversion (OpenCC t2s).")
+@click.option("--context", "context_chars", type=int, default=30, show_default=True,
+              help="Characters of KWIC context on each side of a match.")
+@click.option("--commit-every", type=click.IntRange(min=1), default=16, show_default=True,
+              help="Documents per transaction.")
+@click.option("--annotate/--no-annotate", default=False, show_default=True,
+              help="Also store sentence annotations (needs seclens.annotate).")
+@click.option("-v", "--verbose", is_flag=True, help="Print a line after each commit.")
+def ingest(inputs: tuple[Path, ...], db: Path | None, engine: str, workers: int,
+           scheduler: str | None, out: Path | None, manifest: Path | None,
+           convention: str, lexicons: tuple[Path, ...], replace_lexicon: bool,
+           senses: Path | None, t2s: bool, context_chars: int, commit_every: int,
+           annotate: bool, verbose: bool) -> None:
+    """Analyse INPUTS into a store (incremental) or, with --engine dask, into Parquet.
+
+    Re-running on an unchanged corpus does nothing ("unchanged: N"); changed files
+    are re-analysed; files gone since the last run are marked removed (kept in the
+    store). A killed run resumes where it stopped.
+    """
+    from seclens.engine.config import EngineConfig
+
+    config = EngineConfig(
+        convention=convention, lexicon_paths=tuple(str(p) for p in lexicons),
+        replace_lexicon=replace_lexicon, sense_rules_path=str(senses) if senses else None,
+        to_simplified=t2s, context_chars=context_chars, annotate=annotate)
+    if engine == "dask":
+        if out is None or db is not None:
+            raise ConfigError("E601", "--engine dask writes Parquet: give --out DIR, not --db")
+        from seclens.engine.dask_engine import DaskOptions, run_dask
+
+        result = run_dask(list(inputs), out, config,
+                          DaskOptions(scheduler=scheduler, n_workers=workers,
+                                      manifest=manifest))
+        for name, rows in result.rows.items():
+            click.echo(f"{name}: {rows}")
+        click.echo(f"excluded: {len(result.excluded)}")
+        for exc in result.excluded:
+            click.echo(f"  [{exc.code}] {exc.path}: {exc.reason}", err=True)
+        return
+    if db is None:
+        raise ConfigError("E601", "--db FILE is required with --engine local")
+    if scheduler is not None or out is not None:
+        raise ConfigError("E601", "--scheduler and --out only apply to --engine dask")
+    from seclens.store.sync import StoreIngestOptions, ingest_corpus
+
+    def progress(line: str) -> None:
+        click.echo(line, err=True)
+
+    options = StoreIngestOptions(workers=workers, commit_every=commit_every,
+                                 manifest=manifest, progress=progress if verbose else None)
+    summary = ingest_corpus(list(inputs), db, config, options)
+    for key, value in summary.as_dict().items():
+        click.echo(f"{key}: {value}")
+    for doc_id in summary.removed:
+        click.echo(f"  removed (source gone, rows kept): {doc_id}", err=True)
+    for exc in summary.excluded:
+        click.echo(f"  [{exc.code}] {exc.path}: {exc.reason}", err=True)

@@ -62,8 +62,12 @@ class Cue:
         ``strong`` or ``weak``.
     source : str
         Citation.
-    regex : re.Pattern[str]
-        Compiled alternation of all terms and patterns of the entry.
+    regex : re.Pattern[str] or None
+        Compiled alternation of the entry's ``patterns`` (None without patterns).
+    terms : tuple[str, ...]
+        Literal terms (matched through the book's term index).
+    case_sensitive : bool
+        English only: match terms and patterns with case.
     """
 
     cue_id: str
@@ -71,7 +75,16 @@ class Cue:
     label: str
     strength: str
     source: str
-    regex: re.Pattern[str]
+    regex: re.Pattern[str] | None
+    terms: tuple[str, ...] = ()
+    case_sensitive: bool = False
+
+
+_EN_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*")
+
+
+def _en_tokens(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(0), m.start(), m.end()) for m in _EN_TOKEN.finditer(text)]
 
 
 @dataclass(frozen=True)
@@ -104,6 +117,23 @@ class CueBook:
     cues: tuple[Cue, ...]
     path: str
 
+    def __post_init__(self) -> None:
+        # Term index: zh first character -> [(term, cue)], en first token -> [(tokens, cue)].
+        index: dict[str, list[tuple[Any, Cue]]] = {}
+        for cue in self.cues:
+            for term in cue.terms:
+                if self.lang == "zh":
+                    index.setdefault(term[0], []).append((term, cue))
+                else:
+                    toks = tuple(t for t, _, _ in _en_tokens(term))
+                    if not toks:
+                        continue
+                    key = toks[0] if cue.case_sensitive else toks[0].lower()
+                    if not cue.case_sensitive:
+                        toks = tuple(t.lower() for t in toks)
+                    index.setdefault(key, []).append((toks, cue))
+        object.__setattr__(self, "_index", index)
+
     def by_field(self, field: str) -> tuple[Cue, ...]:
         """Cues of one field, in file order."""
         return tuple(c for c in self.cues if c.field == field)
@@ -118,8 +148,29 @@ class CueBook:
         """
         wanted = None if fields is None else set(fields)
         hits: list[Hit] = []
+        index: dict[str, list[tuple[Any, Cue]]] = self._index  # type: ignore[attr-defined]
+        if self.lang == "zh":
+            for i, ch in enumerate(text):
+                for term, cue in index.get(ch, ()):
+                    if (wanted is None or cue.field in wanted) and text.startswith(term, i):
+                        hits.append(Hit(cue, i, i + len(term), term))
+        else:
+            toks = _en_tokens(text)
+            lower = [t.lower() for t, _, _ in toks]
+            for i, (tok, start, _) in enumerate(toks):
+                cands = index.get(lower[i], []) + (index.get(tok, []) if tok != lower[i] else [])
+                for words, cue in cands:
+                    if wanted is not None and cue.field not in wanted:
+                        continue
+                    j = i + len(words)
+                    if j > len(toks):
+                        continue
+                    seq = [t for t, _, _ in toks[i:j]] if cue.case_sensitive else lower[i:j]
+                    if tuple(seq) == words:
+                        end = toks[j - 1][2]
+                        hits.append(Hit(cue, start, end, text[start:end]))
         for cue in self.cues:
-            if wanted is not None and cue.field not in wanted:
+            if cue.regex is None or (wanted is not None and cue.field not in wanted):
                 continue
             for m in cue.regex.finditer(text):
                 if m.end() > m.start():
@@ -128,20 +179,16 @@ class CueBook:
         return hits
 
 
-def _compile(entry: Mapping[str, Any], lang: str, where: str) -> re.Pattern[str]:
+def _compile(entry: Mapping[str, Any], lang: str, where: str) -> re.Pattern[str] | None:
     terms = entry.get("terms") or []
     patterns = entry.get("patterns") or []
     if not isinstance(terms, list) or not isinstance(patterns, list):
         raise LexiconError("E401", f"{where}: 'terms' and 'patterns' must be lists")
     if not terms and not patterns:
         raise LexiconError("E401", f"{where}: entry has neither 'terms' nor 'patterns'")
+    if not patterns:
+        return None
     alts: list[str] = []
-    for term in sorted((str(t) for t in terms), key=len, reverse=True):
-        esc = re.escape(term)
-        if lang == "en":
-            esc = esc.replace(r"\ ", r"\s+")
-            esc = rf"(?<![\w-]){esc}(?![\w-])"
-        alts.append(esc)
     for pat in patterns:
         alts.append(f"(?:{pat})" if lang == "zh" else rf"(?<![\w-])(?:{pat})(?![\w])")
     flags = 0 if (lang == "zh" or entry.get("case_sensitive")) else re.IGNORECASE
@@ -192,6 +239,8 @@ def parse_cuebook(data: Any, path: str) -> CueBook:
                 strength=strength,
                 source=str(entry["source"]),
                 regex=_compile(entry, lang, f"{where} ({cue_id})"),
+                terms=tuple(str(t) for t in (entry.get("terms") or []) if str(t)),
+                case_sensitive=bool(entry.get("case_sensitive", False)),
             )
         )
     return CueBook(lang=lang, version=str(data.get("version", "")), cues=tuple(cues), path=path)

@@ -98,6 +98,8 @@ class RuleAnnotator:
     ) -> None:
         self._books = dict(cuebooks) if cuebooks else {}
         self._rules = rules if rules is not None else load_data_file("rules")
+        # Per-instance memo of neighbour frames: each sentence is the neighbour of two others.
+        self._frames: dict[tuple[str, str], _Ctx | None] = {}
 
     def _book(self, lang: str) -> CueBook:
         if lang not in self._books:
@@ -451,6 +453,12 @@ class RuleAnnotator:
         """Security-frame cues (explicit security sense, anchors, strong frame sectors) in a neighbour."""
         if not text:
             return None
+        key = (lang, text)
+        if key in self._frames:
+            ctx = self._frames[key]
+            return None if ctx is None else _Ctx(ctx.hits, where)
+        if len(self._frames) > 4096:
+            self._frames.clear()
         hits = book.find(text, ["sense", "anchor", "sector"])
         frame = [
             h
@@ -459,4 +467,6 @@ class RuleAnnotator:
             or h.cue.field == "anchor"
             or (h.cue.field == "sector" and h.cue.strength == "strong" and h.cue.label in _FRAME_SECTORS)
         ]
-        return _Ctx(tuple(frame), where) if frame else None
+        result = _Ctx(tuple(frame), where) if frame else None
+        self._frames[key] = result
+        return result

@@ -7,5 +7,8 @@ import click
 from seclens.cli.analyze import analyze_command
 from seclens.cli.demo import demo_command
 from seclens.cli.ingest import ingest
+from seclens.cli.validate import validate
+from seclens.cli.agreement import agreement
 
 ALL: list[click.Command] = [analyze_command, demo_command, ingest]
+ALL += [validate, agreement]

@@ -1,0 +1,74 @@
+"""Annotation stage: annotating whole documents and corpora.
+
+Composes ingest (``seclens.ingest.iter_documents``), sentence splitting
+(``seclens.segment.split_sentences``) and a detector. Evidence offsets are then
+offsets into ``Document.text`` (``doc_start``/``doc_end``) as well as into the sentence.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from seclens.annotate.measures import DocumentMeasures, document_measures
+from seclens.annotate.rules import RuleAnnotator
+from seclens.annotate.types import SentenceAnnotation
+from seclens.types import Document, Exclusion
+
+
+@dataclass(frozen=True)
+class AnnotatedDocument:
+    """A document with its sentence annotations and measures."""
+
+    document: Document
+    annotations: tuple[SentenceAnnotation, ...]
+    measures: DocumentMeasures
+
+
+def annotate_document(
+    document: Document,
+    annotator: RuleAnnotator | None = None,
+    chain_window: int = 5,
+) -> AnnotatedDocument | Exclusion:
+    """Split ``document`` into sentences and annotate each with its neighbours.
+
+    Returns
+    -------
+    AnnotatedDocument, or Exclusion (``E405``) for a language without cues.
+    """
+    from seclens.segment import split_sentences
+
+    lang = document.meta.language
+    if lang not in ("zh", "en"):
+        return Exclusion(
+            document.path,
+            document.doc_id,
+            "E405",
+            f"no annotation cues for language {lang!r} (supported: zh, en)",
+        )
+    ann = annotator or RuleAnnotator()
+    sentences = split_sentences(document.doc_id, document.text, lang)
+    annotations = tuple(ann.annotate_many(sentences, lang))
+    return AnnotatedDocument(
+        document, annotations, document_measures(document.doc_id, annotations, chain_window)
+    )
+
+
+def annotate_corpus(
+    inputs: Sequence[str | os.PathLike[str]],
+    annotator: RuleAnnotator | None = None,
+    chain_window: int = 5,
+) -> Iterator[AnnotatedDocument | Exclusion]:
+    """Ingest ``inputs`` (files/folders with manifest) and annotate every document.
+
+    Exclusions from ingest are passed through unchanged, never dropped.
+    """
+    from seclens.ingest import iter_documents
+
+    ann = annotator or RuleAnnotator()
+    for item in iter_documents(inputs):
+        if isinstance(item, Exclusion):
+            yield item
+        else:
+            yield annotate_document(item, ann, chain_window)

@@ -1,0 +1,46 @@
+"""CLI: ``seclens validate`` - score the shipped detector (or a trained model) on gold codes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+
+@click.command("validate")
+@click.option(
+    "--gold",
+    "gold",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="Gold .jsonl (CODEBOOK.md format, with prev/text/next).",
+)
+@click.option(
+    "--model",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Score a model saved by `seclens annotate --train ... --save` instead of the rules.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--no-confusion", is_flag=True, help="Omit confusion matrices.")
+def validate(gold: Path, model: Path | None, as_json: bool, no_confusion: bool) -> None:
+    """Run the detector as shipped on gold sentences; print P/R/F1, accuracy, alpha.
+
+    Sentences are read with their prev/next context; fields are scored by
+    precision, recall, F1 (per label and macro), accuracy, confusion matrix and
+    Krippendorff's alpha (nominal; multi-label fields per label and mean).
+    """
+    from seclens.validate.core import format_validation, validate_detector
+
+    detector = None
+    if model is not None:
+        from seclens.annotate.model import load_model, model_detector
+
+        detector = model_detector(load_model(model))
+    rep = validate_detector(gold, detector)
+    if as_json:
+        click.echo(json.dumps(asdict(rep), ensure_ascii=False, indent=1, default=str))
+    else:
+        click.echo(format_validation(rep, confusion=not no_confusion))

@@ -1,0 +1,253 @@
+"""Validation stage: detector vs gold, and agreement between coders.
+
+:func:`validate_detector` runs a detector (the shipped rules by default) on the gold
+sentences, each read with its ``prev``/``next`` context as in the codebook, and scores
+every codebook field. :func:`coder_agreement` computes Krippendorff's alpha between
+coders' files matched on ``sid``, by the method of ``reference/gold/agreement.json``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from seclens.annotate.types import CODEBOOK_FIELDS, NOMINAL_FIELDS, SentenceAnnotation
+from seclens.errors import AnnotationError
+from seclens.types import Sentence
+from seclens.validate.gold import CodedSentence, read_coded
+from seclens.validate.metrics import FieldReport, compare_field, pct_agree
+
+Detector = Callable[[CodedSentence], SentenceAnnotation]
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """Scores of a detector on coded sentences.
+
+    Attributes
+    ----------
+    gold_path : str
+    gold_sha256 : str
+        Hash of the gold file bytes (provenance).
+    detector : str
+        Detector id (rule/cue versions or model hash).
+    n : int
+        Sentences scored.
+    fields : dict[str, FieldReport]
+    subsets : dict[str, dict[str, FieldReport]]
+        Optional scores on named subsets (e.g. ``zh``, ``en``).
+    """
+
+    gold_path: str
+    gold_sha256: str
+    detector: str
+    n: int
+    fields: dict[str, FieldReport]
+    subsets: dict[str, dict[str, FieldReport]]
+
+
+def gold_to_sentence(g: CodedSentence) -> Sentence:
+    """A :class:`Sentence` for a gold record (offsets relative to the sentence itself)."""
+    return Sentence(g.doc_id, g.sentence_index, 0, len(g.text), g.text)
+
+
+def rule_detector() -> Detector:
+    """The shipped rule-based detector as a function of a coded sentence."""
+    from seclens.annotate.rules import RuleAnnotator
+
+    ann = RuleAnnotator()
+
+    def detect(g: CodedSentence) -> SentenceAnnotation:
+        return ann.annotate(gold_to_sentence(g), g.lang, g.prev, g.next, has_doc_offsets=False)
+
+    detect.__name__ = ann.version
+    return detect
+
+
+def _score(gold: Sequence[CodedSentence], preds: Sequence[SentenceAnnotation]) -> dict[str, FieldReport]:
+    out: dict[str, FieldReport] = {}
+    for field in CODEBOOK_FIELDS:
+        true = [g.labels[field] for g in gold]
+        pred = [getattr(p, field) for p in preds]
+        out[field] = compare_field(field, true, pred)
+    return out
+
+
+def validate_detector(
+    gold_path: Path,
+    detector: Detector | None = None,
+    *,
+    subsets: Sequence[str] = ("zh", "en"),
+) -> ValidationReport:
+    """Run ``detector`` on the gold sentences and score each codebook field.
+
+    Parameters
+    ----------
+    gold_path : pathlib.Path
+        A gold ``.jsonl`` file with ``doc_id, lang, prev, text, next`` and the codes.
+    detector : callable, optional
+        Maps a :class:`CodedSentence` to a :class:`SentenceAnnotation`; default: the
+        shipped rules (:func:`rule_detector`).
+    subsets : sequence of str
+        Languages for which scores are also reported separately.
+
+    Raises
+    ------
+    AnnotationError
+        ``E414`` when a gold record lacks text or language; see :func:`read_coded`.
+    """
+    gold = read_coded(gold_path)
+    for g in gold:
+        if not g.text or g.lang not in ("zh", "en"):
+            raise AnnotationError(
+                "E414", f"{gold_path}: sid {g.sid} has no text or an unsupported lang {g.lang!r}"
+            )
+    det = detector or rule_detector()
+    preds = [det(g) for g in gold]
+    for g, p in zip(gold, preds, strict=True):
+        if (p.doc_id, p.text) != (g.doc_id, g.text):
+            raise AnnotationError("E415", f"detector returned a different sentence for sid {g.sid}")
+    sub: dict[str, dict[str, FieldReport]] = {}
+    for lang in subsets:
+        idx = [i for i, g in enumerate(gold) if g.lang == lang]
+        if idx:
+            sub[lang] = _score([gold[i] for i in idx], [preds[i] for i in idx])
+    digest = hashlib.sha256(Path(gold_path).read_bytes()).hexdigest()
+    return ValidationReport(
+        str(gold_path),
+        digest,
+        getattr(det, "__name__", "detector"),
+        len(gold),
+        _score(gold, preds),
+        sub,
+    )
+
+
+@dataclass(frozen=True)
+class AgreementReport:
+    """Krippendorff's alpha between coders per field.
+
+    Attributes
+    ----------
+    coders : tuple[str, ...]
+        File names of the coders.
+    n : int
+        Units coded by all coders (matched on ``sid``).
+    fields : dict[str, dict[str, Any]]
+        Per field: ``alpha`` and ``pct_agree`` (nominal; ``pct_agree`` only for two
+        coders) or ``mean_alpha`` and ``per_label`` {label: {alpha, n_pos}} (multi-label),
+        the layout of ``agreement.json``.
+    """
+
+    coders: tuple[str, ...]
+    n: int
+    fields: dict[str, dict[str, Any]]
+
+    def alpha(self, field: str) -> float:
+        """Alpha (nominal) or mean alpha (multi-label) of a field."""
+        rec = self.fields[field]
+        return float(rec["alpha"] if "alpha" in rec else rec["mean_alpha"])
+
+
+def coder_agreement(paths: Sequence[Path]) -> AgreementReport:
+    """Krippendorff's alpha (nominal) between two or more coders' files.
+
+    Units are matched on ``sid``; only units coded in every file are used.
+    Multi-label fields: alpha per label on presence/absence, and the mean over labels
+    with a defined alpha.
+
+    Raises
+    ------
+    AnnotationError
+        ``E416`` fewer than two files or no common ``sid``.
+    """
+    from seclens.validate.metrics import nominal_alpha
+
+    if len(paths) < 2:
+        raise AnnotationError("E416", "agreement needs at least two coded files")
+    codings = [{c.sid: c for c in read_coded(p)} for p in paths]
+    common = sorted(set.intersection(*(set(c) for c in codings)))
+    if not common:
+        raise AnnotationError("E416", "the coded files share no sid")
+    fields: dict[str, dict[str, Any]] = {}
+    for field in CODEBOOK_FIELDS:
+        vals = [[c[s].labels[field] for s in common] for c in codings]
+        if field in NOMINAL_FIELDS:
+            rec: dict[str, Any] = {"alpha": nominal_alpha(*vals)}
+            if len(vals) == 2:
+                rec["pct_agree"] = pct_agree(vals[0], vals[1])
+            fields[field] = rec
+        else:
+            rep = compare_field(field, vals[0], vals[1]) if len(vals) == 2 else None
+            per: dict[str, Any] = {}
+            from seclens.annotate.types import MULTI_FIELDS
+
+            for lab in MULTI_FIELDS[field]:
+                bins = [[int(lab in v) for v in coder] for coder in vals]
+                per[lab] = {"alpha": nominal_alpha(*bins), "n_pos": [sum(b) for b in bins]}
+            defined = [p["alpha"] for p in per.values() if not math.isnan(p["alpha"])]
+            fields[field] = {
+                "mean_alpha": sum(defined) / len(defined) if defined else math.nan,
+                "per_label": per,
+            }
+            if rep is not None:
+                fields[field]["pct_agree"] = rep.accuracy
+    return AgreementReport(tuple(Path(p).name for p in paths), len(common), fields)
+
+
+def format_validation(rep: ValidationReport, *, confusion: bool = True) -> str:
+    """Plain-text rendering of a :class:`ValidationReport` (the CLI output)."""
+    lines = [
+        f"gold: {rep.gold_path} (sha256 {rep.gold_sha256[:12]}), n={rep.n}",
+        f"detector: {rep.detector}",
+        "",
+        f"{'field':24s} {'acc':>6s} {'alpha':>6s} {'macroF1':>7s}  positive-class P/R/F1",
+    ]
+    for field, fr in rep.fields.items():
+        extra = ""
+        if field in ("securitizing_move", "threat", "urgency", "extraordinary_measures"):
+            s = fr.score("1")
+            extra = f"  P={s.precision:.3f} R={s.recall:.3f} F1={s.f1:.3f} (n={s.support})"
+        lines.append(
+            f"{field:24s} {fr.accuracy:6.3f} {_f(fr.alpha):>6s} {_f(fr.macro_f1):>7s}{extra}"
+        )
+    for field, fr in rep.fields.items():
+        lines.append("")
+        lines.append(f"[{field}] per label: label P R F1 support predicted" + (" alpha" if fr.kind == "multi" else ""))
+        for s in fr.labels:
+            a = f" {_f(fr.label_alpha[s.label])}" if fr.kind == "multi" else ""
+            lines.append(
+                f"  {s.label:20s} {s.precision:.3f} {s.recall:.3f} {s.f1:.3f} {s.support:4d} {s.predicted:4d}{a}"
+            )
+        if confusion and fr.matrix:
+            lines.append("  confusion (rows gold, cols predicted): " + " ".join(fr.label_order))
+            for lab, row in zip(fr.label_order, fr.matrix, strict=True):
+                lines.append(f"  {lab:20s} " + " ".join(f"{x:4d}" for x in row))
+    for name, sub in rep.subsets.items():
+        lines.append("")
+        lines.append(f"subset {name}: " + ", ".join(
+            f"{f}={_f(fr.alpha)}/{fr.accuracy:.2f}" for f, fr in sub.items()
+        ) + "  (alpha/acc)")
+    return "\n".join(lines)
+
+
+def format_agreement(rep: AgreementReport) -> str:
+    """Plain-text rendering of an :class:`AgreementReport`."""
+    lines = [f"coders: {', '.join(rep.coders)}; units matched on sid: {rep.n}", ""]
+    for field, rec in rep.fields.items():
+        if "alpha" in rec:
+            pa = f"  pct_agree={rec['pct_agree']:.3f}" if "pct_agree" in rec else ""
+            lines.append(f"{field:24s} alpha={_f(rec['alpha'])}{pa}")
+        else:
+            lines.append(f"{field:24s} mean_alpha={_f(rec['mean_alpha'])}")
+            for lab, p in rec["per_label"].items():
+                lines.append(f"  {lab:22s} alpha={_f(p['alpha'])} n_pos={p['n_pos']}")
+    return "\n".join(lines)
+
+
+def _f(x: float) -> str:
+    return "nan" if math.isnan(x) else f"{x:.3f}"

@@ -9,6 +9,7 @@ from seclens.cli.demo import demo_command
 from seclens.cli.ingest import ingest
 from seclens.cli.validate import validate
 from seclens.cli.agreement import agreement
+from seclens.cli.table import table
 
 ALL: list[click.Command] = [analyze_command, demo_command, ingest]
-ALL += [validate, agreement]
+ALL += [validate, agreement, table]

@@ -1,0 +1,287 @@
+"""Annotation stage: the securitization framework table (Zeng 2021, Table 1).
+
+Rows follow the Copenhagen School framework as tabulated by Zeng (2021): securitizing
+actor, securitizing move, referent object, audience, facilitating conditions. Each
+cell carries a count and its top evidence sentences (document id, sentence index,
+character offsets into ``Document.text``), so every entry can be traced to the text.
+
+* securitizing actor: the documents' issuers mapped to English actor names by
+  ``data/cues/actors.yaml`` (count = documents; evidence = their securitizing moves);
+* securitizing move: sentences coded ``securitizing_move = 1`` (count) and the group's
+  pooled securitization index (moves per 100 sentences);
+* referent object / audience: labels among securitizing moves (count = sentences);
+* facilitating conditions: sentences containing a term of the lexicons in
+  ``data/cues/facilitating.yaml`` (count = sentences, all sentences of the group).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+from markupsafe import Markup
+
+from seclens.annotate.corpus import AnnotatedDocument
+from seclens.annotate.cues import load_data_file
+from seclens.annotate.measures import group_index
+from seclens.annotate.types import AUDIENCES, REFERENT_OBJECTS, SentenceAnnotation
+from seclens.errors import AnnotationError
+from seclens.report.sections import ReportSection
+from seclens.types import DocumentMeta
+
+
+@dataclass(frozen=True)
+class EvidenceSentence:
+    """A sentence supporting a table cell."""
+
+    doc_id: str
+    sentence_index: int
+    start: int
+    end: int
+    text: str
+    cue_start: int = -1
+    cue_end: int = -1
+
+
+@dataclass(frozen=True)
+class TableCell:
+    """One entry of a framework-table row: label, count (with unit) and evidence."""
+
+    label: str
+    count: int
+    unit: str
+    evidence: tuple[EvidenceSentence, ...]
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class FrameworkTable:
+    """The framework table of one group of documents.
+
+    Attributes
+    ----------
+    group : str
+        Group description (e.g. ``level=central``).
+    n_documents, n_sentences, n_moves : int
+    index : float
+        Pooled securitization index, securitizing moves per 100 sentences.
+    rows : dict[str, tuple[TableCell, ...]]
+        Keys: ``securitizing_actor``, ``securitizing_move``, ``referent_object``,
+        ``audience``, ``facilitating_conditions``.
+    """
+
+    group: str
+    n_documents: int
+    n_sentences: int
+    n_moves: int
+    index: float
+    rows: dict[str, tuple[TableCell, ...]]
+
+
+ROW_TITLES = {
+    "securitizing_actor": "Securitizing actor",
+    "securitizing_move": "Securitizing move",
+    "referent_object": "Referent object",
+    "audience": "Audience",
+    "facilitating_conditions": "Facilitating conditions",
+}
+
+
+def parse_group(spec: str) -> dict[str, set[str]]:
+    """Parse ``key=value[|value2],key2=value`` into a filter on :class:`DocumentMeta` fields.
+
+    Raises
+    ------
+    AnnotationError
+        ``E422`` for a malformed filter or an unknown metadata field.
+    """
+    out: dict[str, set[str]] = {}
+    if not spec.strip():
+        return out
+    allowed = set(DocumentMeta.__dataclass_fields__) - {"extra"}
+    for part in spec.split(","):
+        if "=" not in part:
+            raise AnnotationError("E422", f"group filter {part!r} must look like key=value")
+        key, _, val = part.partition("=")
+        key = key.strip()
+        if key not in allowed:
+            raise AnnotationError(
+                "E422", f"unknown metadata field {key!r} in group filter; use one of {sorted(allowed)}"
+            )
+        out[key] = {v.strip() for v in val.split("|") if v.strip()}
+    return out
+
+
+def in_group(meta: DocumentMeta, flt: Mapping[str, set[str]]) -> bool:
+    """True when ``meta`` satisfies every ``key=value`` condition of ``flt``."""
+    return all(str(getattr(meta, k)) in vals for k, vals in flt.items())
+
+
+def actor_name(issuer: str, actors: Sequence[Mapping[str, str]] | None = None) -> tuple[str, str]:
+    """English securitizing-actor name and rule id for an issuer string.
+
+    The first-named issuer wins (lead issuer of joint documents), then the longest
+    matching ``zh`` term of ``actors.yaml``; unknown issuers are
+    returned unchanged with rule id ``actor.unmapped``.
+    """
+    entries = actors if actors is not None else load_data_file("actors")["entries"]
+    best = None
+    best_key = (0, 0)
+    for e in entries:
+        pos = issuer.find(e["zh"]) if e["zh"] else -1
+        if pos < 0:
+            continue
+        key = (-pos, len(e["zh"]))  # lead (first-named) issuer, then longest term
+        if best is None or key > best_key:
+            best, best_key = e, key
+    if best is None:
+        return (issuer or "unknown issuer"), "actor.unmapped"
+    return str(best["en"]), str(best["id"])
+
+
+def _strength(a: SentenceAnnotation) -> tuple[int, int, int]:
+    refs = sum(r != "none" for r in a.referent_object)
+    return (a.threat + a.urgency + a.extraordinary_measures, refs, -len(a.text))
+
+
+def _ev(a: SentenceAnnotation, cue: tuple[int, int] | None = None) -> EvidenceSentence:
+    cs, ce = cue if cue else (-1, -1)
+    return EvidenceSentence(a.doc_id, a.sentence_index, a.start, a.end, a.text, cs, ce)
+
+
+def build_framework_table(
+    docs: Sequence[AnnotatedDocument], group: str = "", top: int = 3
+) -> FrameworkTable:
+    """Build the framework table of the documents of a group.
+
+    Parameters
+    ----------
+    docs : sequence of AnnotatedDocument
+        The group's documents (already filtered).
+    group : str
+        Label of the group, for display.
+    top : int
+        Evidence sentences kept per cell (strongest moves first: most of threat/
+        urgency/extraordinary measures, then most referent objects, then shortest).
+    """
+    fc = load_data_file("facilitating")["entries"]
+    actors = load_data_file("actors")["entries"]
+    moves = [a for d in docs for a in d.annotations if a.securitizing_move]
+    moves_sorted = sorted(moves, key=_strength, reverse=True)
+    n_sent = sum(d.measures.n_sentences for d in docs)
+    # actors
+    by_actor: dict[str, list[AnnotatedDocument]] = {}
+    for d in docs:
+        name, _ = actor_name(d.document.meta.issuer, actors)
+        by_actor.setdefault(name, []).append(d)
+    actor_cells = []
+    for name, ds in sorted(by_actor.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        mv = sorted(
+            (a for d in ds for a in d.annotations if a.securitizing_move), key=_strength, reverse=True
+        )
+        actor_cells.append(
+            TableCell(
+                name,
+                len(ds),
+                "documents",
+                tuple(_ev(a) for a in mv[:top]),
+                "; ".join(sorted(d.document.doc_id for d in ds)),
+            )
+        )
+    move_cell = TableCell(
+        "securitizing moves",
+        len(moves),
+        "sentences",
+        tuple(_ev(a) for a in moves_sorted[:top]),
+        f"{group_index([d.measures for d in docs]):.1f} moves per 100 sentences"
+        if n_sent
+        else "no sentences",
+    )
+    ref_cells = []
+    for lab in (r for r in REFERENT_OBJECTS if r != "none"):
+        sel = [a for a in moves_sorted if lab in a.referent_object]
+        if sel:
+            ref_cells.append(TableCell(lab, len(sel), "moves", tuple(_ev(a) for a in sel[:top])))
+    aud_cells = []
+    for lab in AUDIENCES:
+        sel = [a for a in moves_sorted if lab in a.audience]
+        if sel:
+            aud_cells.append(TableCell(lab, len(sel), "moves", tuple(_ev(a) for a in sel[:top])))
+    fc_cells = []
+    for entry in fc:
+        found: list[tuple[SentenceAnnotation, tuple[int, int]]] = []
+        for d in docs:
+            terms = entry.get(d.document.meta.language) or []
+            for a in d.annotations:
+                text = a.text if d.document.meta.language == "zh" else a.text.lower()
+                for t in terms:
+                    k = text.find(t if d.document.meta.language == "zh" else t.lower())
+                    if k >= 0:
+                        found.append((a, (a.start + k, a.start + k + len(t))))
+                        break
+        found.sort(key=lambda x: (-x[0].securitizing_move, _strength(x[0])[0] * -1, x[0].doc_id))
+        fc_cells.append(
+            TableCell(
+                str(entry["label"]),
+                len(found),
+                "sentences",
+                tuple(_ev(a, c) for a, c in found[:top]),
+                str(entry["id"]),
+            )
+        )
+    return FrameworkTable(
+        group=group or "all documents",
+        n_documents=len(docs),
+        n_sentences=n_sent,
+        n_moves=len(moves),
+        index=group_index([d.measures for d in docs]),
+        rows={
+            "securitizing_actor": tuple(actor_cells),
+            "securitizing_move": (move_cell,),
+            "referent_object": tuple(ref_cells),
+            "audience": tuple(aud_cells),
+            "facilitating_conditions": tuple(fc_cells),
+        },
+    )
+
+
+def format_table(table: FrameworkTable, width: int = 90) -> str:
+    """Plain-text rendering (the ``seclens table`` output)."""
+    lines = [
+        f"Framework table - {table.group}: {table.n_documents} documents, "
+        f"{table.n_sentences} sentences, {table.n_moves} securitizing moves, "
+        f"index {table.index:.1f} moves per 100 sentences",
+    ]
+    for key, cells in table.rows.items():
+        lines.append("")
+        lines.append(ROW_TITLES[key])
+        if not cells:
+            lines.append("  (none found)")
+        for c in cells:
+            extra = f" [{c.detail}]" if c.detail else ""
+            lines.append(f"  {c.label}: {c.count} {c.unit}{extra}")
+            for e in c.evidence:
+                snippet = e.text if len(e.text) <= width else e.text[: width - 1] + "…"
+                lines.append(f"    - {e.doc_id} #{e.sentence_index} [{e.start}:{e.end}] {snippet}")
+    return "\n".join(lines)
+
+
+def framework_section(tables: Sequence[FrameworkTable]) -> ReportSection:
+    """A :class:`ReportSection` with the framework table(s); evidence in ``<details>``.
+
+    Rendered with an autoescaping Jinja2 environment (document text is untrusted).
+    """
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FunctionLoader(_load_template),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    html = env.get_template("framework_table.html.j2").render(tables=tables, titles=ROW_TITLES)
+    return ReportSection("framework-table", "Securitization framework table", Markup(html))
+
+
+def _load_template(name: str) -> str:
+    return (resources.files("seclens.annotate") / "templates" / name).read_text(encoding="utf-8")

@@ -1,0 +1,186 @@
+"""Streaming ingest: discovery, manifests, exclusions, determinism, inputs untouched."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from seclens.errors import IngestError
+from seclens.ingest import IngestOptions, discover, iter_documents, read_manifest
+from seclens.types import Document, Exclusion
+
+
+def _folder(tmp_path: Path, builders: SimpleNamespace) -> Path:
+    root = tmp_path / "corpus"
+    (root / "docs" / "sub").mkdir(parents=True)
+    (root / "docs" / "a.txt").write_text("国家安全是根本。", encoding="utf-8")
+    (root / "docs" / "sub" / "b.htm").write_bytes(builders.gov_page("gb2312").encode("gbk"))
+    (root / "docs" / "c.txt").write_bytes(b"\x00\x01binary")
+    builders.make_docx(root / "docs" / "d.docx")
+    (root / "docs" / ".hidden.txt").write_text("hidden", encoding="utf-8")
+    (root / "docs" / "~$d.docx").write_bytes(b"lock")
+    (root / "README.md").write_text("not a document", encoding="utf-8")
+    with (root / "manifest.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "title", "level", "language", "note"])
+        writer.writerow(["a", "甲", "provincial", "zh", "x"])
+        writer.writerow(["c", "丙", "central", "zh", ""])
+        writer.writerow(["zz-missing", "缺", "central", "zh", ""])
+    return root
+
+
+def test_discover_sorted_supported_files_only(tmp_path: Path, builders: SimpleNamespace) -> None:
+    root = _folder(tmp_path, builders)
+    found = discover([root])
+    names = [p.relative_to(root).as_posix() for p in found]
+    assert names == ["docs/a.txt", "docs/c.txt", "docs/d.docx", "docs/sub/b.htm"]
+    assert discover([root / "docs"], recursive=False) == [
+        root / "docs" / "a.txt",
+        root / "docs" / "c.txt",
+        root / "docs" / "d.docx",
+    ]
+
+
+def test_discover_errors(tmp_path: Path, builders: SimpleNamespace) -> None:
+    root = _folder(tmp_path, builders)
+    with pytest.raises(IngestError) as missing:
+        discover([root / "nope"])
+    assert missing.value.code == "E101"
+    with pytest.raises(IngestError) as unsupported:
+        discover([root / "README.md"])
+    assert unsupported.value.code == "E102"
+
+
+def test_iter_documents_yields_documents_and_exclusions(
+    tmp_path: Path, builders: SimpleNamespace
+) -> None:
+    root = _folder(tmp_path, builders)
+    items = list(iter_documents([root]))
+    kinds = [(type(item).__name__, item.doc_id) for item in items]
+    assert kinds == [
+        ("Document", "a"),
+        ("Exclusion", "c"),
+        ("Document", "d"),
+        ("Document", "b"),
+        ("Exclusion", "zz-missing"),
+    ]
+    by_id = {item.doc_id: item for item in items}
+    a, b, c, missing = by_id["a"], by_id["b"], by_id["c"], by_id["zz-missing"]
+    assert isinstance(a, Document) and isinstance(b, Document)
+    assert isinstance(c, Exclusion) and isinstance(missing, Exclusion)
+    assert (a.meta.title, a.meta.level, a.meta.meta_source) == ("甲", "provincial", "manifest")
+    assert a.meta.extra == {"note": "x"}
+    assert b.meta.meta_source == "html+doc_number"  # no manifest row: from the page
+    assert c.code == "E105"
+    assert missing.code == "E112"
+    assert missing.path == str(root / "manifest.csv")
+
+
+def test_streaming_is_deterministic(tmp_path: Path, builders: SimpleNamespace) -> None:
+    root = _folder(tmp_path, builders)
+    assert list(iter_documents([root])) == list(iter_documents([root]))
+
+
+def test_inputs_are_never_modified(tmp_path: Path, builders: SimpleNamespace) -> None:
+    root = _folder(tmp_path, builders)
+    before = builders.sha256_tree(root)
+    list(iter_documents([root]))
+    assert builders.sha256_tree(root) == before
+
+
+def test_explicit_manifest_applies_to_file_inputs(
+    tmp_path: Path, builders: SimpleNamespace
+) -> None:
+    root = _folder(tmp_path, builders)
+    items = list(
+        iter_documents([root / "docs" / "a.txt"], IngestOptions(manifest=root / "manifest.csv"))
+    )
+    assert [(type(i).__name__, i.doc_id) for i in items] == [
+        ("Document", "a"),
+        ("Exclusion", "c"),
+        ("Exclusion", "zz-missing"),
+    ]
+
+
+def test_file_inputs_without_manifest_use_file_metadata(
+    tmp_path: Path, builders: SimpleNamespace
+) -> None:
+    root = _folder(tmp_path, builders)
+    (item,) = list(iter_documents([root / "docs" / "a.txt"]))
+    assert isinstance(item, Document)
+    assert item.meta.meta_source == "filename"
+    assert item.meta.language == "zh"
+
+
+def test_duplicate_stems_are_excluded(tmp_path: Path) -> None:
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "same.txt").write_text("一", encoding="utf-8")
+    (tmp_path / "y").mkdir()
+    (tmp_path / "y" / "same.txt").write_text("二", encoding="utf-8")
+    items = list(iter_documents([tmp_path]))
+    assert isinstance(items[0], Document)
+    assert isinstance(items[1], Exclusion) and items[1].code == "E109"
+
+
+def test_malformed_manifest_raises_at_call_time(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("一", encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text("id\na\na\n", encoding="utf-8")
+    with pytest.raises(IngestError) as caught:
+        iter_documents([tmp_path])  # validation before the first next()
+    assert caught.value.code == "E111"
+
+
+# --- the real reference corpus ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus_items(corpus_dir: Path) -> list[Document | Exclusion]:
+    return list(iter_documents([corpus_dir]))
+
+
+def test_corpus_all_documents_ingest_without_exclusions(
+    corpus_items: list[Document | Exclusion],
+) -> None:
+    exclusions = [item for item in corpus_items if isinstance(item, Exclusion)]
+    assert exclusions == []
+    assert len(corpus_items) == 28
+
+
+def test_corpus_text_equals_file_content(
+    corpus_dir: Path, corpus_items: list[Document | Exclusion]
+) -> None:
+    for item in corpus_items:
+        assert isinstance(item, Document)
+        raw = Path(item.path).read_bytes().decode("utf-8")
+        assert item.text == raw.removeprefix("\ufeff")
+        assert Path(item.path).parent == corpus_dir / "docs"
+
+
+def test_corpus_manifest_metadata(
+    corpus_dir: Path, corpus_items: list[Document | Exclusion]
+) -> None:
+    documents = {item.doc_id: item for item in corpus_items if isinstance(item, Document)}
+    manifest = read_manifest(corpus_dir / "manifest.csv")
+    assert set(documents) == set(manifest.rows)
+    assert documents["cn-sc-2017-aidp"].meta.level == "central"
+    assert documents["cn-sc-2017-aidp"].meta.doc_number == "国发〔2017〕35号"
+    for doc_id, document in documents.items():
+        assert document.meta == manifest.rows[doc_id]
+        assert document.meta.meta_source == "manifest"
+        assert len(document.text) == int(document.meta.extra["chars"])
+        if doc_id.startswith("us-"):
+            assert document.meta.language == "en"
+            assert document.meta.level == "foreign"
+
+
+def test_corpus_language_detection_agrees_with_manifest(
+    corpus_items: list[Document | Exclusion],
+) -> None:
+    from seclens.ingest import detect_language
+
+    for item in corpus_items:
+        assert isinstance(item, Document)
+        assert detect_language(item.text) == item.meta.language, item.doc_id

@@ -36,14 +36,16 @@ SENTENCES = pa.schema(
      ("end", pa.int64()), ("text", pa.string()), ("kind", pa.string())]
 )
 MATCHES = pa.schema(
-    [("doc_id", pa.string()), ("sentence_index", pa.int64()), ("start", pa.int64()),
+    [("doc_id", pa.string()), ("ordinal", pa.int64()), ("sentence_index", pa.int64()),
+     ("start", pa.int64()),
      ("end", pa.int64()), ("term", pa.string()), ("matched_text", pa.string()),
      ("entry_id", pa.string()), ("category", pa.string()), ("sector", pa.string()),
      ("sense", pa.string()), ("sense_rule", pa.string()), ("convention", pa.string()),
      ("left", pa.string()), ("right", pa.string())]
 )
 COUNTS = pa.schema(
-    [("doc_id", pa.string()), ("key_type", pa.string()), ("key", pa.string()),
+    [("doc_id", pa.string()), ("ordinal", pa.int64()), ("key_type", pa.string()),
+     ("key", pa.string()),
      ("entry_id", pa.string()), ("count", pa.int64()), ("size", pa.int64()),
      ("unit", pa.string()), ("per_10k", pa.float64()), ("convention", pa.string()),
      ("reason", pa.string()), ("category", pa.string()), ("sector", pa.string())]
@@ -63,8 +65,8 @@ EXCLUSIONS = pa.schema(
 TABLE_ORDER: dict[str, tuple[str, ...]] = {
     "documents": ("doc_id",),
     "sentences": ("doc_id", "sentence_index"),
-    "matches": ("doc_id", "start", "end", "entry_id"),
-    "counts": ("doc_id", "key_type", "key", "entry_id"),
+    "matches": ("doc_id", "ordinal"),
+    "counts": ("doc_id", "ordinal"),
     "annotations": ("doc_id", "sentence_index", "annotator"),
     "exclusions": ("path", "code"),
 }
@@ -112,8 +114,10 @@ def row_to_document(row: Mapping[Any, Any]) -> Document:
     )
 
 
-def _dicts(items: Iterable[Any]) -> list[dict[str, Any]]:
-    return [asdict(x) for x in items]
+def _dicts(items: Iterable[Any], ordinal: bool = False) -> list[dict[str, Any]]:
+    if not ordinal:
+        return [asdict(x) for x in items]
+    return [{**asdict(x), "ordinal": i} for i, x in enumerate(items)]
 
 
 def _sentence_rows(result: DocumentResult) -> list[dict[str, Any]]:
@@ -138,8 +142,8 @@ def result_tables(results: Sequence[DocumentResult]) -> dict[str, pa.Table]:
     for res in results:
         rows["documents"].append(document_row(res))
         rows["sentences"].extend(_sentence_rows(res))
-        rows["matches"].extend(_dicts(res.matches))
-        rows["counts"].extend(_dicts(res.counts))
+        rows["matches"].extend(_dicts(res.matches, ordinal=True))
+        rows["counts"].extend(_dicts(res.counts, ordinal=True))
         rows["annotations"].extend(_dicts(res.annotations))
     return {name: table_from_rows(rows[name], schema)
             for name, schema in RESULT_SCHEMAS.items()}

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from seclens.store.results import analysis_from_frames, load_analysis
 from seclens.store.schema import MIGRATIONS, SCHEMA_VERSION, Migration
 from seclens.store.store import Store, current_version, migrate, open_store
 
@@ -16,7 +17,9 @@ __all__ = [
     "SCHEMA_VERSION",
     "Migration",
     "Store",
+    "analysis_from_frames",
     "current_version",
+    "load_analysis",
     "migrate",
     "open_store",
 ]

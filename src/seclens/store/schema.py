@@ -61,12 +61,14 @@ _V1 = Migration(
             doc_id VARCHAR, sentence_index BIGINT, "start" BIGINT, "end" BIGINT,
             "text" VARCHAR, kind VARCHAR)""",
         """CREATE TABLE matches (
-            doc_id VARCHAR, sentence_index BIGINT, "start" BIGINT, "end" BIGINT,
+            doc_id VARCHAR, ordinal BIGINT, sentence_index BIGINT, "start" BIGINT,
+            "end" BIGINT,
             term VARCHAR, matched_text VARCHAR, entry_id VARCHAR, category VARCHAR,
             sector VARCHAR, sense VARCHAR, sense_rule VARCHAR, "convention" VARCHAR,
             "left" VARCHAR, "right" VARCHAR)""",
         """CREATE TABLE counts (
-            doc_id VARCHAR, key_type VARCHAR, "key" VARCHAR, entry_id VARCHAR,
+            doc_id VARCHAR, ordinal BIGINT, key_type VARCHAR, "key" VARCHAR,
+            entry_id VARCHAR,
             "count" BIGINT, "size" BIGINT, unit VARCHAR, per_10k DOUBLE,
             "convention" VARCHAR, reason VARCHAR, category VARCHAR, sector VARCHAR)""",
         """CREATE TABLE exclusions (

@@ -1,0 +1,143 @@
+"""Store stage: turn stored tables back into the report's :class:`AnalysisResult`.
+
+Reports run from a store (or from the Parquet output of the Dask engine) exactly as
+from a folder: :func:`load_analysis` rebuilds the :class:`seclens.api.AnalysisResult`
+that :func:`seclens.report.write_report` takes, from the active documents of a store;
+:func:`analysis_from_frames` does the same from any set of DataFrames with the
+layout of :mod:`seclens.engine.tables`.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from collections.abc import Mapping, Sequence
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from seclens.engine.config import EngineConfig
+from seclens.engine.process import describe_pipeline
+from seclens.engine.tables import row_to_document
+from seclens.errors import StoreError
+from seclens.types import Exclusion, Match
+
+if TYPE_CHECKING:
+    from seclens.api import AnalysisResult
+    from seclens.store.store import Store
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): (None if isinstance(v, float) and pd.isna(v) and k != "per_10k" else v)
+             for k, v in r.items()} for r in frame.to_dict("records")]
+
+
+def analysis_from_frames(frames: Mapping[str, pd.DataFrame], config: EngineConfig,
+                         exclusions: Sequence[Exclusion] = (),
+                         extra: Mapping[str, Any] | None = None) -> AnalysisResult:
+    """Build an :class:`~seclens.api.AnalysisResult` from result tables.
+
+    Parameters
+    ----------
+    frames : mapping of str to pandas.DataFrame
+        ``documents``, ``matches`` and ``counts`` with the columns of
+        :mod:`seclens.engine.tables`.
+    config : EngineConfig
+        The configuration the rows were computed with (for the options and the
+        provenance of ``run.json``).
+    exclusions : sequence of Exclusion
+    extra : mapping or None
+        Added to ``provenance.extra`` (e.g. the store path and run id).
+
+    Returns
+    -------
+    AnalysisResult
+        Documents in path order (the ingest order of ``seclens analyze``); matches
+        and counts in that document order, each document's rows in their original
+        order.
+    """
+    from seclens import api
+    from seclens.measures.counts import CountRow
+
+    docs = frames["documents"].sort_values(["path", "doc_id"], kind="mergesort")
+    position = {d: i for i, d in enumerate(docs["doc_id"])}
+    summaries = []
+    inputs = []
+    for row in docs.to_dict("records"):
+        doc = row_to_document(row)
+        summaries.append(api.DocumentSummary(
+            meta=doc.meta, path=doc.path, fmt=doc.fmt, encoding=doc.encoding,
+            sha256=doc.sha256, notes=tuple(json.loads(row["summary_notes_json"] or "[]")),
+            n_chars=int(row["chars"]), size=int(row["size"]), unit=str(row["unit"]),
+            n_sentences=int(row["n_sentences"]), n_matches=int(row["n_matches"])))
+        inputs.append(api.InputFile(doc.path, doc.sha256, "document", doc.doc_id))
+
+    def ordered(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame[frame["doc_id"].isin(position)]
+        key = frame["doc_id"].map(position)
+        return frame.assign(_pos=key).sort_values(["_pos", "ordinal"], kind="mergesort")
+
+    match_fields = [f.name for f in fields(Match)]
+    count_fields = [f.name for f in fields(CountRow)]
+    matches = tuple(Match(**{k: r[k] for k in match_fields})
+                    for r in _records(ordered(frames["matches"])))
+    counts = tuple(CountRow(**{k: r[k] for k in count_fields})
+                   for r in _records(ordered(frames["counts"])))
+    prov = describe_pipeline(config)
+    provenance = api.Provenance(
+        package="seclens", package_version=str(prov["seclens_version"]),
+        python_version=platform.python_version(), platform=platform.platform(terse=True),
+        timestamp_utc=pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
+        options=config.analysis_options().to_dict(),
+        lexicons=({"lexicon_id": str(prov["lexicon_id"]),
+                   "version": str(prov["lexicon_version"]),
+                   "entries": str(prov["lexicon_entries"])},),
+        sense_rules={"rules_id": str(prov["rules_id"]), "version": str(prov["rules_version"])},
+        segmenters=(), inputs=tuple(inputs),
+        extra=dict(extra or {}),
+    )
+    return api.AnalysisResult(
+        options=config.analysis_options(), documents=tuple(summaries), matches=matches,
+        counts=counts, exclusions=tuple(exclusions), provenance=provenance)
+
+
+def load_analysis(store: Store) -> AnalysisResult:
+    """The :class:`~seclens.api.AnalysisResult` of a store's active documents.
+
+    Parameters
+    ----------
+    store : Store
+
+    Returns
+    -------
+    AnalysisResult
+        Exclusions are those of the latest complete ingest run.
+
+    Raises
+    ------
+    StoreError
+        ``E611`` when the store is empty or its active documents were analysed
+        under different configurations (an interrupted re-analysis: run
+        ``seclens ingest`` again).
+    """
+    docs = store.table("documents")
+    prints = sorted(set(docs["fingerprint"]))
+    if len(prints) != 1:
+        raise StoreError(
+            "E611", f"store {store.path} holds {len(docs)} active documents analysed under "
+            f"{len(prints)} configurations; run seclens ingest to finish the analysis")
+    runs = store.table("runs")
+    run = runs[runs["fingerprint"] == prints[0]].iloc[-1]
+    config = EngineConfig(**json.loads(run["config_json"]))
+    done = runs[runs["status"] == "complete"]
+    excl: list[Exclusion] = []
+    if len(done):
+        last = int(done["run_id"].iloc[-1])
+        frame = store.table("exclusions")
+        excl = [Exclusion(r["path"], r["doc_id"], r["code"], r["reason"])
+                for r in frame[frame["run_id"] == last].to_dict("records")]
+    frames = {"documents": docs, "matches": store.table("matches"),
+              "counts": store.table("counts")}
+    return analysis_from_frames(frames, config, excl,
+                                {"store": str(store.path), "run_id": int(run["run_id"])})

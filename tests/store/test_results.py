@@ -1,0 +1,61 @@
+"""Reports from a store equal reports from a folder (reference corpus)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from seclens.api import AnalysisResult, analyze
+from seclens.report import write_report
+from seclens.store import load_analysis, open_store
+from seclens.store.sync import ingest_corpus
+
+
+@pytest.fixture(scope="session")
+def reference_pair(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory
+                   ) -> tuple[AnalysisResult, AnalysisResult, Path]:
+    root = corpus_dir.resolve()
+    db = tmp_path_factory.mktemp("store") / "corpus.duckdb"
+    summary = ingest_corpus([root], db)
+    assert len(summary.added) == 28
+    with open_store(db, read_only=True) as store:
+        from_store = load_analysis(store)
+    return analyze([root]), from_store, db
+
+
+def _frame(rows: tuple[object, ...]) -> pd.DataFrame:
+    return pd.DataFrame([dataclasses.asdict(r) for r in rows])  # type: ignore[call-overload]
+
+
+def test_store_holds_what_analyze_computes(
+        reference_pair: tuple[AnalysisResult, AnalysisResult, Path]) -> None:
+    folder, store, _ = reference_pair
+    assert store.documents == folder.documents
+    assert store.matches == folder.matches
+    pd.testing.assert_frame_equal(_frame(store.counts), _frame(folder.counts))
+    assert store.exclusions == folder.exclusions
+
+
+def test_known_figures_from_the_store(
+        reference_pair: tuple[AnalysisResult, AnalysisResult, Path]) -> None:
+    # 2017 State Council plan: 安全 48 (国家安全 8), 国防 11 under substring counting.
+    _, _, db = reference_pair
+    with open_store(db, read_only=True) as store:
+        counts = store.table("counts")
+    plan = counts[(counts["doc_id"] == "cn-sc-2017-aidp") & (counts["key_type"] == "term")]
+    got = dict(zip(plan["key"], plan["count"], strict=True))
+    assert (got["安全"], got["国家安全"], got["国防"]) == (48, 8, 11)
+
+
+def test_report_from_store_matches_report_from_folder(
+        reference_pair: tuple[AnalysisResult, AnalysisResult, Path], tmp_path: Path) -> None:
+    folder, store, _ = reference_pair
+    a = write_report(folder, tmp_path / "folder")
+    b = write_report(store, tmp_path / "store")
+    for name in ("counts.csv", "matches.csv", "documents.csv"):
+        assert (tmp_path / "folder" / name).read_bytes() == (tmp_path / "store" / name
+                                                              ).read_bytes(), name
+    assert a is not None and b is not None

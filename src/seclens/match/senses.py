@@ -60,7 +60,10 @@ class SenseResolver:
             self._by_len.append((length, aligned))
 
     def decide(self, text: str, start: int) -> SenseDecision:
-        """Sense of the anchor match starting at ``start`` in ``text`` (analysis text)."""
+        """Sense of the anchor match starting at ``start`` in ``text``.
+
+        ``text`` is the analysis text, lower-cased (length-preserving) for English.
+        """
         n = len(text)
         en = self.lang == "en"
         for length, aligned in self._by_len:
@@ -71,8 +74,6 @@ class SenseResolver:
                 if ws < 0 or we > n:
                     continue
                 window = text[ws:we]
-                if en:
-                    window = window.lower()
                 hit = pats.get(window)
                 if hit is None:
                     continue

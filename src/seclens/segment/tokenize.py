@@ -6,7 +6,8 @@
   (国家安全 stays one token; 国防 is not swallowed by 国防建设). HMM new-word discovery
   is off, so segmentation depends only on the dictionary (deterministic, documented).
 - ``en``: a regular-expression word tokenizer: maximal runs of letters and digits
-  (``[^\\W_]+``); punctuation, hyphens and apostrophes separate tokens.
+  (``\\w+``: Unicode letters, digits and ``_``); punctuation, hyphens and
+  apostrophes separate tokens.
 
 The jieba dictionary is loaded lazily on first use (about 1 s), never at import time.
 """
@@ -24,7 +25,10 @@ from seclens.types import LexiconEntry
 #: is preferred over routes that split it or swallow it into a longer dictionary word).
 USER_WORD_FREQ = 1_000_000
 
-_EN_WORD = re.compile(r"[^\W_]+")
+_EN_WORD = re.compile(r"\w+")
+_EN_WORD_START = re.compile(r"\b\w")
+_SPACE = re.compile(r"\s")
+_CHUNK = 1 << 20
 
 
 class Segmenter:
@@ -50,7 +54,7 @@ class Segmenter:
 
 
 class RegexWordSegmenter(Segmenter):
-    """English word tokens: maximal runs of letters/digits (``[^\\W_]+``)."""
+    """English word tokens: maximal runs of word characters (``\\w+``)."""
 
     lang = "en"
     name = "regex-words.v1"
@@ -96,8 +100,21 @@ class JiebaSegmenter(Segmenter):
 
 
 def text_words(text: str) -> int:
-    """Number of English word tokens in ``text`` (same rule as :class:`RegexWordSegmenter`)."""
-    return sum(1 for _ in _EN_WORD.finditer(text))
+    """Number of English word tokens in ``text`` (same rule as :class:`RegexWordSegmenter`).
+
+    Counted chunk by chunk (chunks end at a whitespace character, so no word is cut),
+    which keeps memory bounded on very large texts.
+    """
+    n = 0
+    pos, size = 0, len(text)
+    while pos < size:
+        cut = min(pos + _CHUNK, size)
+        if cut < size:
+            ws = _SPACE.search(text, cut)
+            cut = size if ws is None else ws.start()
+        n += len(_EN_WORD_START.findall(text, pos, cut))
+        pos = cut
+    return n
 
 
 def make_segmenter(lang: str, lexicon_entries: Iterable[LexiconEntry] | None = None

@@ -1,0 +1,1 @@
+"""Measures stage: pure functions over matches with stated units (see ``counts``)."""

@@ -10,6 +10,7 @@ from seclens.cli.ingest import ingest
 from seclens.cli.validate import validate
 from seclens.cli.agreement import agreement
 from seclens.cli.table import table
+from seclens.cli.annotate import annotate
 
 ALL: list[click.Command] = [analyze_command, demo_command, ingest]
-ALL += [validate, agreement, table]
+ALL += [validate, agreement, table, annotate]

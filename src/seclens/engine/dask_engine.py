@@ -229,7 +229,7 @@ def run_dask(inputs: Sequence[Path | str], out_dir: Path | str,
     try:
         if options.scheduler is None:
             cluster = LocalCluster(n_workers=options.n_workers, threads_per_worker=1,
-                                   processes=True, dashboard_address=None)
+                                   processes=True, dashboard_address=":0")
             client = Client(cluster)
         else:
             client = Client(options.scheduler, timeout="20s")

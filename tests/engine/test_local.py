@@ -1,0 +1,79 @@
+"""Local engine: a process pool gives the same results, in the same order, as one process."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from seclens.engine import EngineConfig, Task, run_local
+from seclens.engine.process import DocumentResult, process_document
+from seclens.errors import ConfigError
+from seclens.store import open_store
+from seclens.store.sync import StoreIngestOptions, ingest_corpus, plan_inputs
+from seclens.types import Document, DocumentMeta, Exclusion
+
+TABLES = ("documents", "sentences", "matches", "counts", "annotations")
+
+
+def _tables(db: Path) -> dict[str, pd.DataFrame]:
+    with open_store(db, read_only=True) as store:
+        return {n: store.table(n) for n in TABLES}
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path, make_corpus: Callable) -> Path:
+    folder = tmp_path / "c"
+    make_corpus(folder, 12, seed=3)
+    (folder / "blank.txt").write_text("\n", encoding="utf-8")
+    return folder
+
+
+def test_two_workers_equal_one(tmp_path: Path, corpus: Path) -> None:
+    config = EngineConfig(annotate=True)
+    one = ingest_corpus([corpus], tmp_path / "one.duckdb", config,
+                        StoreIngestOptions(workers=1))
+    two = ingest_corpus([corpus], tmp_path / "two.duckdb", config,
+                        StoreIngestOptions(workers=2, batch_size=2, commit_every=3))
+    assert one.added == two.added and len(one.added) == 12
+    assert one.excluded == two.excluded and len(one.excluded) == 1
+    a, b = _tables(tmp_path / "one.duckdb"), _tables(tmp_path / "two.duckdb")
+    assert len(a["annotations"]) == len(a["sentences"]) > 0
+    for name in TABLES:
+        pd.testing.assert_frame_equal(a[name], b[name])
+
+
+def test_pool_yields_in_task_order(corpus: Path) -> None:
+    tasks, _ = plan_inputs([corpus])
+    config = EngineConfig()
+    serial = list(run_local(tasks, config, workers=1))
+    pooled = list(run_local(iter(tasks), config, workers=2, batch_size=1, max_in_flight=1))
+    assert [_key(x) for x in pooled] == [t.doc_id for t in tasks]
+    assert pooled == serial
+
+
+def _key(item: DocumentResult | Exclusion) -> str:
+    return item.doc_id
+
+
+def test_missing_file_becomes_exclusion(tmp_path: Path) -> None:
+    (item,) = run_local([Task(str(tmp_path / "gone.txt"), "gone")], EngineConfig())
+    assert isinstance(item, Exclusion) and item.code.startswith("E1") and item.doc_id == "gone"
+
+
+def test_process_document_is_pure() -> None:
+    doc = Document(DocumentMeta("d", language="zh"), "维护国家安全。巩固国防。", path="d.txt")
+    first = process_document(doc, EngineConfig())
+    assert isinstance(first, DocumentResult)
+    assert process_document(doc, EngineConfig()) == first
+    assert all(doc.text[m.start:m.end] == m.matched_text for m in first.matches)
+
+
+@pytest.mark.parametrize("kwargs", [{"workers": 0}, {"batch_size": 0},
+                                    {"workers": 2, "max_in_flight": 0}])
+def test_bad_pool_parameters(kwargs: dict[str, int]) -> None:
+    with pytest.raises(ConfigError) as err:
+        list(run_local([Task("x.txt", "x")], EngineConfig(), **kwargs))
+    assert err.value.code == "E601"

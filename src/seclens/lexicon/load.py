@@ -78,13 +78,15 @@ def _str_field(value: object, name: str, where: str, field: str, required: bool)
 
 def _entry(raw: Mapping[str, Any], name: str, where: str, lexicon_id: str,
            sectors: Mapping[str, str] | None) -> LexiconEntry:
+    rid = raw.get("id")
+    if isinstance(rid, str) and rid.strip():
+        where = f"entry '{rid}' ({where})"
     unknown = sorted(set(raw) - _ENTRY_FIELDS)
     if unknown:
         raise LexiconError("E204", f"{name}: {where}: unknown field(s) {unknown}; allowed: "
                                    f"{sorted(_ENTRY_FIELDS)}")
     vals = {f: _str_field(raw.get(f), name, where, f, f in _ENTRY_REQUIRED)
             for f in _ENTRY_FIELDS}
-    where = f"entry '{vals['id']}' ({where})"
     term, lang = vals["term"], vals["lang"]
     if lang not in LANGS:
         raise LexiconError("E206", f"{name}: {where}: lang must be one of {list(LANGS)}, got "
@@ -317,12 +319,13 @@ def load_sense_rules(path: str | Path | None = None) -> SenseRules:
         where = f"rule #{i}"
         if not isinstance(raw, dict):
             raise LexiconError("E203", f"{name}: {where} is not a mapping")
+        if isinstance(raw.get("id"), str) and raw["id"].strip():
+            where = f"rule '{raw['id']}' ({where})"
         bad = sorted(set(raw) - _RULE_FIELDS)
         if bad:
             raise LexiconError("E204", f"{name}: {where}: unknown field(s) {bad}; allowed: "
                                        f"{sorted(_RULE_FIELDS)}")
         v = {f: _str_field(raw.get(f), name, where, f, f in _RULE_REQUIRED) for f in _RULE_FIELDS}
-        where = f"rule '{v['id']}' ({where})"
         if v["lang"] not in LANGS:
             raise LexiconError("E206", f"{name}: {where}: lang must be one of {list(LANGS)}")
         if v["sense"] not in RULE_SENSES:

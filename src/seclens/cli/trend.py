@@ -1,0 +1,159 @@
+"""``seclens trend``: per-year series of the securitization measures by group.
+
+Also holds the options and the output writer shared with ``seclens compare``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def corpus_options(func: F) -> F:
+    """Options shared by ``compare`` and ``trend`` (counting convention, lexicon ...)."""
+    decorators = [
+        click.option(
+            "--convention",
+            type=click.Choice(["substring", "token"]),
+            default="substring",
+            show_default=True,
+            help="Counting convention of the security-vocabulary measures.",
+        ),
+        click.option(
+            "--lexicon",
+            "lexicons",
+            multiple=True,
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="Extra lexicon file (YAML/CSV) added to the packaged lexicon. Repeatable.",
+        ),
+        click.option(
+            "--manifest",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="manifest.csv with document metadata (default: beside the documents).",
+        ),
+        click.option(
+            "--language",
+            type=click.Choice(["auto", "zh", "en"]),
+            default="auto",
+            show_default=True,
+            help="auto: each language separately (rates in characters and words are never "
+            "pooled); zh/en: only documents of that language.",
+        ),
+        click.option(
+            "--measure",
+            "measures",
+            multiple=True,
+            help="Per-document measure to compare (repeatable; default: security_per_10k, "
+            "national_per_10k, military_per_10k, move_share).",
+        ),
+        click.option(
+            "--no-moves", is_flag=True, help="Skip the sentence annotator (no move_share measure)."
+        ),
+    ]
+    for deco in reversed(decorators):
+        func = deco(func)
+    return func
+
+
+def write_outputs(
+    out_dir: Path, files: Mapping[str, pd.DataFrame | str | bytes], inputs: Sequence[Path]
+) -> None:
+    """Write named outputs into ``out_dir`` (created), never over an input file.
+
+    Raises
+    ------
+    CompareError
+        ``E507`` when an output path would replace an input file.
+    """
+    import pandas as pd
+
+    from seclens.errors import CompareError
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    resolved_inputs = {p.resolve() for p in inputs}
+    for name, content in files.items():
+        path = out_dir / name
+        if path.resolve() in resolved_inputs or any(
+            i.is_dir() and path.resolve() == (i / name).resolve() and i == out_dir.resolve()
+            for i in resolved_inputs
+        ):
+            raise CompareError("E507", f"refusing to overwrite input file {path}; choose --out")
+        if isinstance(content, pd.DataFrame):
+            content.to_csv(path, index=False, encoding="utf-8")
+        elif isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        click.echo(f"  wrote {path}")
+
+
+@click.command("trend")
+@click.argument("corpus", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--by",
+    help="Column (level, language ...) or period:YYYY-MM-DD; default: "
+    "one series over all documents.",
+)
+@click.option(
+    "--small-n",
+    type=int,
+    default=3,
+    show_default=True,
+    help="Flag years with fewer documents than this.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write trends.csv, documents.csv, trend_<measure>.svg and trends.html here.",
+)
+@corpus_options
+def trend_command(
+    corpus: tuple[Path, ...],
+    by: str | None,
+    small_n: int,
+    out_dir: Path | None,
+    convention: str,
+    lexicons: tuple[Path, ...],
+    manifest: Path | None,
+    language: str,
+    measures: tuple[str, ...],
+    no_moves: bool,
+) -> None:
+    """Per-year series of the measures of CORPUS, by group, with documents per year."""
+    import pandas as pd
+
+    from seclens.compare.corpus import DEFAULT_MEASURES, CorpusOptions, trend_corpus
+    from seclens.compare.report import standalone_page, trend_section
+    from seclens.compare.trends import svg_markup, trend_figure
+
+    opts = CorpusOptions(
+        convention=convention,
+        lexicon_paths=lexicons,
+        manifest=manifest,
+        moves=not no_moves,
+        language=language,
+        measures=measures or DEFAULT_MEASURES,
+    )
+    series, docs = trend_corpus(list(corpus), by, opts, small_n=small_n)
+    with pd.option_context("display.width", 200, "display.max_rows", 500):
+        click.echo(series.to_string(index=False, float_format="%.4g"))
+    if series.attrs.get("undated"):
+        click.echo(f"Documents without a year: {', '.join(series.attrs['undated'])}")
+    if series.attrs.get("ungrouped"):
+        click.echo(f"Documents without a group value: {', '.join(series.attrs['ungrouped'])}")
+    if out_dir is None:
+        return
+    files: dict[str, pd.DataFrame | str | bytes] = {"trends.csv": series, "documents.csv": docs}
+    for m in sorted(set(series["measure"])):
+        files[f"trend_{m}.svg"] = str(svg_markup(trend_figure(series, m)))
+    files["trends.html"] = standalone_page("seclens trends", [trend_section(series)])
+    write_outputs(out_dir, files, list(corpus))

@@ -1,0 +1,487 @@
+"""Compare stage: run comparisons on a corpus (the Python API behind ``seclens compare``
+and ``seclens trend``).
+
+Composes the other stages and the pure functions of this package:
+
+1. :func:`document_table` — one row per document: metadata columns (manifest), derived
+   ``year``, and per-document measures from :func:`seclens.api.analyze` (security
+   vocabulary per 10,000 units, sector rates) and, optionally, from the sentence
+   annotator (:mod:`seclens.annotate`: share of sentences that are securitizing moves).
+2. :func:`document_frequencies` — word frequencies per document for keyness, with the
+   segmenter of :func:`seclens.segment.make_segmenter` (Chinese: a private
+   ``jieba.Tokenizer`` with the lexicon terms as user words; English: regex words,
+   lower-cased).
+3. :func:`compare_corpus` — keyness and group tests between two group expressions;
+   :func:`trend_corpus` — per-year series.
+
+Languages are never pooled: per-10k rates are per 10,000 *characters* for Chinese and
+per 10,000 *words* for English, and word frequencies of different languages share no
+vocabulary. ``language="auto"`` (default) therefore runs keyness and group tests
+separately for each language present in both groups and reports the languages it
+skipped; ``language="zh"`` restricts to Chinese documents.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from seclens.compare.groups import add_derived_fields, select_group
+from seclens.compare.grouptest import GroupTestOptions, compare_groups
+from seclens.compare.keyness import FrequencyList, KeynessOptions, keyness
+from seclens.errors import CompareError, ConfigError
+from seclens.types import Exclusion
+
+META_COLUMNS: tuple[str, ...] = (
+    "doc_id",
+    "title",
+    "title_en",
+    "issuer",
+    "level",
+    "region",
+    "date",
+    "doc_number",
+    "language",
+)
+DEFAULT_MEASURES: tuple[str, ...] = (
+    "security_per_10k",
+    "national_per_10k",
+    "military_per_10k",
+    "move_share",
+)
+"""Measures compared by default (see :func:`document_table` for definitions)."""
+
+LANGUAGES: tuple[str, ...] = ("auto", "zh", "en")
+
+
+@dataclass(frozen=True)
+class CorpusOptions:
+    """Options shared by :func:`compare_corpus` and :func:`trend_corpus`.
+
+    Attributes
+    ----------
+    convention : {"substring", "token"}
+        Counting convention of the security-vocabulary measures (see ``seclens.api``).
+    lexicon_paths : tuple[Path, ...]
+        Extra lexicons (added to the packaged default).
+    manifest : Path or None
+        Metadata file (default: the ``manifest.csv`` beside the documents).
+    moves : bool
+        Run the sentence annotator to add ``move_share`` and ``securitization_index``
+        (about 0.5 s per document).
+    language : {"auto", "zh", "en"}
+        ``auto``: each language separately; else only documents of that language.
+    measures : tuple[str, ...]
+        Columns of :func:`document_table` to compare.
+    keyness : KeynessOptions
+    tests : GroupTestOptions
+    """
+
+    convention: str = "substring"
+    lexicon_paths: tuple[Path, ...] = ()
+    manifest: Path | None = None
+    moves: bool = True
+    language: str = "auto"
+    measures: tuple[str, ...] = DEFAULT_MEASURES
+    keyness: KeynessOptions = field(default_factory=KeynessOptions)
+    tests: GroupTestOptions = field(default_factory=GroupTestOptions)
+
+    def __post_init__(self) -> None:
+        if self.language not in LANGUAGES:
+            raise ConfigError(
+                "E001", f"language must be one of {', '.join(LANGUAGES)}; got {self.language!r}"
+            )
+        if not self.moves and "move_share" in self.measures:
+            object.__setattr__(
+                self, "measures", tuple(m for m in self.measures if m != "move_share")
+            )
+
+
+def _inputs(inputs: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> list[str]:
+    if isinstance(inputs, (str, os.PathLike)):
+        return [os.fspath(inputs)]
+    return [os.fspath(p) for p in inputs]
+
+
+def document_table(
+    inputs: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    options: CorpusOptions | None = None,
+) -> tuple[pd.DataFrame, list[Exclusion]]:
+    """Per-document metadata and securitization measures.
+
+    Measures (one row per analysed document):
+
+    - ``security_per_10k``: security-vocabulary occurrences (lexicon category
+      ``security``, overlapping spans merged so 国家安全 counts once) per 10,000 units of
+      ``size`` (characters for zh, words for en) — :mod:`seclens.report.aggregate`;
+    - ``<sector>_per_10k`` for every sector seen in the corpus (e.g. ``national``,
+      ``military``, ``cyber``): matches of that sector per 10,000 units; a document with
+      no match of the sector has 0 (a counted zero; NaN only when ``size`` is 0);
+    - ``move_share``: share (0–1) of sentences coded as securitizing moves by the rule
+      annotator; ``securitization_index`` = 100 × move_share; NaN when a document has no
+      sentence (recorded in ``move_exclusion``).
+
+    Returns
+    -------
+    (pandas.DataFrame, list of Exclusion)
+        The table (columns :data:`META_COLUMNS`, ``year``, ``size``, ``unit``, measures,
+        plus other manifest columns) and every input that was not analysed.
+    """
+    from seclens.api import AnalysisOptions, analyze
+    from seclens.report.aggregate import document_figures, per_10k
+
+    opts = options or CorpusOptions()
+    paths = _inputs(inputs)
+    result = analyze(
+        paths,
+        AnalysisOptions(
+            convention=opts.convention, lexicon_paths=opts.lexicon_paths, manifest=opts.manifest
+        ),
+    )
+    figures = document_figures(result)
+    sectors = sorted({s for f in figures for s in f.sectors})
+    rows: list[dict[str, object]] = []
+    for f in figures:
+        meta = f.summary.meta
+        row: dict[str, object] = {c: getattr(meta, c) for c in META_COLUMNS}
+        row.update({k: v for k, v in meta.extra.items() if k not in row})
+        row.update(size=f.summary.size, unit=f.summary.unit, security_per_10k=f.security_per_10k)
+        for s in sectors:
+            row[f"{s}_per_10k"] = f.sectors[s][1] if s in f.sectors else per_10k(0, f.summary.size)
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    for s in ("national", "military"):
+        col = f"{s}_per_10k"
+        if col not in table.columns and len(table):
+            table[col] = [per_10k(0, int(n)) for n in table["size"]]
+    exclusions = list(result.exclusions)
+    if opts.moves and len(table):
+        moves = _move_measures(paths, set(table["doc_id"]))
+        table["move_share"] = [
+            moves.get(d, (float("nan"), "not annotated"))[0] for d in table["doc_id"]
+        ]
+        table["securitization_index"] = table["move_share"] * 100.0
+        table["move_exclusion"] = [moves.get(d, (0.0, "not annotated"))[1] for d in table["doc_id"]]
+    table = add_derived_fields(table) if len(table) else table
+    return table.reset_index(drop=True), exclusions
+
+
+def _move_measures(paths: list[str], keep: set[str]) -> dict[str, tuple[float, str]]:
+    from seclens.annotate.corpus import annotate_corpus
+
+    out: dict[str, tuple[float, str]] = {}
+    for item in annotate_corpus(paths):
+        if isinstance(item, Exclusion):
+            if item.doc_id:
+                out[item.doc_id] = (float("nan"), f"{item.code}: {item.reason}")
+            continue
+        if item.document.doc_id in keep:
+            m = item.measures
+            out[item.document.doc_id] = (m.move_share, m.exclusion)
+    return out
+
+
+def _keep_token(token: str) -> bool:
+    return any(ch.isalpha() for ch in token)
+
+
+def document_frequencies(
+    inputs: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    options: CorpusOptions | None = None,
+) -> dict[str, tuple[str, Counter[str], int]]:
+    """Word frequencies per document for keyness.
+
+    Tokens come from :func:`seclens.segment.make_segmenter` (one segmenter per
+    language, built with the lexicon so its terms stay single tokens). Tokens without
+    any letter (punctuation, numbers, whitespace) are dropped; English tokens are
+    lower-cased.
+
+    Returns
+    -------
+    dict
+        ``doc_id -> (language, Counter of tokens, number of tokens kept)``.
+    """
+    from seclens.ingest import IngestOptions, iter_documents
+    from seclens.lexicon import combine, load_lexicon
+    from seclens.segment import make_segmenter
+
+    opts = options or CorpusOptions()
+    lexicons = [load_lexicon(None)] + [load_lexicon(p) for p in opts.lexicon_paths]
+    lexicon = lexicons[0] if len(lexicons) == 1 else combine(lexicons)
+    segmenters: dict[str, object] = {}
+    out: dict[str, tuple[str, Counter[str], int]] = {}
+    for item in iter_documents(_inputs(inputs), IngestOptions(manifest=opts.manifest)):
+        if isinstance(item, Exclusion):
+            continue  # reported by document_table (same ingest)
+        lang = item.meta.language
+        if lang not in ("zh", "en"):
+            continue
+        if lang not in segmenters:
+            segmenters[lang] = make_segmenter(lang, lexicon)
+        seg = segmenters[lang]
+        tokens = [t for t, _, _ in seg.tokenize(item.text)]  # type: ignore[attr-defined]
+        kept = [t.lower() if lang == "en" else t for t in tokens if _keep_token(t)]
+        out[item.doc_id] = (lang, Counter(kept), len(kept))
+    return out
+
+
+@dataclass(frozen=True)
+class ComparisonResult:
+    """Result of :func:`compare_corpus`.
+
+    Attributes
+    ----------
+    target, reference : str
+        The group expressions.
+    documents : pandas.DataFrame
+        :func:`document_table` with a ``group`` column (``target``/``reference``/"").
+    keyness : Mapping[str, pandas.DataFrame]
+        Keyness table per language.
+    tests : pandas.DataFrame
+        Group tests, one row per (language, measure); columns of
+        :data:`seclens.compare.grouptest.GROUPTEST_COLUMNS` plus ``language``.
+    exclusions : pandas.DataFrame
+        ``doc_id, group, measure, reason`` — documents left out of a measure, and
+        inputs not analysed (``measure`` = ``*``).
+    notes : tuple[str, ...]
+        Languages skipped and why.
+    """
+
+    target: str
+    reference: str
+    documents: pd.DataFrame
+    keyness: Mapping[str, pd.DataFrame]
+    tests: pd.DataFrame
+    exclusions: pd.DataFrame
+    notes: tuple[str, ...]
+
+
+def compare_corpus(
+    inputs: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    target: str,
+    reference: str,
+    options: CorpusOptions | None = None,
+) -> ComparisonResult:
+    """Keyness and group tests between two groups of documents of a corpus.
+
+    Parameters
+    ----------
+    inputs : path or sequence of paths
+        Corpus folder(s)/files (with ``manifest.csv``).
+    target, reference : str
+        Group expressions (:mod:`seclens.compare.groups`), e.g. ``level=central`` and
+        ``level=provincial,municipal``.
+    options : CorpusOptions, optional
+
+    Returns
+    -------
+    ComparisonResult
+
+    Raises
+    ------
+    CompareError
+        ``E501``/``E502`` bad expression; ``E504`` a group is empty; ``E505`` the
+        groups overlap; ``E506`` no language has documents in both groups.
+    """
+    opts = options or CorpusOptions()
+    table, ingest_excl = document_table(inputs, opts)
+    if table.empty:
+        raise CompareError("E504", "no document could be analysed; see the exclusions")
+    select_group(table, target), select_group(table, reference)  # validate before tokenizing
+    freqs = document_frequencies(inputs, opts)
+    return compare_tables(table, freqs, target, reference, opts, ingest_excl)
+
+
+def compare_by(
+    inputs: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    by: str,
+    options: CorpusOptions | None = None,
+) -> list[ComparisonResult]:
+    """One-vs-rest comparisons: each value ``v`` of column ``by`` against all others.
+
+    The corpus is analysed and tokenized once. A value whose documents share no
+    language with the rest (``E506``, e.g. ``level=foreign`` when all other documents
+    are Chinese) gives a result with empty keyness and tests and the reason in
+    ``notes`` — reported, not dropped.
+
+    Raises
+    ------
+    CompareError
+        ``E501`` unknown column; ``E504`` fewer than two groups.
+    """
+    from seclens.compare.groups import split_by
+
+    opts = options or CorpusOptions()
+    table, ingest_excl = document_table(inputs, opts)
+    split = split_by(table, by)
+    if len(split.groups) < 2:
+        raise CompareError("E504", f"--by {by}: fewer than two groups ({split.groups})")
+    freqs = document_frequencies(inputs, opts)
+    results: list[ComparisonResult] = []
+    for value in split.groups:
+        target, reference = f"{split.spec}={value}", f"{split.spec}!={value}"
+        if split.spec.startswith("period"):
+            other = "after" if value == "before" else "before"
+            reference = f"{split.spec}={other}"
+        try:
+            results.append(compare_tables(table, freqs, target, reference, opts, ingest_excl))
+        except CompareError as exc:
+            if exc.code != "E506":
+                raise
+            results.append(
+                ComparisonResult(
+                    target=target,
+                    reference=reference,
+                    documents=table,
+                    keyness={},
+                    tests=pd.DataFrame(),
+                    exclusions=pd.DataFrame(),
+                    notes=(f"[{exc.code}] {exc.message}",),
+                )
+            )
+    return results
+
+
+def compare_tables(
+    table: pd.DataFrame,
+    freqs: Mapping[str, tuple[str, Counter[str], int]],
+    target: str,
+    reference: str,
+    opts: CorpusOptions,
+    ingest_excl: Sequence[Exclusion] = (),
+) -> ComparisonResult:
+    """Compare two groups given the per-document table and word frequencies.
+
+    The building block of :func:`compare_corpus` and :func:`compare_by` (inputs from
+    :func:`document_table` and :func:`document_frequencies`). Raises as
+    :func:`compare_corpus`.
+    """
+    t_mask = select_group(table, target)
+    r_mask = select_group(table, reference)
+    for mask, name in ((t_mask, target), (r_mask, reference)):
+        if not bool(mask.any()):
+            raise CompareError("E504", f"group {name!r} selects no document")
+    overlap = table.loc[t_mask & r_mask, "doc_id"].tolist()
+    if overlap:
+        raise CompareError(
+            "E505", f"groups {target!r} and {reference!r} overlap on: {', '.join(overlap[:10])}"
+        )
+    table = table.assign(
+        group=[
+            "target" if t else "reference" if r else "" for t, r in zip(t_mask, r_mask, strict=True)
+        ]
+    )
+    langs_t = set(table.loc[t_mask, "language"])
+    langs_r = set(table.loc[r_mask, "language"])
+    wanted = sorted(langs_t | langs_r) if opts.language == "auto" else [opts.language]
+    notes: list[str] = []
+    run_langs: list[str] = []
+    for lang in wanted:
+        if lang in langs_t and lang in langs_r:
+            run_langs.append(lang)
+        else:
+            side = "target" if lang not in langs_t else "reference"
+            notes.append(f"language {lang!r} skipped: the {side} group has no {lang} document")
+    if not run_langs:
+        raise CompareError(
+            "E506",
+            f"no language has documents in both groups (target: {sorted(langs_t)}, "
+            f"reference: {sorted(langs_r)}); restrict the groups or choose --language",
+        )
+    keyness_tables: dict[str, pd.DataFrame] = {}
+    test_frames: list[pd.DataFrame] = []
+    excl_frames: list[pd.DataFrame] = [
+        pd.DataFrame(
+            [
+                {
+                    "doc_id": e.doc_id,
+                    "group": "",
+                    "measure": "*",
+                    "reason": f"{e.code}: {e.reason} ({e.path})",
+                }
+                for e in ingest_excl
+            ],
+            columns=["doc_id", "group", "measure", "reason"],
+        )
+    ]
+    for lang in run_langs:
+        in_lang = table["language"] == lang
+        sides = []
+        for mask in (t_mask & in_lang, r_mask & in_lang):
+            docs = [freqs[d] for d in table.loc[mask, "doc_id"] if d in freqs]
+            sides.append(
+                FrequencyList(
+                    counts=dict(sum((c for _, c, _ in docs), Counter())),
+                    total=sum(n for _, _, n in docs),
+                    per_doc=tuple(c for _, c, _ in docs),
+                    doc_sizes=tuple(n for _, _, n in docs),
+                )
+            )
+        keyness_tables[lang] = keyness(sides[0], sides[1], opts.keyness)
+        measures = [m for m in opts.measures if m in table.columns]
+        missing = [m for m in opts.measures if m not in table.columns]
+        if missing:
+            notes.append(f"measure(s) not available: {', '.join(missing)}")
+        res = compare_groups(
+            table,
+            measures,
+            t_mask & in_lang,
+            r_mask & in_lang,
+            labels=(target, reference),
+            options=opts.tests,
+        )
+        test_frames.append(res.tests.assign(language=lang))
+        excl_frames.append(res.exclusions)
+    tests = pd.concat(test_frames, ignore_index=True)
+    exclusions = pd.concat([f for f in excl_frames if len(f)] or excl_frames, ignore_index=True)
+    return ComparisonResult(
+        target=target,
+        reference=reference,
+        documents=table,
+        keyness=keyness_tables,
+        tests=tests,
+        exclusions=exclusions,
+        notes=tuple(dict.fromkeys(notes)),
+    )
+
+
+def trend_corpus(
+    inputs: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    by: str | None = None,
+    options: CorpusOptions | None = None,
+    *,
+    small_n: int = 3,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-year series of the measures, by group.
+
+    Parameters
+    ----------
+    inputs : path or sequence of paths
+    by : str, optional
+        Split specification (``level``, ``language``, ``period:2019-01-01``); ``None``
+        for one series over all documents. Each series is also split by language
+        when the corpus has several (rates in different units are not pooled).
+    options : CorpusOptions, optional
+    small_n : int
+        Years with fewer documents than this are flagged ``small_n``.
+
+    Returns
+    -------
+    (series, documents) : (pandas.DataFrame, pandas.DataFrame)
+        ``series`` from :func:`seclens.compare.trends.yearly_series`; ``documents`` the
+        per-document table used.
+    """
+    from seclens.compare.trends import yearly_series
+
+    opts = options or CorpusOptions()
+    table, _ = document_table(inputs, opts)
+    if opts.language != "auto":
+        table = table[table["language"] == opts.language].reset_index(drop=True)
+    measures = [m for m in opts.measures if m in table.columns]
+    series = yearly_series(table, measures, by=by, small_n=small_n)
+    return series, table

@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import csv
 import dataclasses
+import operator
 import os
 import resource
 import sys
@@ -76,8 +77,8 @@ def _documents(files: list[tuple[Path, str]]) -> Iterator[Document]:
         yield Document(DocumentMeta(doc_id=path.stem, language=lang), text, path=str(path))
 
 
-def run_seclens(files: list[tuple[Path, str]]) -> tuple[float, int]:
-    """The count + evidence stage, streaming; returns (seconds, total match rows)."""
+def run_seclens(files: list[tuple[Path, str]]) -> tuple[float, int, dict[str, float]]:
+    """The count + evidence stage, streaming; returns (seconds, match rows, seconds by step)."""
     from seclens.lexicon import load_lexicon, load_sense_rules
     from seclens.match import MatchOptions, compile_matcher
     from seclens.measures.counts import count_table
@@ -91,20 +92,34 @@ def run_seclens(files: list[tuple[Path, str]]) -> tuple[float, int]:
             lexicon, entries=tuple(e for e in lexicon.entries if e.lang == lang)
         )
         per_lang[lang] = (compile_matcher(sub, rules, MatchOptions(convention="substring")), sub)
-    columns = [f.name for f in dataclasses.fields(Match)]
+    match_row = operator.attrgetter(*(f.name for f in dataclasses.fields(Match)))
+    steps = dict.fromkeys(("read", "sentences", "match", "kwic rows", "count rows"), 0.0)
+    clock = time.perf_counter
     n = 0
-    start = time.perf_counter()
+    start = clock()
     with open(os.devnull, "w", encoding="utf-8", newline="") as sink:
         writer = csv.writer(sink)
+        t0 = clock()
         for doc in _documents(files):
+            t1 = clock()
             matcher, sub = per_lang[doc.meta.language]
             sentences = split_sentences(doc.doc_id, doc.text, doc.meta.language)
+            t2 = clock()
             matches = matcher.find(doc, sentences)
-            writer.writerows([getattr(m, c) for c in columns] for m in matches)
+            t3 = clock()
+            writer.writerows(map(match_row, matches))
+            t4 = clock()
             rows = count_table(doc, matches, sub, "substring")
-            writer.writerows(dataclasses.astuple(r) for r in rows)
+            if rows:
+                count_row = operator.attrgetter(*(f.name for f in dataclasses.fields(rows[0])))
+                writer.writerows(map(count_row, rows))
+            t5 = clock()
+            for key, a, b in (("read", t0, t1), ("sentences", t1, t2), ("match", t2, t3),
+                              ("kwic rows", t3, t4), ("count rows", t4, t5)):
+                steps[key] += b - a
             n += len(matches)
-    return time.perf_counter() - start, n
+            t0 = clock()
+    return clock() - start, n, steps
 
 
 def run_baseline(files: list[tuple[Path, str]]) -> tuple[float, int]:
@@ -143,11 +158,12 @@ def main(argv: list[str] | None = None) -> int:
         mb = total / MB
         print(f"corpus: {len(files)} files, {mb:.1f} MB (copies of {args.corpus / 'docs'})")
         t_base, n_base = run_baseline(files)
-        t_sec, n_sec = run_seclens(files)
+        t_sec, n_sec, steps = run_seclens(files)
     rate_sec, rate_base = mb / t_sec, mb / t_base
     ratio = rate_sec / rate_base
     print(f"seclens count+evidence: {t_sec:.1f} s, {rate_sec:.2f} MB/s, {n_sec} match rows")
     print(f"str.count baseline:     {t_base:.1f} s, {rate_base:.2f} MB/s, {n_base} occurrences")
+    print("  by step: " + ", ".join(f"{k} {v:.1f} s" for k, v in steps.items()))
     print(f"ratio seclens/baseline: {ratio:.2f} (target >= 0.5)")
     print(f"peak RSS: {peak_rss_mb():.0f} MB (target < 1000 MB)")
     return 0

@@ -382,7 +382,8 @@ def _analyse_one(
     sentences = split_sentences(document.doc_id, document.text, lang)
     matches = matcher.find(document, sentences, analysis_text=analysis_text)
     counts = count_table(document, matches, sub, pipeline.options.convention)
-    size, unit = text_size(document.text, lang)
+    # count rows carry the size; compute it only when there is no row to read it from
+    size, unit = (counts[0].size, counts[0].unit) if counts else text_size(document.text, lang)
     notes = document.notes + (("normalized: t2s",) if analysis_text is not None else ())
     summary = DocumentSummary(
         meta=document.meta, path=document.path, fmt=document.fmt, encoding=document.encoding,

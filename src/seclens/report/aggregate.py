@@ -128,8 +128,7 @@ def document_figures(result: AnalysisResult) -> list[DocumentFigures]:
             TermFigure(
                 term=k[0], entry_id=k[1], category=k[2], sector=k[3], count=len(v),
                 per_10k=per_10k(len(v), doc.size),
-                senses=tuple((s, c) for s, c in Counter(m.sense for m in v).items()
-                             if s in SENSES),
+                senses=_sense_split(v),
             )
             for k, v in term_groups.items()
         ]
@@ -146,6 +145,12 @@ def document_figures(result: AnalysisResult) -> list[DocumentFigures]:
             sectors={s: (c, per_10k(c, doc.size)) for s, c in sector_counter.items()},
         ))
     return out
+
+
+def _sense_split(matches: Sequence[Match]) -> tuple[tuple[str, int], ...]:
+    """(sense, count) in :data:`SENSES` order, senses with no match left out."""
+    counter = Counter(m.sense for m in matches)
+    return tuple((s, counter[s]) for s in SENSES if counter[s])
 
 
 def sector_names(figures: Sequence[DocumentFigures]) -> list[str]:

@@ -55,7 +55,7 @@ def security_by_level_svg(figures: Sequence[DocumentFigures]) -> Markup:
         key=lambda f: (level_rank(f.summary.meta.level), f.summary.meta.date, f.summary.doc_id),
     )
     width = max(6.0, 0.32 * len(ordered) + 2.0)
-    fig = Figure(figsize=(width, 4.2))
+    fig = Figure(figsize=(width, 5.2))
     FigureCanvasSVG(fig)
     ax = fig.add_subplot(1, 1, 1)
     xs = list(range(len(ordered)))
@@ -70,12 +70,15 @@ def security_by_level_svg(figures: Sequence[DocumentFigures]) -> Markup:
         ],
         rotation=75, ha="right", fontsize=7,
     )
-    ax.set_ylabel("security vocabulary per 10k units")
-    ax.set_title("Security vocabulary per 10,000 characters (zh) / words (en), by level")
+    ax.set_ylabel("per 10k characters / words")
+    ax.set_title(
+        "Security vocabulary per 10,000 characters (zh) or words (en), by level", fontsize=10
+    )
     levels = sorted({f.summary.meta.level for f in ordered}, key=level_rank)
     ax.legend(
         handles=[Patch(facecolor=LEVEL_COLOURS.get(lv, "#999999"), label=lv) for lv in levels],
-        fontsize=7, loc="upper right",
+        fontsize=7, loc="lower left", bbox_to_anchor=(0.0, 1.06), ncol=len(levels),
+        frameon=False,
     )
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()

@@ -129,3 +129,11 @@ def test_language_without_lexicon_is_excluded() -> None:
     out = _analyse_one(Document(DocumentMeta("x", language="other"), "Sicherheit"), pipeline)
     assert not isinstance(out, tuple)
     assert out.code == "E381" and "other" in out.reason
+
+
+def test_progress_bar_goes_to_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _write_corpus(tmp_path / "c")
+    analyze([root], progress=True)
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "seclens" in captured.err and "doc" in captured.err

@@ -70,3 +70,72 @@ def test_analyze_reference_corpus(corpus_dir: Path, tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert "Analysed 28 documents" in res.output
     assert "excluded 0" in res.output
+
+
+USER_LEXICON = """\
+lexicon_id: test.user
+version: "0.1"
+title: test lexicon
+source: written for this test
+entries:
+  - {id: zh.test.ai, term: 人工智能, lang: zh, category: topic, sector: general,
+     source: test}
+"""
+
+
+def _ai_corpus(root: Path) -> Path:
+    docs = root / "docs"
+    docs.mkdir(parents=True)
+    (docs / "a.txt").write_text("人工智能关系国家安全。發展人工智能。", encoding="utf-8")
+    return root
+
+
+def _terms(out: Path) -> list[str]:
+    with (out / "matches.csv").open(encoding="utf-8", newline="") as fh:
+        return sorted(row["term"] for row in csv.DictReader(fh))
+
+
+def test_user_lexicon_added_or_replacing(tmp_path: Path) -> None:
+    corpus = _ai_corpus(tmp_path / "corpus")
+    lex = tmp_path / "user.yaml"
+    lex.write_text(USER_LEXICON, encoding="utf-8")
+    runner = CliRunner()
+    args = ["analyze", str(corpus), "--lexicon", str(lex), "--no-progress"]
+    res = runner.invoke(main, [*args, "--out", str(tmp_path / "added")])
+    assert res.exit_code == 0, res.output
+    assert _terms(tmp_path / "added") == ["人工智能", "人工智能", "国家安全", "安全"]
+    res = runner.invoke(main, [*args, "--replace-lexicon", "--out", str(tmp_path / "only")])
+    assert res.exit_code == 0, res.output
+    assert _terms(tmp_path / "only") == ["人工智能", "人工智能"]
+    run = json.loads((tmp_path / "only" / "run.json").read_text(encoding="utf-8"))
+    assert run["options"]["replace_lexicon"] is True
+    assert run["lexicons"][0]["lexicon_id"] == "test.user"
+
+
+def test_replace_lexicon_without_lexicon_is_a_config_error(tmp_path: Path) -> None:
+    corpus = _ai_corpus(tmp_path / "corpus")
+    res = CliRunner().invoke(
+        main, ["analyze", str(corpus), "--replace-lexicon", "--out", str(tmp_path / "o")]
+    )
+    assert res.exit_code == 2
+    assert "E010" in res.output and "replace_lexicon" in res.output
+
+
+def test_t2s_matches_traditional_text_with_original_offsets(tmp_path: Path) -> None:
+    docs = tmp_path / "corpus" / "docs"
+    docs.mkdir(parents=True)
+    text = "維護國家安全，鞏固國防。"
+    (docs / "t.txt").write_text(text, encoding="utf-8")
+    runner = CliRunner()
+    base = ["analyze", str(tmp_path / "corpus"), "--no-progress"]
+    assert runner.invoke(main, [*base, "--out", str(tmp_path / "plain")]).exit_code == 0
+    assert "国家安全" not in _terms(tmp_path / "plain")
+    res = runner.invoke(main, [*base, "--t2s", "--out", str(tmp_path / "t2s")])
+    assert res.exit_code == 0, res.output
+    with (tmp_path / "t2s" / "matches.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    found = {r["term"]: r for r in rows}
+    assert found["国家安全"]["matched_text"] == "國家安全"
+    assert found["国防"]["matched_text"] == "國防"
+    for r in rows:
+        assert text[int(r["start"]):int(r["end"])] == r["matched_text"]

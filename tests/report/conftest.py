@@ -10,6 +10,7 @@ from seclens.api import AnalysisOptions, AnalysisResult, DocumentSummary, InputF
 from seclens.types import DocumentMeta, Exclusion, Match
 
 EVIL = "<script>alert(1)</script>"
+LOCAL_ID = "local\"><i>doc"
 
 
 def _match(doc_id: str, i: int, term: str, category: str, sector: str, sense: str,
@@ -31,7 +32,7 @@ def result_factory(tmp_path: Path):  # type: ignore[no-untyped-def]
         doc_path.write_text("国家安全 " + EVIL, encoding="utf-8")
         meta = DocumentMeta(doc_id="evil-doc", title=f"Title {EVIL} </script>", level="central",
                             date="2020-01-01", language="zh", issuer="</script><b>x</b>")
-        meta2 = DocumentMeta(doc_id="local-doc", title="本地", level="municipal", language="zh")
+        meta2 = DocumentMeta(doc_id=LOCAL_ID, title="本地", level="municipal", language="zh")
         docs = (
             DocumentSummary(meta=meta, path=str(doc_path), fmt="txt", encoding="utf-8",
                             sha256="ab" * 32, notes=(), n_chars=1000, size=1000,
@@ -46,7 +47,7 @@ def result_factory(tmp_path: Path):  # type: ignore[no-untyped-def]
             _match("evil-doc", 0, "安全", "security", "general", "security", 2,
                    left="国家", right='", quoted, \n newline'),
             _match("evil-doc", 1, "安全", "security", "general", "safety", 40),
-            _match("local-doc", 0, "安全", "security", "general", "undetermined", 5),
+            _match(LOCAL_ID, 0, "安全", "security", "general", "undetermined", 5),
         )
         counts = (
             CountRow("evil-doc", "term", "安全", "zh.安全", 2, 1000, "characters", 20.0,
@@ -61,7 +62,7 @@ def result_factory(tmp_path: Path):  # type: ignore[no-untyped-def]
             sense_rules={"rules_id": "senses", "version": "1"},
             segmenters=(),
             inputs=(InputFile(str(doc_path), "ab" * 32, "document", "evil-doc"),
-                    InputFile(str(folder / "local.txt"), "cd" * 32, "document", "local-doc")),
+                    InputFile(str(folder / "local.txt"), "cd" * 32, "document", LOCAL_ID)),
             input_roots=(str(folder),),
         )
         return AnalysisResult(options=AnalysisOptions(), documents=docs, matches=matches,

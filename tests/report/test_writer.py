@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from markupsafe import Markup
 
 from seclens.errors import ConfigError
@@ -29,6 +31,7 @@ def test_report_escapes_document_text(result_factory, tmp_path: Path) -> None:  
     assert "</script><img" not in html
     assert "<img" not in html
     assert "<b>x</b>" not in html
+    assert "<i>" not in html  # a hostile doc id, in text, attributes and links
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     # only our own two script elements
     assert len(re.findall(r"<script\b", html)) == 2
@@ -40,6 +43,13 @@ def test_embedded_json_cannot_close_the_script() -> None:
     for bad in ("<", ">", "&", "\u2028", "\u2029"):
         assert bad not in text
     assert json.loads(text) == {"t": "</script><!-- & \u2028\u2029"}
+
+
+@given(st.text())
+def test_script_json_round_trips_any_text(text: str) -> None:
+    out = str(script_json({"t": text, "l": [text]}))
+    assert not any(c in out for c in "<>&\u2028\u2029")
+    assert json.loads(out) == {"t": text, "l": [text]}
 
 
 def test_report_is_self_contained(result_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -78,7 +88,7 @@ def test_csv_columns_and_rows(result_factory, tmp_path: Path) -> None:  # type: 
     docs = _read_csv(paths.documents_csv)
     assert list(docs[0]) == list(DOCUMENT_COLUMNS)
     assert [(d["doc_id"], d["status"]) for d in docs] == [
-        ("evil-doc", "analysed"), ("local-doc", "analysed"), ("bad", "excluded"),
+        ("evil-doc", "analysed"), ('local"><i>doc', "analysed"), ("bad", "excluded"),
     ]
     assert docs[2]["exclusion_code"] == "E101" and "cannot read" in docs[2]["exclusion_reason"]
     assert docs[0]["security_occurrences"] == "2"  # 安全 inside 国家安全 and one more

@@ -77,3 +77,21 @@ def test_bad_pool_parameters(kwargs: dict[str, int]) -> None:
     with pytest.raises(ConfigError) as err:
         list(run_local([Task("x.txt", "x")], EngineConfig(), **kwargs))
     assert err.value.code == "E601"
+
+
+def test_two_workers_with_manifest_metadata(tmp_path: Path, make_corpus: Callable) -> None:
+    # Regression: manifest metadata is read-only (MappingProxyType), which the standard
+    # pickler of a process pool refuses.
+    folder = tmp_path / "c"
+    make_corpus(folder, 4)
+    (folder / "manifest.csv").write_text(
+        "id,title,level,language,note\n"
+        + "".join(f"doc-{i:03d},标题{i},central,zh,n{i}\n" for i in range(4)),
+        encoding="utf-8")
+    one = ingest_corpus([folder], tmp_path / "one.duckdb")
+    two = ingest_corpus([folder], tmp_path / "two.duckdb", options=StoreIngestOptions(workers=2))
+    assert len(one.added) == len(two.added) == 4
+    a, b = _tables(tmp_path / "one.duckdb"), _tables(tmp_path / "two.duckdb")
+    assert a["documents"]["extra_json"].tolist()[0] == '{"note": "n0"}'
+    for name in TABLES:
+        pd.testing.assert_frame_equal(a[name], b[name])

@@ -11,15 +11,29 @@ iterable is consumed lazily.
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 
+import cloudpickle
+
 from seclens.engine.config import EngineConfig
 from seclens.engine.process import DocumentResult, Task, analyse_batch, analyse_task
 from seclens.errors import ConfigError
 from seclens.types import Exclusion
+
+
+def _run_pickled(payload: bytes) -> bytes:
+    """Worker side: unpickle ``(tasks, config)``, analyse, pickle the results.
+
+    Tasks and results cross the process boundary as cloudpickle bytes because stage
+    objects may hold ``types.MappingProxyType`` (read-only manifest metadata), which
+    the standard pickler refuses; cloudpickle round-trips it unchanged.
+    """
+    tasks, config = pickle.loads(payload)
+    return bytes(cloudpickle.dumps(analyse_batch(tasks, config)))
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -67,14 +81,16 @@ def run_local(tasks: Iterable[Task], config: EngineConfig, workers: int = 1,
     if limit < 1:
         raise ConfigError("E601", f"max_in_flight must be >= 1; got {limit}")
     iterator = iter(tasks)
-    pending: deque[Future[list[DocumentResult | Exclusion]]] = deque()
+    pending: deque[Future[bytes]] = deque()
     with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
         while True:
             while len(pending) < limit:
                 batch = list(islice(iterator, batch_size))
                 if not batch:
                     break
-                pending.append(pool.submit(analyse_batch, batch, config))
+                payload = cloudpickle.dumps((batch, config))
+                pending.append(pool.submit(_run_pickled, payload))
             if not pending:
                 return
-            yield from pending.popleft().result()
+            results: list[DocumentResult | Exclusion] = pickle.loads(pending.popleft().result())
+            yield from results

@@ -14,9 +14,20 @@ def test_compare_central_vs_local(corpus_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = CliRunner().invoke(
         main,
-        ["compare", str(corpus_dir), "--target", "level=central",
-         "--reference", "level=provincial,municipal", "--top", "5", "--resamples", "999",
-         "--out", str(out)],
+        [
+            "compare",
+            str(corpus_dir),
+            "--target",
+            "level=central",
+            "--reference",
+            "level=provincial,municipal",
+            "--top",
+            "5",
+            "--resamples",
+            "999",
+            "--out",
+            str(out),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "target: 12 documents (zh 12)" in result.output
@@ -30,8 +41,16 @@ def test_compare_central_vs_local(corpus_dir: Path, tmp_path: Path) -> None:
 
 def test_compare_bad_expression_is_a_clean_error(corpus_dir: Path) -> None:
     result = CliRunner().invoke(
-        main, ["compare", str(corpus_dir), "--target", "rank=central", "--reference",
-               "level=municipal", "--no-moves"],
+        main,
+        [
+            "compare",
+            str(corpus_dir),
+            "--target",
+            "rank=central",
+            "--reference",
+            "level=municipal",
+            "--no-moves",
+        ],
     )
     assert result.exit_code == 1
     assert "E501" in result.output and "allowed columns" in result.output
@@ -45,8 +64,18 @@ def test_compare_needs_groups(corpus_dir: Path) -> None:
 def test_trend_by_level(corpus_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "t"
     result = CliRunner().invoke(
-        main, ["trend", str(corpus_dir), "--by", "level", "--measure", "security_per_10k",
-               "--no-moves", "--out", str(out)],
+        main,
+        [
+            "trend",
+            str(corpus_dir),
+            "--by",
+            "level",
+            "--measure",
+            "security_per_10k",
+            "--no-moves",
+            "--out",
+            str(out),
+        ],
     )
     assert result.exit_code == 0, result.output
     series = pd.read_csv(out / "trends.csv")

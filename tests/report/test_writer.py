@@ -142,3 +142,26 @@ def test_only_own_files_replaced(result_factory, tmp_path: Path) -> None:  # typ
     assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
     assert (out / "report.html").read_text(encoding="utf-8") != "old"
     assert sorted(p.name for p in out.iterdir()) == sorted([*OUTPUT_FILES, "notes.txt"])
+
+
+def test_end_to_end_hostile_document(tmp_path: Path) -> None:
+    from seclens.api import analyze
+
+    corpus = tmp_path / "corpus"
+    (corpus / "docs").mkdir(parents=True)
+    (corpus / "docs" / "x.txt").write_text(
+        "维护安全<script>alert(1)</script>国家安全</script><img src=x>。", encoding="utf-8"
+    )
+    (corpus / "manifest.csv").write_text(
+        'id,title,level,language\nx,"<script>alert(1)</script></script>",central,zh\n',
+        encoding="utf-8",
+    )
+    result = analyze([corpus])
+    assert result.documents[0].meta.title.startswith("<script>")
+    assert result.matches  # the hostile text sits in the KWIC context
+    html = write_report(result, tmp_path / "out").report_html.read_text(encoding="utf-8")
+    assert "<script>alert" not in html
+    assert "<img" not in html
+    assert len(re.findall(r"<script\b", html)) == 2
+    assert html.count("</script>") == 2
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;/script&gt;" in html  # the title

@@ -2,13 +2,18 @@
 
 OpenCC converts phrase by phrase, so a conversion can change the length of the text
 (``tw2sp``: 記憶體 → 内存). The text is split after punctuation and whitespace into
-pieces (phrases never cross them), each piece is converted, and pieces whose length
-changed are aligned with :func:`seclens.normalize.text.align_pieces`. The mapping back
-to the original is exact for equal-length pieces.
+pieces (phrases never cross them) and each piece is converted. A piece whose length
+changed is cut into minimal units: position ``k`` is a cut when converting the two
+sides separately gives the same result as converting the piece. Units of equal
+length align per character; the characters of a unit whose length changed map to the
+whole unit (:func:`seclens.normalize.text.align_pieces`). If the units do not
+reproduce the piece's conversion, or the piece is longer than :data:`MAX_CUT_SEARCH`
+characters (the search is quadratic), the piece itself is the unit.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -40,6 +45,8 @@ CONFIGS: frozenset[str] = frozenset(
         "tw2t",
     }
 )
+#: Longest piece searched for cuts (quadratic); longer re-sized pieces map as a whole.
+MAX_CUT_SEARCH = 400
 # A piece ends after a run of whitespace or punctuation (phrases do not cross these).
 _PIECE = re.compile(
     r"[^\s\u3000-\u303f\uff00-\uff0f\uff1a-\uff20,.;:!?()\[\]]*[\s\u3000-\u303f\uff00-\uff0f\uff1a-\uff20,.;:!?()\[\]]*"
@@ -78,7 +85,22 @@ class Converter:
     def convert(self, text: str) -> NormalizedText:
         """Convert ``text``; the result keeps the original and the offset alignment."""
         pieces = (piece.group() for piece in _PIECE.finditer(text) if piece.group())
-        return align_pieces((piece, self._opencc.convert(piece)) for piece in pieces)
+        return align_pieces(unit for piece in pieces for unit in self._units(piece))
+
+    def _units(self, piece: str) -> list[tuple[str, str]]:
+        """``(original, converted)`` units of a piece, minimal where its length changes."""
+        convert = self._opencc.convert
+        target = convert(piece)
+        if len(target) == len(piece) or len(piece) > MAX_CUT_SEARCH:
+            return [(piece, target)]
+        cuts = [
+            k for k in range(1, len(piece)) if convert(piece[:k]) + convert(piece[k:]) == target
+        ]
+        bounds = [0, *cuts, len(piece)]
+        units = [(piece[a:b], convert(piece[a:b])) for a, b in itertools.pairwise(bounds)]
+        if "".join(converted for _, converted in units) != target:
+            return [(piece, target)]
+        return units
 
 
 def to_simplified(text: str, config: str = "t2s") -> NormalizedText:

@@ -9,7 +9,6 @@ spans always index into ``Document.text``.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -42,8 +41,10 @@ class NormalizedText:
         """Map a half-open span ``[start, end)`` of ``text`` to a span of ``original``.
 
         The result covers every original character the span's characters came from
-        (a phrase converted with a change of length maps as a whole). Mapping is
-        monotone: ``a <= b`` implies mapped starts/ends are ordered the same way.
+        (a phrase converted with a change of length maps as a whole). An empty span maps
+        to an empty span, except inside such a phrase, where it maps to the phrase.
+        Mapping is monotone: for adjacent spans ``[i, j)`` and ``[j, k)`` the mapped
+        starts and ends are ordered the same way.
 
         Raises
         ------
@@ -57,9 +58,10 @@ class NormalizedText:
             )
         if self.starts is None or self.ends is None:
             return start, end
-        if start == end:
-            point = self.starts[start] if start < len(self.text) else len(self.original)
-            return point, point
+        if start == end:  # a boundary: empty, unless it falls inside a re-sized phrase
+            before = self.ends[start - 1] if start > 0 else 0
+            after = self.starts[start] if start < len(self.text) else len(self.original)
+            return min(before, after), max(before, after)
         return self.starts[start], self.ends[end - 1]
 
 
@@ -69,11 +71,12 @@ def identity(text: str) -> NormalizedText:
 
 
 def align_pieces(pieces: Iterable[tuple[str, str]]) -> NormalizedText:
-    """Build a NormalizedText from consecutive ``(original_piece, converted_piece)`` pairs.
+    """Build a NormalizedText from consecutive ``(original_unit, converted_unit)`` pairs.
 
-    Pieces of equal length align per character; others align with
-    :class:`difflib.SequenceMatcher` opcodes (``equal`` and equal-length ``replace``
-    blocks per character, other blocks as a whole).
+    Units of equal length align per character; every character of a unit whose length
+    changed maps to the whole original unit (callers make such units minimal, see
+    :mod:`seclens.normalize.convert`); a unit converted to nothing is absorbed by the
+    preceding character.
     """
     originals: list[str] = []
     converted: list[str] = []
@@ -86,6 +89,9 @@ def align_pieces(pieces: Iterable[tuple[str, str]]) -> NormalizedText:
         converted.append(target)
         offset += len(source)
     original, text = "".join(originals), "".join(converted)
+    if starts:  # original characters deleted at the very start/end belong to the edge chars
+        starts[0] = 0
+        ends[-1] = len(original)
     if len(text) == len(original) and all(s == i for i, s in enumerate(starts)):
         if all(e == i + 1 for i, e in enumerate(ends)):
             return NormalizedText(text, original)
@@ -96,12 +102,8 @@ def _align_piece(source: str, target: str, offset: int, starts: list[int], ends:
     if len(source) == len(target):
         starts.extend(range(offset, offset + len(source)))
         ends.extend(range(offset + 1, offset + len(source) + 1))
-        return
-    matcher = difflib.SequenceMatcher(None, source, target, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
-            starts.extend(range(offset + i1, offset + i2))
-            ends.extend(range(offset + i1 + 1, offset + i2 + 1))
-        else:  # unequal replace, insert (delete adds no converted character)
-            starts.extend([offset + i1] * (j2 - j1))
-            ends.extend([offset + i2] * (j2 - j1))
+    elif target:  # every converted character maps to the whole unit
+        starts.extend([offset] * len(target))
+        ends.extend([offset + len(source)] * len(target))
+    elif ends and ends[-1] == offset:  # unit deleted: the previous character absorbs it
+        ends[-1] = offset + len(source)

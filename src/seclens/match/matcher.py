@@ -9,9 +9,12 @@ Two counting conventions (``docs/counting.md``):
     digits or ``_``); words of a phrase may be separated by any run of horizontal
     whitespace (not a line break).
 ``token``
-    A match is a token (zh: jieba with the lexicon as user words; en: regex word
-    tokens, phrases as consecutive tokens) equal to the term. 国家安全 is then one
-    token and does **not** count as 安全.
+    A match is a token equal to the term. zh: jieba with the lexicon as user words, so
+    国家安全 is one token and does **not** count as 安全. en: regex word tokens; a
+    lexicon phrase is a run of consecutive tokens (separated by horizontal whitespace,
+    or by exactly the phrase's own separator such as ``-``), taken greedily left to
+    right, longest phrase first, and its tokens are not counted again (``national
+    security`` does not also count as ``security``), as jieba does for Chinese.
 
 The matcher is compiled once per (lexicon, sense rules, options) and holds no
 per-corpus state: :meth:`Matcher.find` works on one document at a time.
@@ -311,14 +314,15 @@ class Matcher:
             words = [w for w, _, _ in tt]
             gaps = [t.entry.term[a[2]:b[1]] for a, b in pairwise(tt)]
             starts.setdefault(words[0], []).append((words, gaps, t))
+        for cands in starts.values():  # longest phrase first (multiword units win)
+            cands.sort(key=lambda c: (-len(c[0]), c[2].order))
         low = [w.lower() for w, _, _ in tokens]
-        for k, first in enumerate(low):
-            cands = starts.get(first)
-            if not cands:
-                continue
-            for words, gaps, t in cands:
+        k, n_tok = 0, len(tokens)
+        while k < n_tok:
+            step = 1
+            for words, gaps, t in starts.get(low[k], ()):
                 last = k + len(words) - 1
-                if last >= len(tokens) or low[k:last + 1] != words:
+                if last >= n_tok or low[k:last + 1] != words:
                     continue
                 ok = True
                 for j, gap in enumerate(gaps):
@@ -331,6 +335,9 @@ class Matcher:
                         break
                 if ok:
                     spans.append((tokens[k][1], tokens[last][2], t.order, t))
+                    step = len(words)
+                    break
+            k += step
         return spans
 
     def _to_matches(self, document: Document, sentences: Sequence[Sentence], atext: str,

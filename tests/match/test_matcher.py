@@ -1,0 +1,282 @@
+"""Match stage: golden counts, conventions, senses, KWIC rows, offsets."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from seclens.errors import AnalysisError, ConfigError
+from seclens.lexicon import Lexicon, SenseRules, load_lexicon, load_sense_rules
+from seclens.match import Matcher, MatchOptions, compile_matcher
+from seclens.match.matcher import _collapse, _new_match
+from seclens.segment import split_sentences
+from seclens.types import Document, DocumentMeta, LexiconEntry, Match
+
+AIDP = "cn-sc-2017-aidp"
+
+
+@pytest.fixture(scope="session")
+def lexicon() -> Lexicon:
+    return load_lexicon()
+
+
+@pytest.fixture(scope="session")
+def rules() -> SenseRules:
+    return load_sense_rules()
+
+
+@pytest.fixture(scope="session")
+def substring(lexicon: Lexicon, rules: SenseRules) -> Matcher:
+    return compile_matcher(lexicon, rules, MatchOptions("substring"))
+
+
+@pytest.fixture(scope="session")
+def token(lexicon: Lexicon, rules: SenseRules) -> Matcher:
+    return compile_matcher(lexicon, rules, MatchOptions("token"))
+
+
+def doc(text: str, lang: str = "zh", doc_id: str = "d") -> Document:
+    return Document(meta=DocumentMeta(doc_id=doc_id, language=lang), text=text)
+
+
+def run(m: Matcher, text: str, lang: str = "zh") -> list[Match]:
+    d = doc(text, lang)
+    return m.find(d, split_sentences(d.doc_id, text, lang))
+
+
+def terms(ms: list[Match]) -> Counter[str]:
+    return Counter(x.term for x in ms)
+
+
+@pytest.fixture(scope="session")
+def aidp(corpus_dir: Path) -> Document:
+    return doc((corpus_dir / "docs" / f"{AIDP}.txt").read_text(encoding="utf-8"), "zh", AIDP)
+
+
+def test_golden_aidp_substring_counts(aidp: Document, substring: Matcher,
+                                      reference_dir: Path) -> None:
+    import json
+    seed = json.loads((reference_dir / "seed_figures.json").read_text(encoding="utf-8"))
+    expected = next(d["counts"] for d in seed["document_counts"] if d["doc_id"] == AIDP)
+    ms = substring.find(aidp, split_sentences(AIDP, aidp.text, "zh"))
+    c = terms(ms)
+    assert {t: c[t] for t in expected} == expected == {"安全": 48, "国家安全": 8, "国防": 11}
+    anquan = [m for m in ms if m.term == "安全"]
+    assert len(anquan) == 48
+    assert all(aidp.text[m.start:m.end] == "安全" == m.matched_text for m in anquan)
+
+
+def test_aidp_token_convention(aidp: Document, token: Matcher) -> None:
+    ms = token.find(aidp, split_sentences(AIDP, aidp.text, "zh"))
+    c = terms(ms)
+    assert c["国家安全"] == 8 and c["国防"] == 11
+    # under token, 安全 inside 国家安全/网络安全/安全可控 ... is not counted
+    assert c["安全"] < 48
+    for m in ms:
+        assert aidp.text[m.start:m.end] == m.term
+    assert token.unmatchable() == []
+
+
+def test_substring_counts_overlapping_compounds_token_does_not(substring: Matcher,
+                                                               token: Matcher) -> None:
+    text = "维护国家安全和网络安全，巩固国防建设。"
+    assert terms(run(substring, text)) == Counter(
+        {"安全": 2, "国家安全": 1, "网络安全": 1, "国防": 1})
+    assert terms(run(token, text)) == Counter({"国家安全": 1, "网络安全": 1, "国防": 1})
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("National Security matters. SECURITY!", {"national security": 1, "security": 2}),
+    ("cybersecurity is not security-free", {"cybersecurity": 1, "security": 1}),
+    ("national  security", {"national security": 1, "security": 1}),
+    ("national\nsecurity", {"security": 1}),
+    ("insecure unsafe safes", {}),
+    ("the threat; threats; risks", {"threat": 1, "threats": 1, "risks": 1}),
+    ("military-civil fusion", {"military-civil fusion": 1, "military": 1}),
+])
+def test_english_case_insensitive_whole_words(substring: Matcher, text: str,
+                                              expected: dict[str, int]) -> None:
+    assert dict(terms(run(substring, text, "en"))) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("National Security and security", {"national security": 1, "security": 1}),
+    ("national-security", {"security": 1}),
+    ("military-civil fusion", {"military-civil fusion": 1}),
+    ("national  security risks", {"national security": 1, "risks": 1}),
+])
+def test_english_token_convention(token: Matcher, text: str, expected: dict[str, int]) -> None:
+    assert dict(terms(run(token, text, "en"))) == expected
+
+
+@pytest.mark.parametrize(("text", "sense", "rule"), [
+    ("维护国家安全。", "security", "zh.sense.national_security"),
+    ("保障数据安全。", "security", "zh.sense.data_security"),
+    ("核心技术安全可控。", "security", "zh.sense.secure_controllable|zh.sense.technology_security"),
+    ("加强安全生产。", "safety", "zh.sense.work_safety"),
+    ("保障食品安全。", "safety", "zh.sense.food_safety"),
+    ("产品安全可靠。", "safety", "zh.sense.product_safety|zh.sense.safe_reliable"),
+    ("社会安全运行。", "undetermined", "zh.sense.safe_operation|zh.sense.societal_security"),
+    ("提升公共安全保障。", "undetermined", "zh.sense.public_security_or_safety"),
+    ("加强安全监管。", "undetermined", ""),
+])
+def test_sense_of_anquan(substring: Matcher, text: str, sense: str, rule: str) -> None:
+    ms = [m for m in run(substring, text) if m.term == "安全"]
+    assert len(ms) == 1
+    assert (ms[0].sense, ms[0].sense_rule) == (sense, rule)
+
+
+def test_longest_pattern_wins(substring: Matcher) -> None:
+    # 食品安全 (safety, 4) vs 安全和保密 (security, 5): the longer pattern decides
+    ms = [m for m in run(substring, "食品安全和保密。") if m.term == "安全"]
+    assert (ms[0].sense, ms[0].sense_rule) == ("security", "zh.sense.confidentiality")
+
+
+@pytest.mark.parametrize(("text", "term", "sense", "rule"), [
+    ("Security is key.", "security", "security", "en.sense.security"),
+    ("AI safety matters.", "safety", "safety", "en.sense.safety"),
+    ("for public safety.", "safety", "safety", "en.sense.public_safety"),
+    ("the Social Security Administration", "security", "undetermined", "en.sense.social_security"),
+    ("a safe harbor", "safe", "undetermined", "en.sense.safe_harbor"),
+    ("safe, secure AI", "secure", "security", "en.sense.secure"),
+])
+def test_english_senses(substring: Matcher, text: str, term: str, sense: str,
+                        rule: str) -> None:
+    ms = [m for m in run(substring, text, "en") if m.term == term]
+    assert [(m.sense, m.sense_rule) for m in ms] == [(sense, rule)]
+
+
+def test_non_ambiguous_entries_are_not_applicable(substring: Matcher) -> None:
+    for m in run(substring, "维护国家安全，巩固国防。"):
+        if m.term != "安全":
+            assert (m.sense, m.sense_rule) == ("not_applicable", "")
+
+
+def test_kwic_row(substring: Matcher) -> None:
+    text = "第一段\n\u3000\u3000有效保障国家安全。\n下文很长很长"
+    ms = [m for m in run(substring, text) if m.term == "国家安全"]
+    m = ms[0]
+    assert m.sentence_index == 1 and m.doc_id == "d" and m.convention == "substring"
+    assert (m.entry_id, m.category, m.sector) == ("zh.sec.national_security", "sector", "national")
+    assert m.left == "第一段 有效保障" and m.right == "。 下文很长很长"
+    narrow = compile_matcher(load_lexicon(), load_sense_rules(), MatchOptions(context_chars=2))
+    m2 = next(x for x in run(narrow, text) if x.term == "国家安全")
+    assert (m2.left, m2.right) == ("保障", "。 ")
+
+
+@pytest.mark.parametrize("s", ["", " ", "a", "a b", " a\n\u3000b ", "\n\n", "安全\t", "x  y"])
+def test_collapse_equals_regex(s: str) -> None:
+    import re
+    assert _collapse(s) == re.sub(r"\s+", " ", s)
+
+
+def test_fast_match_constructor_equals_dataclass() -> None:
+    values = {f.name: (1 if f.type == "int" else f.name) for f in fields(Match)}
+    assert _new_match(dict(values)) == Match(**values)  # type: ignore[arg-type]
+
+
+WORDS = ["安全", "国家安全", "国防", "建设", "，", "。", "\n", "\u3000", "网络", "生产", "风险", "的"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=40).map("".join))
+def test_offsets_slice_back_and_counts_equal_overlapping_find(
+        substring: Matcher, lexicon: Lexicon, text: str) -> None:
+    ms = run(substring, text)
+    for x in ms:
+        assert text[x.start:x.end] == x.matched_text == x.term
+    for e in lexicon.for_lang("zh"):
+        n, i = 0, text.find(e.term)
+        while i >= 0:
+            n, i = n + 1, text.find(e.term, i + 1)
+        assert terms(ms)[e.term] == n
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["Security", "national", " ", "safety", "SAFE", ".", "\n",
+                                 "cyber", "risks", "-", "İ"]), max_size=30).map("".join))
+def test_english_offsets_slice_back(substring: Matcher, token: Matcher, text: str) -> None:
+    for x in run(substring, text, "en") + run(token, text, "en"):
+        assert text[x.start:x.end] == x.matched_text
+        assert " ".join(x.matched_text.lower().split()) == x.term
+
+
+@dataclass(frozen=True)
+class SpaceFreeText:
+    """A toy normalization: drop whitespace, keep a map back to the original."""
+
+    original: str
+    text: str
+    pos: tuple[int, ...]
+
+    @classmethod
+    def of(cls, original: str) -> SpaceFreeText:
+        pos = tuple(i for i, c in enumerate(original) if not c.isspace())
+        return cls(original, "".join(original[i] for i in pos), pos)
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        return self.pos[start], self.pos[end - 1] + 1
+
+
+def test_analysis_text_spans_map_back_to_the_original(substring: Matcher) -> None:
+    text = "维护国家\n安全，国 防。"
+    d = doc(text)
+    sents = split_sentences("d", text, "zh")
+    plain = terms(substring.find(d, sents))
+    assert plain["国家安全"] == 0 and plain["国防"] == 0
+    ms = substring.find(d, sents, SpaceFreeText.of(text))
+    got = {(x.term, x.matched_text) for x in ms}
+    assert ("国家安全", "国家\n安全") in got and ("国防", "国 防") in got
+    for x in ms:
+        assert x.matched_text == text[x.start:x.end]
+
+
+def test_analysis_text_of_another_text_is_rejected(substring: Matcher) -> None:
+    d = doc("国家安全。")
+    with pytest.raises(AnalysisError) as info:
+        substring.find(d, split_sentences("d", d.text, "zh"), SpaceFreeText.of("别的。"))
+    assert info.value.code == "E304"
+
+
+def test_sentences_of_another_text_are_rejected(substring: Matcher) -> None:
+    d = doc("前言很长很长很长。国家安全。")
+    with pytest.raises(AnalysisError) as info:
+        substring.find(d, split_sentences("d", "前言。", "zh"))
+    assert info.value.code == "E305"
+
+
+def test_unsupported_language_is_an_error(substring: Matcher) -> None:
+    with pytest.raises(AnalysisError) as info:
+        substring.find(doc("texte", "other"), [])
+    assert info.value.code == "E302"
+
+
+@pytest.mark.parametrize("kwargs", [{"convention": "regex"}, {"context_chars": -1},
+                                    {"context_chars": 2.5}])
+def test_invalid_options(kwargs: dict[str, object]) -> None:
+    with pytest.raises(ConfigError) as info:
+        MatchOptions(**kwargs)  # type: ignore[arg-type]
+    assert info.value.code == "E301"
+
+
+def test_unmatchable_reports_terms_the_segmenter_cannot_produce(rules: SenseRules) -> None:
+    odd = [LexiconEntry("u.space", "国家 安全", "zh", "sector", "national", "S"),
+           LexiconEntry("u.usa", "u.s.", "en", "sector", "national", "S"),
+           LexiconEntry("u.ok", "国防", "zh", "sector", "military", "S")]
+    lx = Lexicon("u", "1", "T", "S", tuple(odd))
+    bad = compile_matcher(lx, rules, MatchOptions("token")).unmatchable()
+    assert sorted(e.entry_id for e, _ in bad) == ["u.space", "u.usa"]
+    assert all(reason for _, reason in bad)
+    assert compile_matcher(lx, rules, MatchOptions("substring")).unmatchable() == []
+
+
+def test_matches_are_sorted_and_deterministic(substring: Matcher) -> None:
+    ms = run(substring, "国家安全与国防安全。安全生产。")
+    keys = [(m.start, m.end) for m in ms]
+    assert keys == sorted(keys)
+    assert ms == run(substring, "国家安全与国防安全。安全生产。")

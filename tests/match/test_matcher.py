@@ -180,7 +180,8 @@ def test_fast_match_constructor_equals_dataclass() -> None:
     assert _new_match(dict(values)) == Match(**values)  # type: ignore[arg-type]
 
 
-WORDS = ["安全", "国家安全", "国防", "建设", "，", "。", "\n", "\u3000", "网络", "生产", "风险", "的"]
+WORDS = ["安全", "国家安全", "国防", "建设", "，", "。", "\n", "\u3000", "网络", "生产", "风险",
+         "的"]
 
 
 @settings(max_examples=150, deadline=None)
@@ -204,6 +205,18 @@ def test_english_offsets_slice_back(substring: Matcher, token: Matcher, text: st
     for x in run(substring, text, "en") + run(token, text, "en"):
         assert text[x.start:x.end] == x.matched_text
         assert " ".join(x.matched_text.lower().split()) == x.term
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from([*WORDS, " ", "x"]), max_size=40).map("".join),
+       st.integers(min_value=0, max_value=12))
+def test_kwic_context_is_the_collapsed_neighbourhood(lexicon: Lexicon, rules: SenseRules,
+                                                     text: str, ctx: int) -> None:
+    import re
+    m = compile_matcher(lexicon, rules, MatchOptions(context_chars=ctx))
+    for x in run(m, text):
+        assert x.left == re.sub(r"\s+", " ", text[max(0, x.start - ctx):x.start])
+        assert x.right == re.sub(r"\s+", " ", text[x.end:x.end + ctx])
 
 
 @dataclass(frozen=True)

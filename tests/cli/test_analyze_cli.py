@@ -139,3 +139,18 @@ def test_t2s_matches_traditional_text_with_original_offsets(tmp_path: Path) -> N
     assert found["国防"]["matched_text"] == "國防"
     for r in rows:
         assert text[int(r["start"]):int(r["end"])] == r["matched_text"]
+
+
+def test_many_exclusions_are_summarised(tmp_path: Path, corpus_dir: Path) -> None:
+    # one file with the full manifest: 27 manifest rows have no file (all in documents.csv)
+    out = tmp_path / "o"
+    res = CliRunner().invoke(main, [
+        "analyze", str(corpus_dir / "docs" / "cn-sc-2017-aidp.txt"),
+        "--manifest", str(corpus_dir / "manifest.csv"), "--out", str(out), "--no-progress",
+    ])
+    assert res.exit_code == 0, res.output
+    assert "excluded 27" in res.output
+    assert res.output.count("  excluded ") == 10
+    assert "... and 17 more" in res.output
+    with (out / "documents.csv").open(encoding="utf-8", newline="") as fh:
+        assert sum(r["status"] == "excluded" for r in csv.DictReader(fh)) == 27

@@ -87,7 +87,9 @@ def analyze_command(
     echo_summary(result, paths)
 
 
-def echo_summary(result: AnalysisResult, paths: ReportPaths, n_terms: int = 8) -> None:
+def echo_summary(
+    result: AnalysisResult, paths: ReportPaths, n_terms: int = 8, max_exclusions: int = 10
+) -> None:
     """Print documents analysed, exclusions with reasons, top terms and written paths."""
     from seclens.report.aggregate import top_terms
 
@@ -96,8 +98,11 @@ def echo_summary(result: AnalysisResult, paths: ReportPaths, n_terms: int = 8) -
         f"({result.options.convention} convention, {len(result.matches)} matches); "
         f"excluded {len(result.exclusions)}."
     )
-    for ex in result.exclusions:
+    for ex in result.exclusions[:max_exclusions]:
         click.echo(f"  excluded {ex.doc_id or ex.path}: [{ex.code}] {ex.reason}")
+    if len(result.exclusions) > max_exclusions:
+        rest = len(result.exclusions) - max_exclusions
+        click.echo(f"  ... and {rest} more (all with reasons in {paths.documents_csv})")
     top = top_terms(result, n_terms)
     if top:
         click.echo("Top terms: " + ", ".join(f"{term} {n}" for term, n in top))

@@ -154,3 +154,15 @@ def test_many_exclusions_are_summarised(tmp_path: Path, corpus_dir: Path) -> Non
     assert "... and 17 more" in res.output
     with (out / "documents.csv").open(encoding="utf-8", newline="") as fh:
         assert sum(r["status"] == "excluded" for r in csv.DictReader(fh)) == 27
+
+
+def test_run_with_every_input_excluded_still_reports(tmp_path: Path) -> None:
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "a.txt").write_text("", encoding="utf-8")
+    res = CliRunner().invoke(
+        main, ["analyze", str(tmp_path / "c"), "--out", str(tmp_path / "o"), "--no-progress"]
+    )
+    assert res.exit_code == 0, res.output
+    assert "Analysed 0 documents" in res.output and "excluded 1" in res.output
+    html = (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
+    assert "no body text" in html or "E1" in html

@@ -55,3 +55,27 @@ def test_biblio_malformed_file_names_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["biblio", str(bad), "--all", "AI", "--format", "refworks"])
     assert result.exit_code == 1
     assert "E511" in result.output and "bad.txt:1" in result.output
+
+
+def test_biblio_refuses_to_overwrite_input(tmp_path: Path) -> None:
+    # regression: an export named like an output file must never be replaced
+    src = tmp_path / "biblio_records.csv"
+    src.write_text(RIS, encoding="utf-8")
+    before = src.read_bytes()
+    result = CliRunner().invoke(
+        main,
+        ["biblio", str(src), "--all", "security", "--format", "ris", "--out", str(tmp_path)],
+    )
+    assert result.exit_code == 1 and "E507" in result.output
+    assert src.read_bytes() == before
+
+
+def test_trend_out_inside_corpus_is_refused(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("人工智能安全。", encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["trend", str(corpus), "--no-moves", "--out", str(corpus / "out")]
+    )
+    assert result.exit_code == 1 and "E507" in result.output
+    assert not (corpus / "out").exists()

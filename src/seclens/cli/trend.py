@@ -52,6 +52,7 @@ def corpus_options(func: F) -> F:
             "measures",
             multiple=True,
             help="Per-document measure to compare (repeatable; default: security_per_10k, "
+            "sense_security_per_10k, sense_safety_per_10k, "
             "national_per_10k, military_per_10k, move_share).",
         ),
         click.option(
@@ -71,21 +72,26 @@ def write_outputs(
     Raises
     ------
     CompareError
-        ``E507`` when an output path would replace an input file.
+        ``E507`` when ``out_dir`` is inside an input folder or an output would replace
+        an input file.
     """
     import pandas as pd
 
     from seclens.errors import CompareError
 
+    out = out_dir.resolve()
+    for given in inputs:
+        src = given.resolve()
+        inside = src.is_dir() and (out == src or src in out.parents)
+        if inside or any((out / name) == src for name in files):
+            raise CompareError(
+                "E507",
+                f"--out {out_dir} is inside the input {given} or would replace it; "
+                "choose a folder outside the inputs",
+            )
     out_dir.mkdir(parents=True, exist_ok=True)
-    resolved_inputs = {p.resolve() for p in inputs}
     for name, content in files.items():
         path = out_dir / name
-        if path.resolve() in resolved_inputs or any(
-            i.is_dir() and path.resolve() == (i / name).resolve() and i == out_dir.resolve()
-            for i in resolved_inputs
-        ):
-            raise CompareError("E507", f"refusing to overwrite input file {path}; choose --out")
         if isinstance(content, pd.DataFrame):
             content.to_csv(path, index=False, encoding="utf-8")
         elif isinstance(content, bytes):

@@ -50,6 +50,8 @@ META_COLUMNS: tuple[str, ...] = (
 )
 DEFAULT_MEASURES: tuple[str, ...] = (
     "security_per_10k",
+    "sense_security_per_10k",
+    "sense_safety_per_10k",
     "national_per_10k",
     "military_per_10k",
     "move_share",
@@ -119,6 +121,11 @@ def document_table(
     - ``security_per_10k``: security-vocabulary occurrences (lexicon category
       ``security``, overlapping spans merged so 国家安全 counts once) per 10,000 units of
       ``size`` (characters for zh, words for en) — :mod:`seclens.report.aggregate`;
+    - ``sense_security_per_10k``, ``sense_safety_per_10k``,
+      ``sense_undetermined_per_10k``: security-vocabulary matches (e.g. 安全) whose sense
+      the sense rules resolved to *security*, *safety*, or left undetermined, per 10,000
+      units (Chinese 安全 means both; see ``docs/lexicon.md``);
+    - ``threat_per_10k``: matches of lexicon category ``threat`` per 10,000 units;
     - ``<sector>_per_10k`` for every sector seen in the corpus (e.g. ``national``,
       ``military``, ``cyber``): matches of that sector per 10,000 units; a document with
       no match of the sector has 0 (a counted zero; NaN only when ``size`` is 0);
@@ -145,12 +152,22 @@ def document_table(
     )
     figures = document_figures(result)
     sectors = sorted({s for f in figures for s in f.sectors})
+    by_doc: dict[str, Counter[str]] = {}
+    for m in result.matches:
+        keys = [f"category:{m.category}"]
+        if m.category == "security" and m.sense in ("security", "safety", "undetermined"):
+            keys.append(f"sense:{m.sense}")
+        by_doc.setdefault(m.doc_id, Counter()).update(keys)
     rows: list[dict[str, object]] = []
     for f in figures:
         meta = f.summary.meta
         row: dict[str, object] = {c: getattr(meta, c) for c in META_COLUMNS}
         row.update({k: v for k, v in meta.extra.items() if k not in row})
         row.update(size=f.summary.size, unit=f.summary.unit, security_per_10k=f.security_per_10k)
+        counts = by_doc.get(f.summary.doc_id, Counter())
+        for sense in ("security", "safety", "undetermined"):
+            row[f"sense_{sense}_per_10k"] = per_10k(counts[f"sense:{sense}"], f.summary.size)
+        row["threat_per_10k"] = per_10k(counts["category:threat"], f.summary.size)
         for s in sectors:
             row[f"{s}_per_10k"] = f.sectors[s][1] if s in f.sectors else per_10k(0, f.summary.size)
         rows.append(row)

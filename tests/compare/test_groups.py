@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from seclens.compare.groups import parse_group_expression, select_group, split_by
 from seclens.errors import CompareError
@@ -85,3 +87,15 @@ def test_split_by_column_and_period() -> None:
     with pytest.raises(CompareError) as err:
         split_by(META, "region")
     assert err.value.code == "E501"
+
+
+_values = st.text(alphabet="abcxyz中央省市", min_size=1, max_size=6)
+
+
+@given(st.lists(_values, min_size=1, max_size=12), _values)
+def test_equality_and_negation_partition_rows(column: list[str], value: str) -> None:
+    meta = pd.DataFrame({"id": range(len(column)), "level": column})
+    eq = select_group(meta, f"level={value}")
+    ne = select_group(meta, f"level!={value}")
+    assert list(eq) == [v == value for v in column]
+    assert bool((eq ^ ne).all())

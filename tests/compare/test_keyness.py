@@ -200,3 +200,23 @@ def test_statistics_are_finite_and_nonnegative(a: int, b: int, c: int, d: int) -
             [[a, b], [c - a, d - b]], correction=False, lambda_="log-likelihood"
         )
         assert g4 == pytest.approx(g, rel=1e-7, abs=1e-9)
+
+
+def test_g2_four_term_closed_form() -> None:
+    # Closed form of G for a 2x2 table with cells p, q, r, s (n = p + q + r + s):
+    # G = 2 [p ln p + q ln q + r ln r + s ln s + n ln n - (p+q) ln(p+q) - (r+s) ln(r+s)
+    #        - (p+r) ln(p+r) - (q+s) ln(q+s)], here with p=a, q=b, r=c-a, s=d-b.
+    p, q, r, s = 25.0, 4.0, 9975.0, 19996.0  # a=25 in c=10,000; b=4 in d=20,000
+
+    def xl(x: float) -> float:
+        return x * math.log(x)
+
+    n = p + q + r + s
+    closed = 2 * (
+        xl(p) + xl(q) + xl(r) + xl(s) + xl(n) - xl(p + q) - xl(r + s) - xl(p + r) - xl(q + s)
+    )
+    assert log_likelihood(25, 4, 10_000, 20_000)[0] == pytest.approx(closed, rel=1e-9)
+    # Lancaster LL wizard (2-term): E1 = 10000*29/30000, E2 = 20000*29/30000
+    e1, e2 = 10_000 * 29 / 30_000, 20_000 * 29 / 30_000
+    two = 2 * (25 * math.log(25 / e1) + 4 * math.log(4 / e2))
+    assert log_likelihood(25, 4, 10_000, 20_000, terms=2)[0] == pytest.approx(two)

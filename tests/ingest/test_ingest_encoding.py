@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -140,8 +141,25 @@ def test_regression_gbk_bytes_that_are_also_valid_utf8() -> None:
     st.text(alphabet=st.characters(blacklist_characters="\x00\ufeff", blacklist_categories=("Cs",)))
 )
 def test_utf8_round_trip(text: str) -> None:
-    decoded = decode_bytes(text.encode("utf-8"))
+    # Valid UTF-8 decodes to itself, except texts of 2-byte characters only that are
+    # also plausible Chinese in GB18030/Big5: those are refused as unsure, never guessed.
+    try:
+        decoded = decode_bytes(text.encode("utf-8"))
+    except IngestError as exc:
+        assert exc.code == "E104" and "unsure (utf-8 or" in exc.message
+        assert all(ord(char) <= 0x7FF for char in text)
+        return
     assert decoded.text == text
+
+
+def test_regression_undeclared_short_gbk_that_is_valid_utf8_is_refused() -> None:
+    with pytest.raises(IngestError, match="unsure"):
+        decode_bytes("一".encode("gb18030"))
+
+
+def test_long_cyrillic_utf8_is_not_refused() -> None:
+    text = "Искусственный интеллект и национальная безопасность. " * 5
+    assert decode_bytes(text.encode("utf-8")).text == text
 
 
 _GB_TEXT = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=1)
@@ -166,3 +184,35 @@ def test_any_bytes_decode_losslessly_or_raise(data: bytes) -> None:
     encoded = decoded.text.encode(decoded.encoding)
     assert data.endswith(encoded)
     assert len(data) - len(encoded) in (0, 2, 3, 4)  # BOM only
+
+
+@pytest.fixture(scope="module")
+def corpus_chinese(corpus_dir: Path) -> tuple[str, str]:
+    """(simplified, traditional) text of the 2017 plan, newlines removed."""
+    import opencc
+
+    text = (corpus_dir / "docs" / "cn-sc-2017-aidp.txt").read_text(encoding="utf-8")
+    text = text.replace("\n", "")
+    return text, opencc.OpenCC("s2t").convert(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 10**6), st.integers(1, 40), st.sampled_from(["gb18030", "big5"]))
+def test_detection_of_real_text_windows_never_gives_mojibake(
+    corpus_chinese: tuple[str, str], start: int, length: int, codec: str
+) -> None:
+    # Undeclared GB18030 (simplified) or Big5 (traditional) windows of the 2017 plan:
+    # the decoder returns the exact text or refuses with E104 — never other text.
+    source = corpus_chinese[0] if codec == "gb18030" else corpus_chinese[1]
+    start %= len(source) - length
+    window = source[start : start + length]
+    try:
+        data = window.encode(codec)
+    except UnicodeEncodeError:
+        return
+    try:
+        decoded = decode_bytes(data)
+    except IngestError as exc:
+        assert exc.code == "E104"
+        return
+    assert decoded.text == window

@@ -8,10 +8,14 @@ Policy (see ``docs/ingest.md``), in order:
    XML declaration, HTTP header) also decodes the bytes strictly and gives text at least
    as plausible (share of ASCII/CJK characters); ``gb2312``/``gbk``/``cp936`` are decoded
    as ``gb18030`` (a superset), ``big5`` as ``big5`` then ``cp950`` then ``big5hkscs``.
+   Undeclared valid UTF-8 whose non-ASCII characters are all 2-byte sequences
+   (Latin/Greek/Cyrillic ...) is refused when GB18030 or Big5 also read it as plausible
+   Chinese (short GBK text is often valid UTF-8 by accident).
 4. Detection with charset-normalizer restricted to the encodings in scope for
-   Chinese and English policy documents (:data:`DETECTABLE`); the result must decode
-   strictly, contain no control or private-use characters, and not be tied with a
-   candidate that decodes to different text.
+   Chinese and English policy documents (:data:`DETECTABLE`); a candidate must decode
+   strictly and look plausible (:func:`_plausible`: no control or private-use
+   characters; for Chinese codecs mostly common ideographs and CJK punctuation), and
+   the first plausible one must not be tied with another that decodes differently.
 
 Anything else raises :class:`~seclens.errors.IngestError` ``E104``: decoding never
 uses replacement characters.
@@ -53,7 +57,19 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)["']""", re.I)
-_PLAUSIBLE = re.compile(r"[\x00-\x7f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\U00020000-\U0003134f]")
+_PLAUSIBLE = re.compile(
+    r"[\x00-\x7f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\U00020000-\U0003134f]"
+)
+_IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]")
+_CJK_TEXT = re.compile(
+    r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f\u3000-\u303f\uff00-\uffef\u2000-\u206f]"
+)
+#: Largest share of non-ASCII characters outside CJK text blocks in a detected Chinese decoding.
+MAX_ODD_SHARE = 0.05
+#: Smallest share of common ideographs (GB2312 / Big5 level 1) in a detected Chinese decoding.
+MIN_COMMON_SHARE = 0.9
+#: Largest share of non-ASCII characters in a detected cp1252 decoding.
+MAX_LATIN_NON_ASCII = 0.3
 _FAMILY = {"gb18030": "gb", "big5": "big5", "cp950": "big5", "big5hkscs": "big5"}
 #: C0/C1 controls other than whitespace, U+FFFD, private-use areas: signs of mojibake.
 _SUSPICIOUS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd\ue000-\uf8ff\U000f0000-\U0010ffff]")
@@ -138,6 +154,8 @@ def decode_bytes(data: bytes, declared: str | None = None, *, source: str = "") 
     utf8 = _try_utf8(data)
     found = _decode_declared(data, declared) if declared else None
     if utf8 is not None and (found is None or _plausibility(utf8) > _plausibility(found.text)):
+        if found is None and _two_byte_only(utf8):
+            _refuse_if_also_chinese(data, source)
         notes = _utf8_notes(declared, utf8) + _utf8_damage_notes(utf8)
         return Decoded(utf8, "utf-8", notes)
     if found is not None:
@@ -150,6 +168,27 @@ def _try_utf8(data: bytes) -> str | None:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return None
+
+
+def _two_byte_only(text: str) -> bool:
+    """All non-ASCII characters are 2-byte UTF-8 (U+0080–U+07FF): GBK/Big5 bytes can be too."""
+    non_ascii = [char for char in text if ord(char) > 0x7F]
+    return bool(non_ascii) and all(ord(char) <= 0x7FF for char in non_ascii)
+
+
+def _refuse_if_also_chinese(data: bytes, source: str) -> None:
+    """Refuse undeclared bytes that are valid UTF-8 *and* plausible GB18030/Big5 text.
+
+    Short GBK text is often valid UTF-8 by accident (一 = D2 BB = Cyrillic һ).
+    """
+    for codec in ("gb18030", "big5"):
+        text = _strict(data, codec)
+        if text is not None and not text.isascii() and _plausible(text, codec):
+            raise IngestError(
+                E_ENCODING,
+                f"{source}: encoding unsure (utf-8 or {codec}); "
+                "convert the file to UTF-8 with a BOM or declare its charset",
+            )
 
 
 def _plausibility(text: str) -> float:
@@ -206,28 +245,78 @@ def _decode_declared(data: bytes, declared: str) -> Decoded | None:
 
 def _detect(data: bytes, source: str, declared: str | None) -> Decoded:
     prefix = f"declared {declared} does not decode; " if declared else ""
-    matches = list(from_bytes(data, cp_isolation=list(DETECTABLE)))
-    if not matches:
+    candidates = [
+        (match, codec, text)
+        for match in from_bytes(data, cp_isolation=list(DETECTABLE))
+        if (codec := canonical_codec(match.encoding) or match.encoding)
+        and (text := _strict(data, codec)) is not None
+        and _plausible(text, codec)
+    ]
+    if not candidates:
         raise IngestError(
             E_ENCODING,
-            f"{source}: {prefix}encoding not recognised (tried utf-8, {', '.join(DETECTABLE)}); "
-            "convert the file to UTF-8",
+            f"{source}: {prefix}encoding not recognised (tried utf-8, {', '.join(DETECTABLE)}; "
+            "no decoding gives plausible text); convert the file to UTF-8 or declare its charset",
         )
-    best = matches[0]
-    codec = canonical_codec(best.encoding) or best.encoding
-    text = data.decode(codec)  # charset-normalizer only returns strict decodings
-    for other in matches[1:]:
-        other_codec = canonical_codec(other.encoding) or other.encoding
+    best, codec, text = candidates[0]
+    for other, other_codec, other_text in candidates[1:]:
         tied = other.chaos <= best.chaos and other.coherence >= best.coherence
-        if tied and _FAMILY.get(other_codec) != _FAMILY.get(codec):
-            if data.decode(other_codec) != text:
-                raise IngestError(
-                    E_ENCODING,
-                    f"{source}: {prefix}encoding unsure ({codec} or {other_codec}); "
-                    "convert the file to UTF-8 or declare its charset",
-                )
+        if tied and other_text != text:
+            raise IngestError(
+                E_ENCODING,
+                f"{source}: {prefix}encoding unsure ({codec} or {other_codec}); "
+                "convert the file to UTF-8 or declare its charset",
+            )
     note = f"{prefix}encoding detected as {codec} (charset-normalizer)"
-    return Decoded(_checked(text, codec, source), codec, (note,))
+    return Decoded(text, codec, (note,))
+
+
+def _strict(data: bytes, codec: str) -> str | None:
+    try:
+        return data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _plausible(text: str, codec: str) -> bool:
+    """Whether a *detected* decoding looks like real text in this encoding's language.
+
+    - no control, private-use or replacement characters;
+    - Chinese codecs: at most :data:`MAX_ODD_SHARE` of the non-ASCII characters outside
+      CJK ideographs and CJK/full-width/general punctuation (kana, bopomofo, Cyrillic,
+      small form variants are typical of Big5 read as GBK and vice versa), and at least
+      :data:`MIN_COMMON_SHARE` of the ideographs in the common set (GB2312 for gb18030,
+      Big5 level 1 for big5/cp950);
+    - cp1252: at most :data:`MAX_LATIN_NON_ASCII` of the characters non-ASCII.
+    """
+    if _SUSPICIOUS.search(text):
+        return False
+    non_ascii = [char for char in text if ord(char) > 0x7F]
+    if not non_ascii:
+        return True
+    family = _FAMILY.get(codec)
+    if family is None:
+        return len(non_ascii) / len(text) <= MAX_LATIN_NON_ASCII
+    odd = sum(1 for char in non_ascii if not _CJK_TEXT.match(char))
+    ideographs = [char for char in non_ascii if _IDEOGRAPH.match(char)]
+    common = sum(1 for char in ideographs if _common_ideograph(char, family))
+    if odd / len(non_ascii) > MAX_ODD_SHARE:
+        return False
+    return not ideographs or common / len(ideographs) >= MIN_COMMON_SHARE
+
+
+def _common_ideograph(char: str, family: str) -> bool:
+    if family == "gb":
+        return _strict_encode(char, "gb2312") is not None
+    encoded = _strict_encode(char, "big5")
+    return encoded is not None and 0xA440 <= int.from_bytes(encoded, "big") <= 0xC67E
+
+
+def _strict_encode(char: str, codec: str) -> bytes | None:
+    try:
+        return char.encode(codec)
+    except UnicodeEncodeError:
+        return None
 
 
 def _checked(text: str, codec: str, source: str) -> str:

@@ -25,12 +25,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from seclens.engine.config import EngineConfig
-from seclens.engine.process import DocumentResult, Task, analyse_task, process_document
+from seclens.engine.process import DocumentResult, Task, process_document
 from seclens.engine.tables import (
     EXCLUSIONS,
     META_COLUMNS,
     RESULT_SCHEMAS,
     TABLE_ORDER,
+    TableBatch,
+    analyse_batch_tables,
     exclusion_table,
     result_tables,
 )
@@ -163,9 +165,9 @@ def run_partition(part: Partition, config: EngineConfig, out_dir: str) -> dict[s
     dict
         ``{"rows": {table: n}, "excluded": [Exclusion, ...]}``.
     """
-    results: list[DocumentResult] = []
-    excluded: list[Exclusion] = []
     if part.parquet_path:
+        results: list[DocumentResult] = []
+        excluded: list[Exclusion] = []
         table = pq.ParquetFile(part.parquet_path).read_row_group(part.row_group)
         for n, row in enumerate(table.to_pylist()):
             source = f"{part.parquet_path}#rg{part.row_group}:{n}"
@@ -174,17 +176,16 @@ def run_partition(part: Partition, config: EngineConfig, out_dir: str) -> dict[s
             except SeclensError as exc:
                 item = Exclusion(source, str(row.get("doc_id") or ""), exc.code, exc.message)
             (excluded if isinstance(item, Exclusion) else results).append(item)  # type: ignore[arg-type]
+        batch = TableBatch(result_tables(results), tuple(excluded))
     else:
-        for task in part.tasks:
-            item = analyse_task(task, config)
-            (excluded if isinstance(item, Exclusion) else results).append(item)  # type: ignore[arg-type]
-    tables: dict[str, pa.Table] = dict(result_tables(results))
-    tables["exclusions"] = exclusion_table(excluded)
+        batch = analyse_batch_tables(list(part.tasks), config)
+    tables: dict[str, pa.Table] = dict(batch.tables)
+    tables["exclusions"] = exclusion_table(batch.excluded)
     for name, data in tables.items():
         folder = Path(out_dir) / name
         folder.mkdir(parents=True, exist_ok=True)
         pq.write_table(data, folder / f"part-{part.index:06d}.parquet")
-    return {"rows": {n: t.num_rows for n, t in tables.items()}, "excluded": excluded}
+    return {"rows": {n: t.num_rows for n, t in tables.items()}, "excluded": list(batch.excluded)}
 
 
 def run_dask(inputs: Sequence[Path | str], out_dir: Path | str,

@@ -2,10 +2,14 @@
 
 :func:`run_local` analyses a stream of :class:`~seclens.engine.process.Task` with
 :func:`~seclens.engine.process.analyse_task` and yields the results **in task order**,
-whatever the number of workers, so the caller (the store writer in the parent
-process) writes in a deterministic order. Memory is bounded: at most
-``max_in_flight`` batches of ``batch_size`` documents are submitted at once; the task
-iterable is consumed lazily.
+whatever the number of workers; :func:`run_local_tables` does the same but has each
+worker also convert its batch into Arrow result tables (so the parent, which writes
+the store, does little more than insert). Memory is bounded: at most
+``max_in_flight`` batches of ``batch_size`` documents are submitted at once and the
+task iterable is consumed lazily.
+
+Worker processes are started with ``forkserver`` (``spawn`` where unavailable), never
+``fork``: the parent holds a DuckDB connection.
 """
 
 from __future__ import annotations
@@ -13,33 +17,68 @@ from __future__ import annotations
 import multiprocessing
 import pickle
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
+from typing import Any, TypeVar
 
 import cloudpickle
 
 from seclens.engine.config import EngineConfig
-from seclens.engine.process import DocumentResult, Task, analyse_batch, analyse_task
+from seclens.engine.process import DocumentResult, Task, analyse_batch
+from seclens.engine.tables import TableBatch, analyse_batch_tables
 from seclens.errors import ConfigError
 from seclens.types import Exclusion
 
+R = TypeVar("R")
+
 
 def _run_pickled(payload: bytes) -> bytes:
-    """Worker side: unpickle ``(tasks, config)``, analyse, pickle the results.
+    """Worker side: unpickle ``(function, tasks, config)``, run it, pickle the result.
 
     Tasks and results cross the process boundary as cloudpickle bytes because stage
     objects may hold ``types.MappingProxyType`` (read-only manifest metadata), which
     the standard pickler refuses; cloudpickle round-trips it unchanged.
     """
-    tasks, config = pickle.loads(payload)
-    return bytes(cloudpickle.dumps(analyse_batch(tasks, config)))
+    fn, tasks, config = pickle.loads(payload)
+    return bytes(cloudpickle.dumps(fn(tasks, config)))
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    # Never "fork": the parent holds a DuckDB connection and possibly threads.
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _check(workers: int, batch_size: int, max_in_flight: int | None) -> int:
+    for name, value in (("workers", workers), ("batch_size", batch_size)):
+        if value < 1:
+            raise ConfigError("E601", f"{name} must be >= 1; received {value}")
+    limit = max_in_flight if max_in_flight is not None else 2 * workers
+    if limit < 1:
+        raise ConfigError("E601", f"max_in_flight must be >= 1; received {limit}")
+    return limit
+
+
+def _ordered_batches(fn: Callable[[list[Task], EngineConfig], R], tasks: Iterable[Task],
+                     config: EngineConfig, workers: int, batch_size: int,
+                     limit: int) -> Iterator[R]:
+    iterator = iter(tasks)
+    if workers == 1:
+        while batch := list(islice(iterator, batch_size)):
+            yield fn(batch, config)
+        return
+    pending: deque[Future[bytes]] = deque()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+        while True:
+            while len(pending) < limit:
+                batch = list(islice(iterator, batch_size))
+                if not batch:
+                    break
+                pending.append(pool.submit(_run_pickled, cloudpickle.dumps((fn, batch, config))))
+            if not pending:
+                return
+            result: R = pickle.loads(pending.popleft().result())
+            yield result
 
 
 def run_local(tasks: Iterable[Task], config: EngineConfig, workers: int = 1,
@@ -70,27 +109,20 @@ def run_local(tasks: Iterable[Task], config: EngineConfig, workers: int = 1,
     ConfigError
         ``E601`` for ``workers``, ``batch_size`` or ``max_in_flight`` < 1.
     """
-    for name, value in (("workers", workers), ("batch_size", batch_size)):
-        if value < 1:
-            raise ConfigError("E601", f"{name} must be >= 1; got {value}")
-    if workers == 1:
-        for task in tasks:
-            yield analyse_task(task, config)
-        return
-    limit = max_in_flight if max_in_flight is not None else 2 * workers
-    if limit < 1:
-        raise ConfigError("E601", f"max_in_flight must be >= 1; got {limit}")
-    iterator = iter(tasks)
-    pending: deque[Future[bytes]] = deque()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
-        while True:
-            while len(pending) < limit:
-                batch = list(islice(iterator, batch_size))
-                if not batch:
-                    break
-                payload = cloudpickle.dumps((batch, config))
-                pending.append(pool.submit(_run_pickled, payload))
-            if not pending:
-                return
-            results: list[DocumentResult | Exclusion] = pickle.loads(pending.popleft().result())
-            yield from results
+    limit = _check(workers, batch_size, max_in_flight)
+    for batch in _ordered_batches(analyse_batch, tasks, config, workers, batch_size, limit):
+        yield from batch
+
+
+def run_local_tables(tasks: Iterable[Task], config: EngineConfig, workers: int = 1,
+                     batch_size: int = 4, max_in_flight: int | None = None
+                     ) -> Iterator[TableBatch]:
+    """As :func:`run_local`, yielding one :class:`TableBatch` per batch of tasks.
+
+    Each batch is analysed and converted to Arrow tables by
+    :func:`seclens.engine.tables.analyse_batch_tables` (in the worker when
+    ``workers > 1``); batches come back in task order.
+    """
+    limit = _check(workers, batch_size, max_in_flight)
+    fn: Callable[[list[Task], EngineConfig], Any] = analyse_batch_tables
+    yield from _ordered_batches(fn, tasks, config, workers, batch_size, limit)

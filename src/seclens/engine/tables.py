@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import dataclass, fields
 from typing import Any
 
 import pyarrow as pa
 
-from seclens.engine.process import DocumentResult
+from seclens.engine.config import EngineConfig
+from seclens.engine.process import DocumentResult, Task, analyse_batch
 from seclens.types import Document, DocumentMeta, Exclusion
 
 META_COLUMNS = ("title", "title_en", "issuer", "level", "region", "date", "doc_number",
@@ -115,9 +116,17 @@ def row_to_document(row: Mapping[Any, Any]) -> Document:
 
 
 def _dicts(items: Iterable[Any], ordinal: bool = False) -> list[dict[str, Any]]:
-    if not ordinal:
-        return [asdict(x) for x in items]
-    return [{**asdict(x), "ordinal": i} for i, x in enumerate(items)]
+    # Flat records of flat dataclasses (``asdict`` deep-copies and is ~10x slower).
+    out: list[dict[str, Any]] = []
+    names: tuple[str, ...] = ()
+    for i, x in enumerate(items):
+        if not names:
+            names = tuple(f.name for f in fields(x))
+        row = {n: getattr(x, n) for n in names}
+        if ordinal:
+            row["ordinal"] = i
+        out.append(row)
+    return out
 
 
 def _sentence_rows(result: DocumentResult) -> list[dict[str, Any]]:
@@ -170,3 +179,43 @@ def table_from_rows(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
 def exclusion_table(exclusions: Sequence[Exclusion]) -> pa.Table:
     """Arrow table of exclusion records (``path, doc_id, code, reason``)."""
     return table_from_rows(_dicts(exclusions), EXCLUSIONS)
+
+
+@dataclass(frozen=True)
+class TableBatch:
+    """The result tables of a batch of tasks, built where the batch was analysed.
+
+    Attributes
+    ----------
+    tables : dict[str, pyarrow.Table]
+        As :func:`result_tables` (``documents`` rows in task order).
+    excluded : tuple[Exclusion, ...]
+        Tasks that could not be analysed, in task order.
+    """
+
+    tables: dict[str, pa.Table]
+    excluded: tuple[Exclusion, ...]
+
+    @property
+    def doc_ids(self) -> list[str]:
+        """doc_ids of the analysed documents, in task order."""
+        return [str(x) for x in self.tables["documents"].column("doc_id").to_pylist()]
+
+
+def analyse_batch_tables(tasks: list[Task], config: EngineConfig) -> TableBatch:
+    """:func:`~seclens.engine.process.analyse_batch`, then :func:`result_tables`."""
+    results: list[DocumentResult] = []
+    excluded: list[Exclusion] = []
+    for item in analyse_batch(tasks, config):
+        if isinstance(item, Exclusion):
+            excluded.append(item)
+        else:
+            results.append(item)
+    return TableBatch(result_tables(results), tuple(excluded))
+
+
+def concat_batches(batches: Sequence[TableBatch]) -> TableBatch:
+    """One :class:`TableBatch` holding the rows of ``batches`` in order."""
+    tables = {name: pa.concat_tables([b.tables[name] for b in batches])
+              for name in RESULT_SCHEMAS}
+    return TableBatch(tables, tuple(e for b in batches for e in b.excluded))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -193,6 +193,16 @@ class Store:
                       fingerprint: str, meta_hashes: Sequence[str]) -> None:
         """Insert or replace a batch of analysed documents in ONE transaction.
 
+        Same as :meth:`write_tables` on ``result_tables(results)``.
+        """
+        if results:
+            self.write_tables(result_tables(results), run_id=run_id, fingerprint=fingerprint,
+                              meta_hashes=meta_hashes)
+
+    def write_tables(self, tables: Mapping[str, pa.Table], *, run_id: int,
+                     fingerprint: str, meta_hashes: Sequence[str]) -> None:
+        """Insert or replace the documents of a batch of result tables in ONE transaction.
+
         Old rows of each ``doc_id`` (document, sentences, matches, counts,
         annotations) are deleted and the new rows inserted in the same transaction,
         so a reader (or a database reopened after a crash) sees either the whole old
@@ -200,20 +210,29 @@ class Store:
 
         Parameters
         ----------
-        results : sequence of DocumentResult
-            Distinct ``doc_id`` values.
+        tables : mapping of str to pyarrow.Table
+            The tables of :func:`seclens.engine.tables.result_tables`; the
+            ``documents`` rows name the documents (distinct ``doc_id`` values).
         run_id : int
         fingerprint : str
             Analysis-configuration fingerprint stored with each document.
         meta_hashes : sequence of str
-            Per result, the hash of the manifest metadata it was read with.
+            Per ``documents`` row, the hash of the manifest metadata it was read with.
+
+        Raises
+        ------
+        StoreError
+            ``E606`` when a doc_id occurs twice or ``meta_hashes`` does not align;
+            ``E605`` when the transaction fails (it is rolled back).
         """
-        if not results:
+        ids = [str(x) for x in tables["documents"].column("doc_id").to_pylist()]
+        if not ids:
             return
-        ids = [r.doc_id for r in results]
         if len(set(ids)) != len(ids):
             raise StoreError("E606", f"a batch holds a doc_id twice: {sorted(ids)}")
-        tables = result_tables(results)
+        if len(meta_hashes) != len(ids):
+            raise StoreError("E606", f"{len(meta_hashes)} metadata hashes for {len(ids)} "
+                             "documents")
         docs = tables["documents"].append_column(
             "meta_hash", pa.array(list(meta_hashes), pa.string()))
 

@@ -29,8 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from seclens.engine.config import EngineConfig, config_fingerprint
-from seclens.engine.local import run_local
-from seclens.engine.process import DocumentResult, Task, describe_pipeline
+from seclens.engine.local import run_local_tables
+from seclens.engine.process import Task, describe_pipeline
+from seclens.engine.tables import TableBatch, concat_batches
 from seclens.errors import ConfigError
 from seclens.store.store import Store, open_store
 from seclens.types import DocumentMeta, Exclusion
@@ -45,8 +46,9 @@ class StoreIngestOptions:
     workers : int
         Worker processes (1: analyse in this process).
     commit_every : int
-        Documents per transaction (>= 1). Smaller: less work lost on a kill;
-        larger: fewer commits.
+        Documents per transaction (>= 1; a transaction holds whole worker batches,
+        so at least ``commit_every`` documents, fewer only at the end). Smaller: less
+        work lost on a kill; larger: fewer commits.
     batch_size : int
         Documents per worker round trip.
     manifest : pathlib.Path or None
@@ -230,31 +232,36 @@ def _ingest(store: Store, run_id: int, roots: list[Path], tasks: list[Task],
     added: list[str] = []
     changed: list[str] = []
     excluded: list[Exclusion] = list(planned_out)
-    buffer: list[DocumentResult] = []
-    buffer_out: list[Exclusion] = list(planned_out)
+    pending: list[TableBatch] = []
+    pending_out: list[Exclusion] = list(planned_out)
     committed = 0
 
     def flush() -> None:
         nonlocal committed
-        store.write_results(buffer, run_id=run_id, fingerprint=fingerprint,
-                            meta_hashes=[meta_hashes[r.doc_id] for r in buffer])
-        store.write_exclusions(run_id, buffer_out)
-        committed += len(buffer)
-        buffer.clear()
-        buffer_out.clear()
+        batch = concat_batches(pending) if pending else None
+        if batch is not None:
+            ids = batch.doc_ids
+            store.write_tables(batch.tables, run_id=run_id, fingerprint=fingerprint,
+                               meta_hashes=[meta_hashes[d] for d in ids])
+            committed += len(ids)
+        store.write_exclusions(run_id, pending_out)
+        pending.clear()
+        pending_out.clear()
         if options.progress is not None:
             options.progress(f"committed: {committed}")
 
-    for item in run_local(todo(), config, options.workers, options.batch_size):
-        if isinstance(item, Exclusion):
-            excluded.append(item)
-            buffer_out.append(item)
-            continue
-        (changed if item.doc_id in states else added).append(item.doc_id)
-        buffer.append(item)
-        if len(buffer) >= options.commit_every:
+    waiting = 0
+    for batch in run_local_tables(todo(), config, options.workers, options.batch_size):
+        excluded.extend(batch.excluded)
+        pending_out.extend(batch.excluded)
+        for doc_id in batch.doc_ids:
+            (changed if doc_id in states else added).append(doc_id)
+        pending.append(batch)
+        waiting += len(batch.doc_ids)
+        if waiting >= options.commit_every:
             flush()
-    if buffer or buffer_out:
+            waiting = 0
+    if pending or pending_out:
         flush()
     store.set_status(restored, "active", run_id)
     present = set(added) | set(changed) | set(unchanged)

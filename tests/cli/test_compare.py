@@ -82,3 +82,28 @@ def test_trend_by_level(corpus_dir: Path, tmp_path: Path) -> None:
     central = series[(series.group == "central")]
     assert central.n_docs.sum() == 12 and central.small_n.any()
     assert (out / "trend_security_per_10k.svg").read_text(encoding="utf-8").startswith("<svg")
+
+
+def test_compare_by_level_one_vs_rest(corpus_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "by"
+    result = CliRunner().invoke(
+        main,
+        [
+            "compare",
+            str(corpus_dir),
+            "--by",
+            "level",
+            "--no-moves",
+            "--resamples",
+            "999",
+            "--measure",
+            "security_per_10k",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    # foreign (English) shares no language with the rest: reported, not dropped
+    assert "[E506]" in result.output and "target level=foreign" in result.output
+    assert (out / "keyness_zh_level-central.csv").exists()
+    assert not (out / "keyness_en_level-foreign.csv").exists()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from seclens.compare.report import standalone_page, trend_section
+from seclens.compare.report import comparison_section, standalone_page, trend_section
 from seclens.compare.trends import SERIES_COLUMNS, svg_markup, trend_figure, yearly_series
 from seclens.errors import CompareError
 
@@ -62,3 +64,31 @@ def test_chart_and_section_escape_labels() -> None:
     assert "<b>x</b>" not in section.html and "&lt;b&gt;x&lt;/b&gt;" in section.html
     page = standalone_page("t <script>", [section])
     assert "<script>" not in page and page.count("<svg") == 1
+
+
+def test_sections_in_report_html(corpus_dir: Path, tmp_path: Path) -> None:
+    from seclens.api import analyze
+    from seclens.compare.corpus import CorpusOptions, compare_tables, document_table
+    from seclens.report import write_report
+
+    table, _ = document_table(corpus_dir, CorpusOptions(moves=False))
+    # tiny word counts stand in for the segmented documents (keyness is tested elsewhere)
+    freqs = {
+        d: (lang, Counter({"安全": i % 3 * 5, "发展": 10}), 10 + i % 3 * 5)
+        for i, (d, lang) in enumerate(zip(table.doc_id, table.language, strict=True))
+    }
+    res = compare_tables(
+        table,
+        freqs,
+        "level=central",
+        "level=municipal",  # type: ignore[arg-type]
+        CorpusOptions(moves=False),
+    )
+    series = yearly_series(table, ["security_per_10k"], by="level")
+    paths = write_report(
+        analyze([corpus_dir]),
+        tmp_path / "r",
+        sections=[comparison_section(res), trend_section(series)],
+    )
+    html = paths.report_html.read_text(encoding="utf-8")
+    assert 'id="comparison"' in html and 'id="trends"' in html

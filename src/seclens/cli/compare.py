@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
@@ -132,7 +133,7 @@ def _print_result(result: object, top: int) -> None:
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     help="Write documents.csv, grouptests.csv, keyness_<lang>.csv, "
-    "exclusions.csv and compare.html here.",
+    "exclusions.csv and compare.html here (with --by: keyness_<lang>_<group>.csv).",
 )
 @corpus_options
 def compare_command(
@@ -203,8 +204,8 @@ def compare_command(
         [r.exclusions.assign(comparison=f"{r.target} vs {r.reference}") for r in results],
         ignore_index=True,
     )
-    for i, r in enumerate(results):
-        suffix = "" if len(results) == 1 else f"_{i + 1}"
+    for r in results:
+        suffix = "" if len(results) == 1 else "_" + re.sub(r"[^A-Za-z0-9_-]+", "-", r.target)
         for lang, table in r.keyness.items():
             files[f"keyness_{lang}{suffix}.csv"] = table
     files["compare.html"] = standalone_page(

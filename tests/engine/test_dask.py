@@ -76,7 +76,7 @@ def test_output_folder_must_be_new(tmp_path: Path) -> None:
     (tmp_path / "out" / "keep.txt").write_text("x", encoding="utf-8")
     with pytest.raises(StoreError) as err:
         run_dask([tmp_path], tmp_path / "out")
-    assert err.value.code == "E609"
+    assert err.value.code == "E608"
 
 
 def test_cli_dask_with_local_cluster(tmp_path: Path, make_corpus: Callable) -> None:

@@ -46,12 +46,15 @@ from seclens.errors import ConfigError
               help="Documents per transaction.")
 @click.option("--annotate/--no-annotate", default=False, show_default=True,
               help="Also store sentence annotations (needs seclens.annotate).")
+@click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write the report (report.html, CSV tables, run.json) of the "
+              "store's active documents (or of the Dask output) to this folder.")
 @click.option("-v", "--verbose", is_flag=True, help="Print a line after each commit.")
 def ingest(inputs: tuple[Path, ...], db: Path | None, engine: str, workers: int,
            scheduler: str | None, out: Path | None, manifest: Path | None,
            convention: str, lexicons: tuple[Path, ...], replace_lexicon: bool,
            senses: Path | None, t2s: bool, context_chars: int, commit_every: int,
-           annotate: bool, verbose: bool) -> None:
+           annotate: bool, report_dir: Path | None, verbose: bool) -> None:
     """Analyse INPUTS into a store (incremental) or, with --engine dask, into Parquet.
 
     Re-running on an unchanged corpus does nothing ("unchanged: N"); changed files
@@ -77,6 +80,15 @@ def ingest(inputs: tuple[Path, ...], db: Path | None, engine: str, workers: int,
         click.echo(f"excluded: {len(result.excluded)}")
         for exc in result.excluded:
             click.echo(f"  [{exc.code}] {exc.path}: {exc.reason}", err=True)
+        if report_dir is not None:
+            from seclens.engine.dask_engine import read_results
+            from seclens.report import write_report
+            from seclens.store.results import analysis_from_frames
+
+            analysis = analysis_from_frames(read_results(out), config, result.excluded,
+                                            {"parquet": str(out)})
+            write_report(analysis, report_dir)
+            click.echo(f"report: {report_dir / 'report.html'}")
         return
     if db is None:
         raise ConfigError("E601", "--db FILE is required with --engine local")
@@ -96,3 +108,11 @@ def ingest(inputs: tuple[Path, ...], db: Path | None, engine: str, workers: int,
         click.echo(f"  removed (source gone, rows kept): {doc_id}", err=True)
     for exc in summary.excluded:
         click.echo(f"  [{exc.code}] {exc.path}: {exc.reason}", err=True)
+    if report_dir is not None:
+        from seclens.report import write_report
+        from seclens.store import load_analysis, open_store
+
+        with open_store(db, read_only=True) as store:
+            analysis = load_analysis(store)
+        write_report(analysis, report_dir)
+        click.echo(f"report: {report_dir / 'report.html'}")

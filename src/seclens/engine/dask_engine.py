@@ -109,13 +109,13 @@ def parquet_row_document(row: dict[str, Any], source: str) -> Document:
     Raises
     ------
     IngestError
-        ``E6xx``-coded :class:`StoreError` (``E610``) when ``doc_id`` or ``text`` is
+        ``E6xx``-coded :class:`StoreError` (``E609``) when ``doc_id`` or ``text`` is
         missing or empty.
     """
     doc_id = row.get("doc_id")
     text = row.get("text")
     if not doc_id or not isinstance(text, str):
-        raise StoreError("E610", f"{source}: Parquet rows need non-empty doc_id and text")
+        raise StoreError("E609", f"{source}: Parquet rows need non-empty doc_id and text")
     known = {c: str(row[c]) for c in META_COLUMNS if row.get(c) is not None}
     extra = {k: str(v) for k, v in row.items()
              if k not in ("doc_id", "text", *META_COLUMNS) and v is not None}
@@ -211,8 +211,8 @@ def run_dask(inputs: Sequence[Path | str], out_dir: Path | str,
     Raises
     ------
     StoreError
-        ``E609`` when ``out_dir`` exists and is not empty (results are never written
-        over existing files); ``E608`` when the scheduler cannot be reached.
+        ``E608`` when ``out_dir`` exists and is not empty (results are never written
+        over existing files); ``E607`` when the scheduler cannot be reached.
     """
     from distributed import Client, LocalCluster, as_completed
 
@@ -220,7 +220,7 @@ def run_dask(inputs: Sequence[Path | str], out_dir: Path | str,
     options = options or DaskOptions()
     out = Path(out_dir).resolve()
     if out.exists() and any(out.iterdir()):
-        raise StoreError("E609", f"output folder {out} is not empty; give a new folder")
+        raise StoreError("E608", f"output folder {out} is not empty; give a new folder")
     out.mkdir(parents=True, exist_ok=True)
     parts, planned_out = plan_partitions([Path(p) for p in inputs], options)
     folder = out / "exclusions"
@@ -237,7 +237,7 @@ def run_dask(inputs: Sequence[Path | str], out_dir: Path | str,
     except OSError as exc:
         if cluster is not None:
             cluster.close()
-        raise StoreError("E608", f"cannot reach Dask scheduler {options.scheduler}: {exc}"
+        raise StoreError("E607", f"cannot reach Dask scheduler {options.scheduler}: {exc}"
                          ) from exc
     rows = dict.fromkeys(OUTPUT_TABLES, 0)
     excluded: list[Exclusion] = list(planned_out)

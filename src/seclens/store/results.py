@@ -117,7 +117,7 @@ def load_analysis(store: Store) -> AnalysisResult:
     Raises
     ------
     StoreError
-        ``E611`` when the store is empty or its active documents were analysed
+        ``E610`` when the store is empty or its active documents were analysed
         under different configurations (an interrupted re-analysis: run
         ``seclens ingest`` again).
     """
@@ -125,7 +125,7 @@ def load_analysis(store: Store) -> AnalysisResult:
     prints = sorted(set(docs["fingerprint"]))
     if len(prints) != 1:
         raise StoreError(
-            "E611", f"store {store.path} holds {len(docs)} active documents analysed under "
+            "E610", f"store {store.path} holds {len(docs)} active documents analysed under "
             f"{len(prints)} configurations; run seclens ingest to finish the analysis")
     runs = store.table("runs")
     run = runs[runs["fingerprint"] == prints[0]].iloc[-1]

@@ -1,0 +1,34 @@
+"""``seclens ingest``: incremental runs report what they did; a report from the store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from seclens.cli import main
+
+
+def test_ingest_twice_then_report(tmp_path: Path, make_corpus: Callable) -> None:
+    corpus = tmp_path / "c"
+    paths = make_corpus(corpus, 5)
+    db = tmp_path / "s.duckdb"
+    runner = CliRunner()
+    first = runner.invoke(main, ["ingest", str(corpus), "--db", str(db)])
+    assert first.exit_code == 0, first.output
+    assert "added: 5" in first.output
+    paths[0].unlink()
+    second = runner.invoke(main, ["ingest", str(corpus), "--db", str(db), "--workers", "2",
+                                  "--report", str(tmp_path / "rep")])
+    assert second.exit_code == 0, second.output
+    assert "unchanged: 4" in second.output and "removed: 1" in second.output
+    assert "removed (source gone, rows kept): doc-000" in second.output
+    counts = (tmp_path / "rep" / "counts.csv").read_text(encoding="utf-8")
+    assert "doc-001" in counts and "doc-000" not in counts
+
+
+def test_ingest_without_db_is_a_clean_error(tmp_path: Path) -> None:
+    res = CliRunner().invoke(main, ["ingest", str(tmp_path)])
+    assert res.exit_code == 2
+    assert "E601" in res.output and "--db" in res.output

@@ -33,6 +33,7 @@ FIELDS = frozenset(
         "threat_procedural",
         "threat_scope",
         "vuori_boiler",
+        "vuori_heading_noun",
         "negation",
         "urgency",
         "extraordinary_measures",

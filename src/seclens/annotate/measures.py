@@ -170,7 +170,9 @@ class DocumentMeasures:
     exclusion: str = ""
 
 
-def _count(annotations: Iterable[SentenceAnnotation], attr: str, labels: Sequence[str]) -> dict[str, int]:
+def _count(
+    annotations: Iterable[SentenceAnnotation], attr: str, labels: Sequence[str]
+) -> dict[str, int]:
     c: Counter[str] = Counter()
     for a in annotations:
         val = getattr(a, attr)
@@ -200,7 +202,9 @@ def document_measures(
         n_threat=sum(a.threat for a in annotations),
         n_urgency=sum(a.urgency for a in annotations),
         n_extraordinary=sum(a.extraordinary_measures for a in annotations),
-        security_sense=_count(annotations, "security_sense", ("security", "safety", "mixed", "none")),
+        security_sense=_count(
+            annotations, "security_sense", ("security", "safety", "mixed", "none")
+        ),
         sector=_count(annotations, "sector", SECTORS),
         referent_object=_count(annotations, "referent_object", refs),
         audience=_count(annotations, "audience", AUDIENCES),

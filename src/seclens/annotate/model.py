@@ -121,17 +121,24 @@ def train_model(
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
     from sklearn.metrics import accuracy_score, f1_score
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     rows = read_coded(train_path)
     if folds < 2 or len(rows) < 2 * folds:
-        raise AnnotationError("E430", f"need >= {2 * folds} coded sentences for {folds}-fold CV, got {len(rows)}")
+        raise AnnotationError(
+            "E430", f"need >= {2 * folds} coded sentences for {folds}-fold CV, got {len(rows)}"
+        )
     rules = RuleAnnotator()
-    rule_out = [rules.annotate(gold_to_sentence(r), r.lang, r.prev, r.next, has_doc_offsets=False) for r in rows]
+    rule_out = [
+        rules.annotate(gold_to_sentence(r), r.lang, r.prev, r.next, has_doc_offsets=False)
+        for r in rows
+    ]
     model = TrainedModel(
         {
-            "char": TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=2, sublinear_tf=True),
+            "char": TfidfVectorizer(
+                analyzer="char", ngram_range=(1, 3), min_df=2, sublinear_tf=True
+            ),
             "word": TfidfVectorizer(analyzer="word", ngram_range=(1, 2), min_df=2, lowercase=True),
             "rules": DictVectorizer(),
         },
@@ -198,7 +205,7 @@ def save_model(model: TrainedModel, path: Path) -> Path:
     AnnotationError
         ``E431`` when either file exists.
     """
-    import joblib
+    import joblib  # type: ignore[import-untyped]
 
     sidecar = Path(str(path) + ".json")
     for p in (path, sidecar):
@@ -230,9 +237,7 @@ def load_model(path: Path) -> TrainedModel:
     return TrainedModel(blob["vectorizers"], blob["classifiers"], meta)
 
 
-def predict(
-    model: TrainedModel, rule_out: list[SentenceAnnotation]
-) -> list[SentenceAnnotation]:
+def predict(model: TrainedModel, rule_out: list[SentenceAnnotation]) -> list[SentenceAnnotation]:
     """Model annotations for sentences already annotated by the rules.
 
     Fields without a trained classifier keep the rule output; rule evidence is kept
@@ -261,7 +266,9 @@ def predict(
                     if key in preds:
                         if preds[key][i]:
                             labs.add(lab)
-                            ev.append(Evidence(fname, lab, model.model_id, -1, -1, "", -1, -1, "model"))
+                            ev.append(
+                                Evidence(fname, lab, model.model_id, -1, -1, "", -1, -1, "model")
+                            )
                         else:
                             labs.discard(lab)
                 universe = REFERENT_OBJECTS if fname == "referent_object" else MULTI_FIELDS[fname]

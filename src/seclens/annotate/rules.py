@@ -44,12 +44,21 @@ from seclens.types import Sentence
 
 _CLAUSE_END = {"zh": "，,；;：:。！？!?、", "en": ",;:.!?"}
 _HEADING_PREFIX = re.compile(
-    r"^\s*(?:[—\-–·•]+|第[一二三四五六七八九十百0-9]+[章节条步][，,\s　]*|[一二三四五六七八九十]+、|"
+    r"^\s*(?:[—\-–·•]+|第[一二三四五六七八九十百0-9]+[章节条步][，,\s　]*|"
+    r"[一二三四五六七八九十]+、|"
     r"[（(][一二三四五六七八九十0-9a-zA-Z]+[）)]|[0-9]+(?:\.[0-9]+)*[、.．]?|[a-zA-Z][.)])\s*"
 )
 # Strong sectors whose cue alone frames the sentence as security talk.
 _FRAME_SECTORS = frozenset(
-    {"military", "political", "cyber_data", "technological", "ideological", "international", "economic"}
+    {
+        "military",
+        "political",
+        "cyber_data",
+        "technological",
+        "ideological",
+        "international",
+        "economic",
+    }
 )
 _HEADING_MAX = {"zh": 16, "en": 60}
 
@@ -114,7 +123,11 @@ class RuleAnnotator:
     def version(self) -> str:
         """Detector id: rule-file and cue-file versions."""
         return "rules:" + "+".join(
-            [str(self._rules.get("version", "")), self._book("zh").version, self._book("en").version]
+            [
+                str(self._rules.get("version", "")),
+                self._book("zh").version,
+                self._book("en").version,
+            ]
         )
 
     # ------------------------------------------------------------------ public API
@@ -233,7 +246,17 @@ class RuleAnnotator:
                 if isinstance(ro, str) and ro in REFERENT_OBJECTS:
                     refs.add(ro)
                     ev.append(
-                        Evidence("referent_object", ro, f"rule.sector_referent.{sec}", -1, -1, "", -1, -1, "inferred")
+                        Evidence(
+                            "referent_object",
+                            ro,
+                            f"rule.sector_referent.{sec}",
+                            -1,
+                            -1,
+                            "",
+                            -1,
+                            -1,
+                            "inferred",
+                        )
                     )
 
         # ---- Vuori act
@@ -249,7 +272,11 @@ class RuleAnnotator:
         frame_hits = [h for h in strong_sector_hits if h.cue.label in _FRAME_SECTORS]
         framed = sense in ("security", "mixed") or bool(anchors) or bool(frame_hits)
         ctx_note = ""
-        if not framed and sense == "none" and self._rules.get("context", {}).get("use_prev_next", True):
+        if (
+            not framed
+            and sense == "none"
+            and self._rules.get("context", {}).get("use_prev_next", True)
+        ):
             for where, ctx_text in (("prev", prev), ("next", next)):
                 ctx = self._frame_of(ctx_text, book, lang, where)
                 if ctx is not None:
@@ -257,7 +284,17 @@ class RuleAnnotator:
                     ctx_note = f"context:{where}"
                     for h in ctx.hits:
                         ev.append(
-                            Evidence("securitizing_move", "frame", h.cue.cue_id, h.start, h.end, h.matched, -1, -1, ctx_note)
+                            Evidence(
+                                "securitizing_move",
+                                "frame",
+                                h.cue.cue_id,
+                                h.start,
+                                h.end,
+                                h.matched,
+                                -1,
+                                -1,
+                                ctx_note,
+                            )
                         )
                     break
         move = int(bool(refs) and bool(threat or urgency or xm) and framed)
@@ -319,7 +356,10 @@ class RuleAnnotator:
         for w in words:
             cover = [c for c in compounds if c.start <= w.start and c.end >= w.end]
             if cover:
-                best = max(cover, key=lambda c: (c.end - c.start, c.cue.label == "security"))
+                # longest compound; on a tie the left-most (its modifier precedes 安全)
+                best = max(
+                    cover, key=lambda c: (c.end - c.start, -c.start, c.cue.label == "security")
+                )
                 explicit.add(best.cue.label)
                 add("security_sense", best.cue.label, best)
             else:
@@ -361,7 +401,11 @@ class RuleAnnotator:
                 continue
             if h.cue.cue_id.endswith(".threat.generic"):
                 scope = next(
-                    (c for c in scopes if c.end <= h.start and clauses[c.start] == clauses[h.start]),
+                    (
+                        c
+                        for c in scopes
+                        if c.end <= h.start and clauses[c.start] == clauses[h.start]
+                    ),
                     None,
                 )
                 if scope is not None:
@@ -414,9 +458,11 @@ class RuleAnnotator:
             for h in acts["warning"]:
                 add("vuori_act", "warning", h)
             return "warning"
-        is_heading = head is not None and len(body.rstrip("。.")) <= _HEADING_MAX[lang] and not modal
+        is_heading = (
+            head is not None and len(body.rstrip("。.")) <= _HEADING_MAX[lang] and not modal
+        )
         if is_heading:
-            if task:
+            if task and not by.get("vuori_heading_noun"):
                 for h in task:
                     add("vuori_act", "request", h)
                 return "request"
@@ -427,7 +473,12 @@ class RuleAnnotator:
             return "request"
         nones = by.get("vuori_none", [])
         if nones:
-            if lang == "en" and prev and book.find(prev, ["vuori"]) and not book.find(prev, ["vuori_boiler"]):
+            if (
+                lang == "en"
+                and prev
+                and book.find(prev, ["vuori"])
+                and not book.find(prev, ["vuori_boiler"])
+            ):
                 prev_req = [h for h in book.find(prev, ["vuori"]) if h.cue.label == "request"]
                 if prev_req or prev.rstrip().endswith((":", ";")):
                     for h in nones:
@@ -450,7 +501,7 @@ class RuleAnnotator:
         return "none"
 
     def _frame_of(self, text: str, book: CueBook, lang: str, where: str) -> _Ctx | None:
-        """Security-frame cues (explicit security sense, anchors, strong frame sectors) in a neighbour."""
+        """Security-frame cues of a neighbour (security sense, anchors, strong frame sectors)."""
         if not text:
             return None
         key = (lang, text)
@@ -465,7 +516,11 @@ class RuleAnnotator:
             for h in hits
             if (h.cue.field == "sense" and h.cue.label == "security")
             or h.cue.field == "anchor"
-            or (h.cue.field == "sector" and h.cue.strength == "strong" and h.cue.label in _FRAME_SECTORS)
+            or (
+                h.cue.field == "sector"
+                and h.cue.strength == "strong"
+                and h.cue.label in _FRAME_SECTORS
+            )
         ]
         result = _Ctx(tuple(frame), where) if frame else None
         self._frames[key] = result

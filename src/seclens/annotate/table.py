@@ -107,7 +107,8 @@ def parse_group(spec: str) -> dict[str, set[str]]:
         key = key.strip()
         if key not in allowed:
             raise AnnotationError(
-                "E422", f"unknown metadata field {key!r} in group filter; use one of {sorted(allowed)}"
+                "E422",
+                f"unknown metadata field {key!r} in group filter; use one of {sorted(allowed)}",
             )
         out[key] = {v.strip() for v in val.split("|") if v.strip()}
     return out
@@ -178,7 +179,9 @@ def build_framework_table(
     actor_cells = []
     for name, ds in sorted(by_actor.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         mv = sorted(
-            (a for d in ds for a in d.annotations if a.securitizing_move), key=_strength, reverse=True
+            (a for d in ds for a in d.annotations if a.securitizing_move),
+            key=_strength,
+            reverse=True,
         )
         actor_cells.append(
             TableCell(

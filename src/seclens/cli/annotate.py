@@ -10,18 +10,48 @@ import click
 
 @click.command("annotate")
 @click.argument("corpus", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write one JSON line per sentence (codes + evidence) to this new file.")
-@click.option("--model", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="Use a trained model instead of the shipped rules.")
-@click.option("--train", "train", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="Train a supervised model on coded sentences (gold .jsonl format).")
-@click.option("--save", "save", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Where to save the trained model (plus a .json sidecar).")
-@click.option("--folds", default=5, show_default=True, help="Stratified k-fold splits for CV scores.")
-@click.option("--chain-window", default=5, show_default=True, help="Vuori chain window (sentences).")
-def annotate(corpus: tuple[Path, ...], out: Path | None, model: Path | None, train: Path | None,
-             save: Path | None, folds: int, chain_window: int) -> None:
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write one JSON line per sentence (codes + evidence) to this new file.",
+)
+@click.option(
+    "--model",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Use a trained model instead of the shipped rules.",
+)
+@click.option(
+    "--train",
+    "train",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Train a supervised model on coded sentences (gold .jsonl format).",
+)
+@click.option(
+    "--save",
+    "save",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to save the trained model (plus a .json sidecar).",
+)
+@click.option(
+    "--folds", default=5, show_default=True, help="Stratified k-fold splits for CV scores."
+)
+@click.option(
+    "--chain-window", default=5, show_default=True, help="Vuori chain window (sentences)."
+)
+def annotate(
+    corpus: tuple[Path, ...],
+    out: Path | None,
+    model: Path | None,
+    train: Path | None,
+    save: Path | None,
+    folds: int,
+    chain_window: int,
+) -> None:
     """Code every sentence of CORPUS on the codebook fields and print per-document measures.
 
     With --train FILE --save MODEL, fit the supervised detector instead and print its
@@ -67,7 +97,9 @@ def annotate(corpus: tuple[Path, ...], out: Path | None, model: Path | None, tra
             n_moves = sum(a.securitizing_move for a in anns)
             n = len(anns)
             idx = f"{100 * n_moves / n:.2f}" if n else "nan"
-            click.echo(f"{item.document.doc_id}\t{n}\t{n_moves}\t{idx}\t{len(item.measures.chains)}")
+            click.echo(
+                f"{item.document.doc_id}\t{n}\t{n_moves}\t{idx}\t{len(item.measures.chains)}"
+            )
             if fh is not None:
                 for a in anns:
                     fh.write(json.dumps(a.to_record(), ensure_ascii=False) + "\n")

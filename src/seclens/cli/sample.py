@@ -11,16 +11,40 @@ import click
 @click.argument("corpus", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("-n", "n", default=200, show_default=True, help="Number of sentences.")
 @click.option("--seed", default=0, show_default=True, help="Random seed (same seed, same sample).")
-@click.option("--security-share", default=0.6, show_default=True,
-              help="Share drawn among sentences with security vocabulary.")
-@click.option("--csv", "csv_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the sample as CSV (new file).")
-@click.option("--qdpx", "qdpx_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the sample as a REFI-QDA project .qdpx (new file).")
-@click.option("--with-suggestions", is_flag=True,
-              help="Pre-fill the codes with the rule detector's output (to be corrected by coders).")
-def sample(corpus: tuple[Path, ...], n: int, seed: int, security_share: float, csv_out: Path | None,
-           qdpx_out: Path | None, with_suggestions: bool) -> None:
+@click.option(
+    "--security-share",
+    default=0.6,
+    show_default=True,
+    help="Share drawn among sentences with security vocabulary.",
+)
+@click.option(
+    "--csv",
+    "csv_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the sample as CSV (new file).",
+)
+@click.option(
+    "--qdpx",
+    "qdpx_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the sample as a REFI-QDA project .qdpx (new file).",
+)
+@click.option(
+    "--with-suggestions",
+    is_flag=True,
+    help="Pre-fill the codes with the rule detector's output (to be corrected by coders).",
+)
+def sample(
+    corpus: tuple[Path, ...],
+    n: int,
+    seed: int,
+    security_share: float,
+    csv_out: Path | None,
+    qdpx_out: Path | None,
+    with_suggestions: bool,
+) -> None:
     """Draw a stratified sample of sentences of CORPUS for hand coding."""
     from dataclasses import replace
 
@@ -50,12 +74,24 @@ def sample(corpus: tuple[Path, ...], n: int, seed: int, security_share: float, c
 
 @click.command("import-coded")
 @click.argument("coded", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Gold-format .jsonl to write (new file).")
-@click.option("--template", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="The exported sample CSV, to restore prev/next context when importing a .qdpx.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Gold-format .jsonl to write (new file).",
+)
+@click.option(
+    "--template",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="The exported sample CSV, to restore prev/next context when importing a .qdpx.",
+)
 def import_coded(coded: Path, out: Path, template: Path | None) -> None:
-    """Import a coded sample (.csv or .qdpx) as gold-format .jsonl (for validate/agreement/--train)."""
+    """Import a coded sample (.csv or .qdpx) as gold-format .jsonl.
+
+    The output feeds `seclens validate --gold`, `seclens agreement` and `annotate --train`.
+    """
     from seclens.qda import read_coded_csv, read_qdpx, write_coded_jsonl
     from seclens.qda.qdpx import merge_context
 
@@ -67,4 +103,7 @@ def import_coded(coded: Path, out: Path, template: Path | None) -> None:
         units = read_coded_csv(coded)
     coded_units = [u for u in units if u.codes]
     write_coded_jsonl(coded_units, out)
-    click.echo(f"imported {len(coded_units)} coded sentences ({len(units) - len(coded_units)} uncoded) to {out}")
+    click.echo(
+        f"imported {len(coded_units)} coded sentences "
+        f"({len(units) - len(coded_units)} uncoded) to {out}"
+    )

@@ -18,7 +18,18 @@ from seclens.annotate.types import CODEBOOK_FIELDS, MULTI_FIELDS, NOMINAL_FIELDS
 from seclens.errors import AnnotationError
 from seclens.qda.sample import SampleUnit
 
-BASE_COLUMNS = ("sid", "doc_id", "lang", "sentence_index", "start", "end", "stratum", "prev", "text", "next")
+BASE_COLUMNS = (
+    "sid",
+    "doc_id",
+    "lang",
+    "sentence_index",
+    "start",
+    "end",
+    "stratum",
+    "prev",
+    "text",
+    "next",
+)
 COLUMNS = BASE_COLUMNS + CODEBOOK_FIELDS + ("note",)
 
 
@@ -42,7 +53,18 @@ def write_sample_csv(units: Sequence[SampleUnit], path: Path) -> None:
         w = csv.writer(fh)
         w.writerow(COLUMNS)
         for u in units:
-            row = [u.sid, u.doc_id, u.lang, u.sentence_index, u.start, u.end, u.stratum, u.prev, u.text, u.next]
+            row = [
+                u.sid,
+                u.doc_id,
+                u.lang,
+                u.sentence_index,
+                u.start,
+                u.end,
+                u.stratum,
+                u.prev,
+                u.text,
+                u.next,
+            ]
             row += [_cell(f, u.codes[f]) if f in u.codes else "" for f in CODEBOOK_FIELDS]
             row.append(str(u.codes.get("note", "")))
             w.writerow(row)
@@ -68,7 +90,11 @@ def parse_codes(raw: dict[str, str], where: str) -> dict[str, Any]:
                 raise AnnotationError("E412", f"{where}: {f}={val!r} not in {list(allowed)}")
             out[f] = v
         else:
-            labels = [x.strip() for x in val.replace(",", ";").split(";") if x.strip() and x.strip() != "none"]
+            labels = [
+                x.strip()
+                for x in val.replace(",", ";").split(";")
+                if x.strip() and x.strip() != "none"
+            ]
             bad = [x for x in labels if x not in MULTI_FIELDS[f]]
             if bad:
                 raise AnnotationError("E412", f"{where}: {f} has unknown label(s) {bad}")
@@ -107,9 +133,17 @@ def read_coded_csv(path: Path, *, require_codes: bool = True) -> list[SampleUnit
                 codes["note"] = row["note"]
             out.append(
                 SampleUnit(
-                    row["sid"], row["doc_id"], row.get("lang", ""), int(row.get("sentence_index") or -1),
-                    int(row.get("start") or -1), int(row.get("end") or -1), row.get("prev", ""),
-                    row["text"], row.get("next", ""), row.get("stratum", ""), codes,
+                    row["sid"],
+                    row["doc_id"],
+                    row.get("lang", ""),
+                    int(row.get("sentence_index") or -1),
+                    int(row.get("start") or -1),
+                    int(row.get("end") or -1),
+                    row.get("prev", ""),
+                    row["text"],
+                    row.get("next", ""),
+                    row.get("stratum", ""),
+                    codes,
                 )
             )
     return out
@@ -130,8 +164,13 @@ def write_coded_jsonl(units: Sequence[SampleUnit], path: Path) -> None:
             if not all(f in u.codes for f in CODEBOOK_FIELDS):
                 raise AnnotationError("E441", f"unit {u.sid} is not fully coded")
             rec: dict[str, Any] = {
-                "sid": u.sid, "doc_id": u.doc_id, "lang": u.lang, "sentence_index": u.sentence_index,
-                "prev": u.prev, "text": u.text, "next": u.next,
+                "sid": u.sid,
+                "doc_id": u.doc_id,
+                "lang": u.lang,
+                "sentence_index": u.sentence_index,
+                "prev": u.prev,
+                "text": u.text,
+                "next": u.next,
             }
             rec.update({f: u.codes[f] for f in CODEBOOK_FIELDS})
             if u.codes.get("note"):

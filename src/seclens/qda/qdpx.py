@@ -52,8 +52,19 @@ DEFAULTS: dict[str, Any] = {
     "referent_object": ["none"],
     "audience": [],
 }
-PROJECT_ORDER = ("Users", "CodeBook", "Variables", "Cases", "Sources", "Notes", "Links", "Sets",
-                 "Graphs", "Description", "NoteRef")
+PROJECT_ORDER = (
+    "Users",
+    "CodeBook",
+    "Variables",
+    "Cases",
+    "Sources",
+    "Notes",
+    "Links",
+    "Sets",
+    "Graphs",
+    "Description",
+    "NoteRef",
+)
 
 
 def _guid(*parts: object) -> str:
@@ -99,7 +110,9 @@ def build_project(
     codes_el = etree.SubElement(codebook, _Q + "Codes")
     code_guid: dict[tuple[str, str], str] = {}
     for f in CODEBOOK_FIELDS:
-        parent = etree.SubElement(codes_el, _Q + "Code", guid=_guid("code", f), name=f, isCodable="false")
+        parent = etree.SubElement(
+            codes_el, _Q + "Code", guid=_guid("code", f), name=f, isCodable="false"
+        )
         for v in field_values(f):
             g = _guid("code", f, v)
             code_guid[(f, v)] = g
@@ -112,7 +125,9 @@ def build_project(
         if documents is not None and u.doc_id in documents:
             doc = documents[u.doc_id]
             if not (0 <= u.start <= u.end <= len(doc)) or doc[u.start : u.end] != u.text:
-                raise AnnotationError("E443", f"unit {u.sid}: offsets {u.start}:{u.end} do not match its document")
+                raise AnnotationError(
+                    "E443", f"unit {u.sid}: offsets {u.start}:{u.end} do not match its document"
+                )
             key = u.doc_id
             src_text[key] = doc
         else:
@@ -124,27 +139,46 @@ def build_project(
         fname = f"{sguid}.txt"
         files[fname] = src_text[key]
         src = etree.SubElement(
-            sources_el, _Q + "TextSource", guid=sguid, name=key,
-            plainTextPath=f"internal://{fname}", creatingUser=user, creationDateTime=stamp,
+            sources_el,
+            _Q + "TextSource",
+            guid=sguid,
+            name=key,
+            plainTextPath=f"internal://{fname}",
+            creatingUser=user,
+            creationDateTime=stamp,
         )
         for u in sorted(by_source[key], key=lambda x: (x.start, x.sid)):
             single = "#" in key
             start, end = (0, len(u.text)) if single else (u.start, u.end)
             sel = etree.SubElement(
-                src, _Q + "PlainTextSelection", guid=_guid("sel", u.sid), name=u.sid,
-                startPosition=str(start), endPosition=str(end), creatingUser=user, creationDateTime=stamp,
+                src,
+                _Q + "PlainTextSelection",
+                guid=_guid("sel", u.sid),
+                name=u.sid,
+                startPosition=str(start),
+                endPosition=str(end),
+                creatingUser=user,
+                creationDateTime=stamp,
             )
             desc = etree.SubElement(sel, _Q + "Description")
-            desc.text = f"doc_id={u.doc_id}; sentence_index={u.sentence_index}; lang={u.lang}; stratum={u.stratum}"
+            desc.text = (
+                f"doc_id={u.doc_id}; sentence_index={u.sentence_index}; "
+                f"lang={u.lang}; stratum={u.stratum}"
+            )
             for f in CODEBOOK_FIELDS:
                 if f not in u.codes:
                     continue
                 for v in _values_of(f, u.codes):
                     if (f, v) not in code_guid:
-                        raise AnnotationError("E412", f"unit {u.sid}: {f}={v!r} is not a codebook value")
+                        raise AnnotationError(
+                            "E412", f"unit {u.sid}: {f}={v!r} is not a codebook value"
+                        )
                     cod = etree.SubElement(
-                        sel, _Q + "Coding", guid=_guid("coding", u.sid, f, v),
-                        creatingUser=user, creationDateTime=stamp,
+                        sel,
+                        _Q + "Coding",
+                        guid=_guid("coding", u.sid, f, v),
+                        creatingUser=user,
+                        creationDateTime=stamp,
                     )
                     etree.SubElement(cod, _Q + "CodeRef", targetGUID=code_guid[(f, v)])
     xml = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
@@ -233,7 +267,10 @@ def check_project(root: Any) -> list[str]:
         if tag == "TextSource":
             has_content = el.find(_Q + "PlainTextContent") is not None
             if has_content == (el.get("plainTextPath") is not None):
-                problems.append(f"TextSource {el.get('name')!r}: needs exactly one of PlainTextContent/plainTextPath")
+                problems.append(
+                    f"TextSource {el.get('name')!r}: needs exactly one of "
+                    "PlainTextContent/plainTextPath"
+                )
     return problems
 
 
@@ -256,17 +293,25 @@ def read_qdpx(path: Path) -> list[SampleUnit]:
     except (OSError, zipfile.BadZipFile, KeyError) as exc:
         raise AnnotationError("E444", f"{path}: not a readable .qdpx archive: {exc}") from exc
     try:
-        root = etree.parse(io.BytesIO(xml), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+        root = etree.parse(
+            io.BytesIO(xml), etree.XMLParser(resolve_entities=False, no_network=True)
+        ).getroot()
     except etree.XMLSyntaxError as exc:
         raise AnnotationError("E444", f"{path}: project.qde is not well-formed XML: {exc}") from exc
     problems = check_project(root)
     if problems:
-        raise AnnotationError("E444", f"{path}: project.qde does not follow the REFI-QDA schema: {problems[:3]}")
+        raise AnnotationError(
+            "E444", f"{path}: project.qde does not follow the REFI-QDA schema: {problems[:3]}"
+        )
     code_of: dict[str, tuple[str, str]] = {}
     for parent in root.iter(_Q + "Code"):
         for child in parent.findall(_Q + "Code"):
             fname, _, val = (child.get("name") or "").partition("=")
-            if parent.get("name") == fname and fname in CODEBOOK_FIELDS and val in field_values(fname):
+            if (
+                parent.get("name") == fname
+                and fname in CODEBOOK_FIELDS
+                and val in field_values(fname)
+            ):
                 code_of[child.get("guid")] = (fname, val)
     units: list[SampleUnit] = []
     for src in root.iter(_Q + "TextSource"):
@@ -284,7 +329,9 @@ def read_qdpx(path: Path) -> list[SampleUnit]:
         for sel in src.findall(_Q + "PlainTextSelection"):
             s, e = int(sel.get("startPosition")), int(sel.get("endPosition"))
             if e > len(text):
-                raise AnnotationError("E445", f"{path}: selection {sel.get('name')} ends after its source")
+                raise AnnotationError(
+                    "E445", f"{path}: selection {sel.get('name')} ends after its source"
+                )
             meta = _parse_desc(sel.findtext(_Q + "Description") or "")
             codes: dict[str, Any] = {}
             for cod in sel.findall(_Q + "Coding"):
@@ -299,7 +346,9 @@ def read_qdpx(path: Path) -> list[SampleUnit]:
                         codes.setdefault(f, []).append(v)
             if codes:
                 for f in CODEBOOK_FIELDS:
-                    codes.setdefault(f, list(DEFAULTS[f]) if isinstance(DEFAULTS[f], list) else DEFAULTS[f])
+                    codes.setdefault(
+                        f, list(DEFAULTS[f]) if isinstance(DEFAULTS[f], list) else DEFAULTS[f]
+                    )
                 for f in MULTI_FIELDS:
                     vals = sorted(set(codes[f]))
                     if f == "referent_object":
@@ -308,10 +357,17 @@ def read_qdpx(path: Path) -> list[SampleUnit]:
             doc_id = meta.get("doc_id") or key.split("#")[0]
             units.append(
                 SampleUnit(
-                    sel.get("name") or "", doc_id, meta.get("lang", ""),
+                    sel.get("name") or "",
+                    doc_id,
+                    meta.get("lang", ""),
                     int(meta.get("sentence_index", "-1")),
-                    -1 if single else s, -1 if single else e, "", text[s:e], "",
-                    meta.get("stratum", ""), codes,
+                    -1 if single else s,
+                    -1 if single else e,
+                    "",
+                    text[s:e],
+                    "",
+                    meta.get("stratum", ""),
+                    codes,
                 )
             )
     return sorted(units, key=lambda u: u.sid)
@@ -326,11 +382,15 @@ def _parse_desc(desc: str) -> dict[str, str]:
     return out
 
 
-def merge_context(imported: Sequence[SampleUnit], template: Sequence[SampleUnit]) -> list[SampleUnit]:
-    """Restore ``prev``/``next`` (and offsets of single-sentence sources) from the exported units."""
+def merge_context(
+    imported: Sequence[SampleUnit], template: Sequence[SampleUnit]
+) -> list[SampleUnit]:
+    """Restore ``prev``/``next`` and offsets from the exported units (matched on sid)."""
     by_sid = {u.sid: u for u in template}
     out = []
     for u in imported:
         t = by_sid.get(u.sid)
-        out.append(u if t is None else replace(u, prev=t.prev, next=t.next, start=t.start, end=t.end))
+        out.append(
+            u if t is None else replace(u, prev=t.prev, next=t.next, start=t.start, end=t.end)
+        )
     return out

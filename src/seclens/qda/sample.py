@@ -76,7 +76,9 @@ def stratified_sample(
     """
     if n < 1 or not 0.0 <= security_share <= 1.0:
         raise AnnotationError(
-            "E440", f"sample size must be >= 1 and security_share in [0, 1]; got n={n}, share={security_share}"
+            "E440",
+            f"sample size must be >= 1 and security_share in [0, 1]; "
+            f"got n={n}, share={security_share}",
         )
     rng = random.Random(seed)
     pool: dict[str, list[tuple[AnnotatedDocument, int]]] = {}
@@ -99,7 +101,9 @@ def stratified_sample(
         chosen = rng.sample(sec, k_sec)
         k_rest = min(len(rest), quotas[lang] - k_sec)
         chosen_rest = rng.sample(rest, k_rest)
-        picked += [(d, i, "security") for d, i in chosen] + [(d, i, "random") for d, i in chosen_rest]
+        picked += [(d, i, "security") for d, i in chosen] + [
+            (d, i, "random") for d, i in chosen_rest
+        ]
     rng.shuffle(picked)
     out = []
     for k, (d, i, stratum) in enumerate(picked):
@@ -108,8 +112,16 @@ def stratified_sample(
         nxt = d.annotations[i + 1].text if i + 1 < len(d.annotations) else ""
         out.append(
             SampleUnit(
-                f"s-{k:04d}", a.doc_id, d.document.meta.language, a.sentence_index,
-                a.start, a.end, prev, a.text, nxt, stratum,
+                f"s-{k:04d}",
+                a.doc_id,
+                d.document.meta.language,
+                a.sentence_index,
+                a.start,
+                a.end,
+                prev,
+                a.text,
+                nxt,
+                stratum,
             )
         )
     return out

@@ -68,7 +68,9 @@ def rule_detector() -> Detector:
     return detect
 
 
-def _score(gold: Sequence[CodedSentence], preds: Sequence[SentenceAnnotation]) -> dict[str, FieldReport]:
+def _score(
+    gold: Sequence[CodedSentence], preds: Sequence[SentenceAnnotation]
+) -> dict[str, FieldReport]:
     out: dict[str, FieldReport] = {}
     for field in CODEBOOK_FIELDS:
         true = [g.labels[field] for g in gold]
@@ -217,11 +219,15 @@ def format_validation(rep: ValidationReport, *, confusion: bool = True) -> str:
         )
     for field, fr in rep.fields.items():
         lines.append("")
-        lines.append(f"[{field}] per label: label P R F1 support predicted" + (" alpha" if fr.kind == "multi" else ""))
+        lines.append(
+            f"[{field}] per label: label P R F1 support predicted"
+            + (" alpha" if fr.kind == "multi" else "")
+        )
         for s in fr.labels:
             a = f" {_f(fr.label_alpha[s.label])}" if fr.kind == "multi" else ""
             lines.append(
-                f"  {s.label:20s} {s.precision:.3f} {s.recall:.3f} {s.f1:.3f} {s.support:4d} {s.predicted:4d}{a}"
+                f"  {s.label:20s} {s.precision:.3f} {s.recall:.3f} {s.f1:.3f} "
+                f"{s.support:4d} {s.predicted:4d}{a}"
             )
         if confusion and fr.matrix:
             lines.append("  confusion (rows gold, cols predicted): " + " ".join(fr.label_order))
@@ -229,9 +235,11 @@ def format_validation(rep: ValidationReport, *, confusion: bool = True) -> str:
                 lines.append(f"  {lab:20s} " + " ".join(f"{x:4d}" for x in row))
     for name, sub in rep.subsets.items():
         lines.append("")
-        lines.append(f"subset {name}: " + ", ".join(
-            f"{f}={_f(fr.alpha)}/{fr.accuracy:.2f}" for f, fr in sub.items()
-        ) + "  (alpha/acc)")
+        lines.append(
+            f"subset {name}: "
+            + ", ".join(f"{f}={_f(fr.alpha)}/{fr.accuracy:.2f}" for f, fr in sub.items())
+            + "  (alpha/acc)"
+        )
     return "\n".join(lines)
 
 

@@ -57,9 +57,7 @@ def _check_labels(rec: dict[str, Any], where: str) -> dict[str, Any]:
             if isinstance(value, str) and value.isdigit() and 0 in allowed:
                 value = int(value)
             if value not in allowed:
-                raise AnnotationError(
-                    "E412", f"{where}: {field}={value!r} not in {list(allowed)}"
-                )
+                raise AnnotationError("E412", f"{where}: {field}={value!r} not in {list(allowed)}")
             out[field] = value
         else:
             if not isinstance(value, list):
@@ -69,7 +67,8 @@ def _check_labels(rec: dict[str, Any], where: str) -> dict[str, Any]:
             bad = [v for v in vals if v not in allowed_m]
             if bad:
                 raise AnnotationError(
-                    "E412", f"{where}: {field} has unknown label(s) {bad}; allowed {list(allowed_m)}"
+                    "E412",
+                    f"{where}: {field} has unknown label(s) {bad}; allowed {list(allowed_m)}",
                 )
             out[field] = tuple(sorted(set(vals)))
     return out

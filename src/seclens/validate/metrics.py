@@ -71,7 +71,9 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, f
 
 
-def label_scores(true: Sequence[Any], pred: Sequence[Any], labels: Sequence[Any]) -> list[LabelScore]:
+def label_scores(
+    true: Sequence[Any], pred: Sequence[Any], labels: Sequence[Any]
+) -> list[LabelScore]:
     """One-vs-rest precision/recall/F1 of each label of a single-valued field."""
     out = []
     for lab in labels:

@@ -1,0 +1,154 @@
+"""Rule-based annotator: table tests per codebook decision, evidence, negation/hedging."""
+
+from __future__ import annotations
+
+import pytest
+
+from seclens.annotate import RuleAnnotator
+from seclens.errors import AnnotationError
+from seclens.types import Sentence
+
+
+def _ann(
+    annotator: RuleAnnotator,
+    text: str,
+    lang: str = "zh",
+    prev: str = "",
+    nxt: str = "",
+    start: int = 0,
+):
+    return annotator.annotate(Sentence("d", 0, start, start + len(text), text), lang, prev, nxt)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "sense"),
+    [
+        ("维护国家安全和网络安全。", "zh", "security"),
+        ("加强安全生产和交通安全管理。", "zh", "safety"),
+        ("保障人身安全，维护国家安全。", "zh", "mixed"),
+        ("发展智能制造产业。", "zh", "none"),
+        ("数据安全风险需要防范。", "zh", "security"),
+        ("人工智能产品应安全可靠。", "zh", "safety"),
+        ("AI must serve national security.", "en", "security"),
+        ("Ensuring the Safety and Security of AI Technology.", "en", "mixed"),
+        ("Ensure product safety.", "en", "safety"),
+        ("The insecurity of markets.", "en", "none"),
+    ],
+)
+def test_security_sense(annotator: RuleAnnotator, text: str, lang: str, sense: str) -> None:
+    assert _ann(annotator, text, lang).security_sense == sense
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "threat", "note"),
+    [
+        ("防范化解重大风险。", "zh", 1, ""),  # measure verb keeps the danger; act = request
+        ("开展风险评估和风险管理。", "zh", 0, "suppressed:procedural"),
+        ("评估人工智能技术在城市环境下的风险。", "zh", 0, "suppressed:procedural-scope"),
+        ("该系统不存在重大风险。", "zh", 0, "suppressed:negation"),
+        ("面临网络攻击的威胁。", "zh", 1, ""),
+        ("Apply risk management practices.", "en", 0, "suppressed:procedural"),
+        ("This is not a threat to anyone.", "en", 0, "suppressed:negation"),
+        ("Adversaries could exploit vulnerabilities.", "en", 1, ""),
+        ("Agencies shall prevent misuse of AI.", "en", 1, ""),
+    ],
+)
+def test_threat_with_negation_and_procedural_hedges(
+    annotator: RuleAnnotator, text: str, lang: str, threat: int, note: str
+) -> None:
+    a = _ann(annotator, text, lang)
+    assert a.threat == threat
+    if note:
+        assert any(e.note == note for e in a.evidence_for("threat"))
+
+
+def test_prohibition_is_a_request_that_presupposes_the_danger(annotator: RuleAnnotator) -> None:
+    a = _ann(annotator, "不得利用人工智能危害国家安全。")
+    assert a.vuori_act == "request"
+    assert a.threat == 1
+    assert "nation_state" in a.referent_object
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "act"),
+    [
+        ("各地要加强人工智能安全监管。", "zh", "request"),
+        ("加快培育人工智能产业集群。", "zh", "request"),
+        ("四、保障措施", "zh", "none"),
+        ("（三）加强宣贯推广。", "zh", "request"),
+        ("人工智能是引领未来的战略性技术。", "zh", "claim"),
+        ("算法面临被攻击窃取的风险，可能导致商业机密泄露。", "zh", "warning"),
+        ("The Secretary of Commerce shall issue guidance.", "en", "request"),
+        (
+            "By the authority vested in me as President, it is hereby ordered as follows:",
+            "en",
+            "none",
+        ),
+    ],
+)
+def test_vuori_act(annotator: RuleAnnotator, text: str, lang: str, act: str) -> None:
+    assert _ann(annotator, text, lang).vuori_act == act
+
+
+def test_weak_sector_cue_needs_a_security_anchor_in_the_clause(annotator: RuleAnnotator) -> None:
+    assert "international" not in _ann(annotator, "加强国际交流合作。").sector
+    assert "international" in _ann(annotator, "应对国际安全威胁。").sector
+    assert "military" in _ann(annotator, "推动国防建设。").sector  # strong cue
+
+
+def test_securitizing_move_is_compositional(annotator: RuleAnnotator) -> None:
+    move = _ann(annotator, "人工智能可能威胁国家安全，必须加强防范。")
+    assert (move.securitizing_move, move.threat) == (1, 1)
+    assert "nation_state" in move.referent_object
+    assert any(e.rule_id == "rule.move.compositional" for e in move.evidence)
+    # referent but no threat / urgency / extraordinary measures -> not a move
+    assert _ann(annotator, "维护国家安全。").securitizing_move == 0
+    # safety-only sentence with a threat -> not a move (codebook rule 2)
+    assert _ann(annotator, "防范安全生产事故风险，保障人身安全。").securitizing_move == 0
+
+
+def test_context_from_neighbouring_sentence_frames_a_fragment(annotator: RuleAnnotator) -> None:
+    text = "（a）模型被滥用风险。"
+    alone = _ann(annotator, text)
+    framed = _ann(annotator, text, prev="3.1 数据安全风险")
+    assert framed.securitizing_move == 1
+    assert any(e.note == "context:prev" for e in framed.evidence)
+    assert alone.securitizing_move == 0
+
+
+def test_evidence_offsets_slice_sentence_and_document(annotator: RuleAnnotator) -> None:
+    doc = "前言。当前，我国国家安全形势复杂，必须抢抓机遇。"
+    start = doc.index("当前")
+    text = doc[start:]
+    a = _ann(annotator, text, start=start)
+    assert a.urgency == 1
+    for e in a.evidence:
+        if e.start >= 0 and e.note == "" and e.rule_id != "rule.move.compositional":
+            assert text[e.start : e.end] == e.text
+            assert doc[e.doc_start : e.doc_end] == e.text
+
+
+def test_gold_mode_has_no_document_offsets(annotator: RuleAnnotator) -> None:
+    text = "维护国家安全。"
+    a = annotator.annotate(Sentence("d", 3, 0, len(text), text), "zh", has_doc_offsets=False)
+    assert a.start == -1 and all(e.doc_start == -1 for e in a.evidence)
+
+
+def test_unsupported_language_raises(annotator: RuleAnnotator) -> None:
+    with pytest.raises(AnnotationError) as exc:
+        annotator.annotate(Sentence("d", 0, 0, 3, "abc"), "fr")
+    assert exc.value.code == "E405"
+
+
+def test_full_width_and_half_width_punctuation_agree(annotator: RuleAnnotator) -> None:
+    a = _ann(annotator, "面临网络攻击风险，必须加强国家安全保障。")
+    b = _ann(annotator, "面临网络攻击风险,必须加强国家安全保障.")
+    assert a.labels() == b.labels()
+
+
+def test_annotation_is_deterministic(annotator: RuleAnnotator) -> None:
+    text = "Adversaries threaten United States national security; agencies must act urgently."
+    assert (
+        _ann(annotator, text, "en").to_record()
+        == RuleAnnotator().annotate(Sentence("d", 0, 0, len(text), text), "en").to_record()
+    )

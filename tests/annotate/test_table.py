@@ -1,0 +1,70 @@
+"""Framework table: actors, cells with evidence, HTML section escaping."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from seclens.annotate.table import (
+    actor_name,
+    build_framework_table,
+    format_table,
+    framework_section,
+    in_group,
+    parse_group,
+)
+from seclens.errors import AnnotationError
+
+
+@pytest.mark.parametrize(
+    ("issuer", "name"),
+    [
+        ("国务院 (State Council)", "State Council"),
+        ("科技部、教育部、工业和信息化部", "Ministry of Science and Technology"),
+        ("工业和信息化部 (MIIT)", "Ministry of Industry and Information Technology"),
+        ("President of the United States (J. R. Biden Jr.)", "President of the United States"),
+    ],
+)
+def test_actor_mapping_uses_lead_issuer(issuer: str, name: str) -> None:
+    assert actor_name(issuer)[0] == name
+
+
+def test_unmapped_issuer_is_kept_and_flagged() -> None:
+    assert actor_name("Some Agency") == ("Some Agency", "actor.unmapped")
+
+
+def test_group_filter_validation() -> None:
+    assert parse_group("level=central|provincial") == {"level": {"central", "provincial"}}
+    with pytest.raises(AnnotationError) as exc:
+        parse_group("colour=red")
+    assert exc.value.code == "E422"
+
+
+def test_central_table_has_state_council_and_evidence_offsets(annotated_corpus) -> None:  # type: ignore[no-untyped-def]
+    docs = [d for d in annotated_corpus if in_group(d.document.meta, parse_group("level=central"))]
+    t = build_framework_table(docs, "level=central")
+    actors = {c.label for c in t.rows["securitizing_actor"]}
+    assert "State Council" in actors
+    assert t.rows["securitizing_move"][0].count == t.n_moves > 0
+    texts = {d.document.doc_id: d.document.text for d in docs}
+    for cells in t.rows.values():
+        for c in cells:
+            for e in c.evidence:
+                assert texts[e.doc_id][e.start : e.end] == e.text
+                if e.cue_start >= 0:
+                    assert e.start <= e.cue_start < e.cue_end <= e.end
+    assert {c.label for c in t.rows["facilitating_conditions"]} >= {"geopolitical competition"}
+    assert "State Council" in format_table(t)
+
+
+def test_report_section_escapes_document_text(annotated_corpus) -> None:  # type: ignore[no-untyped-def]
+    doc = annotated_corpus[0]
+    evil = [
+        replace(a, text="<script>alert(1)</script>") if a.securitizing_move else a
+        for a in doc.annotations
+    ]
+    t = build_framework_table([replace(doc, annotations=tuple(evil))], "x")
+    html = str(framework_section([t]).html)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<details>" in html

@@ -1,0 +1,92 @@
+"""Detector vs gold: metrics, pinned minimum scores, coded-file errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from seclens.errors import AnnotationError
+from seclens.validate.core import format_validation, validate_detector
+from seclens.validate.gold import read_coded
+from seclens.validate.metrics import compare_field
+
+
+@pytest.fixture(scope="module")
+def report(reference_dir: Path):  # type: ignore[no-untyped-def]
+    return validate_detector(reference_dir / "gold" / "dev.jsonl")
+
+
+# Pinned floors of the shipped rules on gold/dev.jsonl (measured 2026-11-29, see
+# docs/annotation.md). They guard against silent regressions; raise them when the
+# detector improves, never lower them to make a change pass.
+FLOORS = {
+    ("securitizing_move", "f1"): 0.68,
+    ("security_sense", "accuracy"): 0.89,
+    ("threat", "alpha"): 0.72,
+    ("vuori_act", "accuracy"): 0.83,
+}
+
+
+def test_pinned_minimum_scores(report) -> None:  # type: ignore[no-untyped-def]
+    assert report.n == 240
+    assert report.fields["securitizing_move"].score("1").f1 >= FLOORS[("securitizing_move", "f1")]
+    assert report.fields["security_sense"].accuracy >= FLOORS[("security_sense", "accuracy")]
+    assert report.fields["threat"].alpha >= FLOORS[("threat", "alpha")]
+    assert report.fields["vuori_act"].accuracy >= FLOORS[("vuori_act", "accuracy")]
+
+
+def test_report_text_has_every_field_and_confusion(report) -> None:  # type: ignore[no-untyped-def]
+    text = format_validation(report)
+    for f in ("securitizing_move", "security_sense", "audience", "confusion"):
+        assert f in text
+    assert set(report.subsets) == {"zh", "en"}
+
+
+def test_metrics_table() -> None:
+    fr = compare_field("threat", [1, 1, 0, 0], [1, 0, 1, 0])
+    s = fr.score("1")
+    assert (s.precision, s.recall, s.f1) == (0.5, 0.5, 0.5)
+    assert fr.matrix == [[1, 1], [1, 1]]
+    multi = compare_field("sector", [("military",), ()], [("military", "cyber_data"), ()])
+    assert multi.score("military").f1 == 1.0
+    assert multi.score("cyber_data").precision == 0.0
+
+
+@pytest.mark.parametrize(
+    ("patch", "code"),
+    [
+        ({"threat": 2}, "E412"),
+        ({"sector": ["space"]}, "E412"),
+        ({"vuori_act": None}, "E412"),
+    ],
+)
+def test_bad_coded_values_are_rejected(
+    reference_dir: Path, tmp_path: Path, patch: dict, code: str
+) -> None:
+    rec = json.loads(
+        (reference_dir / "gold" / "dev.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    )
+    rec.update(patch)
+    p = tmp_path / "bad.jsonl"
+    p.write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
+    with pytest.raises(AnnotationError) as exc:
+        read_coded(p)
+    assert exc.value.code == code
+
+
+def test_missing_field_and_duplicate_sid(reference_dir: Path, tmp_path: Path) -> None:
+    line = (reference_dir / "gold" / "dev.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    rec = json.loads(line)
+    del rec["urgency"]
+    p = tmp_path / "m.jsonl"
+    p.write_text(json.dumps(rec) + "\n", encoding="utf-8")
+    with pytest.raises(AnnotationError) as exc:
+        read_coded(p)
+    assert exc.value.code == "E411"
+    p2 = tmp_path / "d.jsonl"
+    p2.write_text(line + "\n" + line + "\n", encoding="utf-8")
+    with pytest.raises(AnnotationError) as exc2:
+        read_coded(p2)
+    assert exc2.value.code == "E413"

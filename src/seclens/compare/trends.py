@@ -170,7 +170,10 @@ def trend_figure(series: pd.DataFrame, measure: str, unit_label: str = "") -> ob
                     xytext=(3, 4),
                 )
     ax.set_xlabel("year")
-    ax.set_ylabel(f"{measure}{f' ({unit_label})' if unit_label else ''}", fontsize=8)
+    if not unit_label and measure.endswith("_per_10k"):
+        units = {"zh": "zh: per 10k characters", "en": "en: per 10k words"}
+        unit_label = "; ".join(units[x] for x in sorted(set(sub["language"])) if x in units)
+    ax.set_ylabel(f"{measure}{f' ({unit_label})' if unit_label else ''}", fontsize=7)
     ax.set_title(
         f"Yearly mean of {measure} (hollow: fewer documents than the threshold)", fontsize=8
     )

@@ -184,3 +184,14 @@ def test_corpus_language_detection_agrees_with_manifest(
     for item in corpus_items:
         assert isinstance(item, Document)
         assert detect_language(item.text) == item.meta.language, item.doc_id
+
+
+def test_documents_and_manifests_pickle(tmp_path: Path, builders: SimpleNamespace) -> None:
+    # Documents and manifest metadata cross process boundaries (parallel engine).
+    import pickle
+
+    root = _folder(tmp_path, builders)
+    items = list(iter_documents([root]))
+    assert pickle.loads(pickle.dumps(items)) == items
+    manifest = read_manifest(root / "manifest.csv")
+    assert pickle.loads(pickle.dumps(manifest)) == manifest

@@ -37,7 +37,7 @@ CODES: Mapping[str, str] = MappingProxyType(
         E_BINARY: "a text file holds binary content (NUL bytes)",
         E_EMPTY: "no body text after extraction",
         E_NO_TEXT_LAYER: "PDF has no text layer (scanned?)",
-        E_CORRUPT: "PDF / DOCX container cannot be parsed",
+        E_CORRUPT: "PDF / DOCX / HTML cannot be parsed",
         E_DUPLICATE_FILE_ID: "two input files share one document id (file stem)",
         E_MANIFEST_NO_ID: "manifest has no 'id' column, or a row with an empty id",
         E_MANIFEST_DUPLICATE: "manifest repeats an id",

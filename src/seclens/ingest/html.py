@@ -192,7 +192,7 @@ def _html_meta(tree: lxml.html.HtmlElement, fields: dict[str, str]) -> HtmlMeta:
         date=iso_date(fields.get("date", "")),
         doc_number=fields.get("doc_number", ""),
         published=iso_date(fields.get("published", "")),
-        extra=MappingProxyType(extra),
+        extra=extra,
     )
 
 

@@ -110,7 +110,7 @@ def read_manifest(path: Path) -> Manifest:
             )
         rows[meta.doc_id] = meta
         first_line[meta.doc_id] = line
-    return Manifest(path, MappingProxyType(rows))
+    return Manifest(path, rows)
 
 
 def _row_meta(record: Mapping[str | None, object], path: Path, line: int) -> DocumentMeta:
@@ -134,7 +134,7 @@ def _row_meta(record: Mapping[str | None, object], path: Path, line: int) -> Doc
     known = {KNOWN_COLUMNS[k]: v for k, v in cells.items() if k in KNOWN_COLUMNS}
     known.update(level=level, language=language)
     extra = {k: v for k, v in cells.items() if k not in KNOWN_COLUMNS}
-    return DocumentMeta(**known, meta_source="manifest", extra=MappingProxyType(extra))
+    return DocumentMeta(**known, meta_source="manifest", extra=extra)
 
 
 def _cell(value: object) -> str:

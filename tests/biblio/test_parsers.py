@@ -290,3 +290,19 @@ def test_noteexpress_round_trip(items: list[tuple[str, int]]) -> None:
     )
     recs = parse_text(text, "noteexpress")
     assert [(r.title, r.year) for r in recs] == items
+
+
+_word = st.text(alphabet="abcdefgh人工智能安全", min_size=1, max_size=8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(_word, min_size=1, max_size=4), min_size=1, max_size=6))
+def test_wos_wrapped_titles_keep_every_record(titles: list[list[str]]) -> None:
+    # each title is written over several indented continuation lines
+    body = "".join(
+        "PT J\nTI " + "\n   ".join(parts) + f"\nPY {2000 + i}\nER\n\n"
+        for i, parts in enumerate(titles)
+    )
+    recs = parse_text("FN Clarivate Analytics Web of Science\nVR 1.0\n" + body + "EF\n", "wos")
+    assert [r.title for r in recs] == [" ".join(parts) for parts in titles]
+    assert [r.year for r in recs] == [2000 + i for i in range(len(titles))]

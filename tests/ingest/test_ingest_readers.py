@@ -188,3 +188,48 @@ def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(IngestError) as caught:
         read_document(tmp_path / "nope.txt")
     assert caught.value.code == "E101"
+
+
+def test_html_declared_big5_traditional(write_bytes: WriteBytes) -> None:
+    body = "國家安全是民族復興的根本基礎。人工智慧發展的不確定性帶來新挑戰。"
+    markup = (
+        '<html><head><meta charset="big5"><title>人工智慧發展</title></head>'
+        f"<body><p>{body}</p></body></html>"
+    )
+    document = read_document(write_bytes("tw.html", markup.encode("big5")))
+    assert body in document.text
+    assert document.encoding == "big5"
+    assert document.meta.title == "人工智慧發展"
+    assert document.meta.language == "zh"
+
+
+def test_html_xml_declaration_gbk(write_bytes: WriteBytes) -> None:
+    markup = (
+        '<?xml version="1.0" encoding="gbk"?>\n<html><head><title>标题</title></head>'
+        "<body><p>朱镕基同志指出，国家安全是民族复兴的根本。</p></body></html>"
+    )
+    document = read_document(write_bytes("x.html", markup.encode("gbk")))
+    assert "朱镕基同志指出" in document.text
+    assert document.encoding == "gb18030"
+
+
+def test_html_nav_and_footer_elements_are_not_body_text() -> None:
+    page = extract_html(
+        "<html><body><nav>导航栏</nav><div><p>国家安全是根本。</p></div>"
+        "<footer>版权所有</footer></body></html>"
+    )
+    assert page.text == "国家安全是根本。"
+
+
+def test_html_without_main_content_falls_back_to_body_with_a_note(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import seclens.ingest.html as html_module
+
+    monkeypatch.setattr(html_module, "_main_text", lambda tree: None)
+    page = extract_html(
+        "<html><body><header>页眉</header><div>第一行<br>第二行</div>"
+        "<table><tr><td>甲</td><td>乙</td></tr></table></body></html>"
+    )
+    assert "trafilatura found no main content; used the whole <body> text" in page.notes
+    assert page.text.split("\n") == ["页眉", "第一行", "第二行", "甲", "乙"]

@@ -7,9 +7,10 @@ Steps (see ``docs/ingest.md``):
    成文日期, 标题, 发文字号, 发布日期): the innermost ``<table>`` holding at least
    :data:`MIN_LABELS` of these labels. Its values go to :class:`HtmlMeta`; the table is
    removed from the tree so it never reaches the body text.
-3. Extract the main text with trafilatura (boilerplate removal, tables included).
-   When trafilatura finds no main content, the full ``<body>`` text (without scripts,
-   styles, navigation, header and footer) is used and a note says so.
+3. Remove ``script``, ``style``, ``noscript``, ``template``, ``nav`` and ``footer``
+   elements, then extract the main text with trafilatura (boilerplate removal, tables included).
+   When trafilatura finds no main content, the full ``<body>`` text (without those
+   elements and forms) is used and a note says so.
 """
 
 from __future__ import annotations
@@ -41,7 +42,9 @@ GOV_LABELS = MappingProxyType(
 #: Minimum number of known labels for a table to count as the metadata table.
 MIN_LABELS = 3
 _META_TITLE_NAMES = ("articletitle", "og:title", "title", "dc.title")
-_DROP_TAGS = ("script", "style", "noscript", "template", "nav", "header", "footer", "form")
+#: Removed before extraction (never body text). ``<header>`` is kept: it can hold the title.
+_BOILERPLATE_TAGS = ("script", "style", "noscript", "template", "nav", "footer")
+_DROP_TAGS = (*_BOILERPLATE_TAGS, "form")
 _BLOCK_TAGS = ("p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "td")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _SPACE = re.compile(r"[ \t\u3000\xa0]+")
@@ -104,6 +107,8 @@ def extract_html(markup: str, *, source: str = "") -> HtmlExtract:
     tree = _parse(markup, source)
     fields, notes = _take_meta_table(tree)
     meta = _html_meta(tree, fields)
+    for element in list(tree.iter(*_BOILERPLATE_TAGS)):
+        element.drop_tree()
     text = _main_text(tree)
     if text is None:
         text = _body_text(tree)

@@ -45,7 +45,11 @@ _META_TITLE_NAMES = ("articletitle", "og:title", "title", "dc.title")
 #: Removed before extraction (never body text). ``<header>`` is kept: it can hold the title.
 _BOILERPLATE_TAGS = ("script", "style", "noscript", "template", "nav", "footer")
 _DROP_TAGS = (*_BOILERPLATE_TAGS, "form")
-_BLOCK_TAGS = ("p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "td")
+_BLOCK_TAGS = (
+    "p", "div", "br", "tr", "td", "th", "li", "dt", "dd", "table", "ul", "ol", "pre",
+    "blockquote", "section", "article", "header", "main", "aside",
+    "h1", "h2", "h3", "h4", "h5", "h6",
+)  # fmt: skip
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _SPACE = re.compile(r"[ \t\u3000\xa0]+")
 _CHINESE_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")

@@ -62,6 +62,13 @@ def test_declared_big5_is_decoded_without_detection() -> None:
     assert decoded.notes == ()
 
 
+def test_declared_iso_8859_1_is_read_as_cp1252() -> None:
+    text = "The President\u2019s order \u2014 caf\u00e9."
+    decoded = decode_bytes(text.encode("cp1252"), "iso-8859-1")
+    assert decoded.text == text
+    assert decoded.encoding == "cp1252"
+
+
 def test_utf8_bom_is_stripped_and_noted() -> None:
     decoded = decode_bytes(codecs.BOM_UTF8 + ZH_SIMPLIFIED.encode("utf-8"))
     assert decoded.text == ZH_SIMPLIFIED
@@ -120,7 +127,15 @@ def test_sniff_declared_charset(head: bytes, expected: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("label", "codec"),
-    [("GB2312", "gb2312"), ("x-gbk", "gbk"), ("utf8", "utf-8"), ("no-such-charset", None)],
+    [
+        ("GB2312", "gb2312"),
+        ("x-gbk", "gbk"),
+        ("utf8", "utf-8"),
+        ("GB_2312-80", "gb2312"),
+        ("csBig5", "big5"),
+        ("ISO-8859-1", "iso8859-1"),
+        ("no-such-charset", None),
+    ],
 )
 def test_canonical_codec(label: str, codec: str | None) -> None:
     assert canonical_codec(label) == codec

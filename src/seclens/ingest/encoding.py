@@ -44,7 +44,20 @@ _SUPERSETS: dict[str, tuple[str, ...]] = {
     "big5": ("big5", "cp950", "big5hkscs"),
     "cp950": ("cp950", "big5hkscs"),
     "big5hkscs": ("big5hkscs",),
-    "latin_1": ("cp1252", "latin_1"),  # browsers treat iso-8859-1 as windows-1252
+    "iso8859-1": ("cp1252", "latin_1"),  # browsers treat iso-8859-1 as windows-1252
+}
+
+#: Web labels (WHATWG Encoding Standard) that Python's codec registry does not know.
+_LABEL_ALIASES: dict[str, str] = {
+    "gb_2312-80": "gb2312",
+    "gb_2312": "gb2312",
+    "csgb2312": "gb2312",
+    "chinese": "gb2312",
+    "iso-ir-58": "gb2312",
+    "csiso58gb231280": "gb2312",
+    "cn-big5": "big5",
+    "csbig5": "big5",
+    "x-big5": "big5",
 }
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -118,6 +131,7 @@ def canonical_codec(label: str) -> str | None:
     Examples: ``"GB2312"`` → ``"gb2312"``, ``"x-gbk"`` → ``"gbk"``, ``"utf8"`` → ``"utf-8"``.
     """
     cleaned = label.strip().lower().removeprefix("x-")
+    cleaned = _LABEL_ALIASES.get(cleaned, cleaned)
     try:
         return codecs.lookup(cleaned).name
     except LookupError:

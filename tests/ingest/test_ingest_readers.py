@@ -233,3 +233,22 @@ def test_html_without_main_content_falls_back_to_body_with_a_note(
     )
     assert "trafilatura found no main content; used the whole <body> text" in page.notes
     assert page.text.split("\n") == ["页眉", "第一行", "第二行", "甲", "乙"]
+
+
+def test_docx_content_control_blocks_are_read_in_place(tmp_path: Path) -> None:
+    import copy
+
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    d = docx.Document()
+    d.add_paragraph("之前")
+    last = d.add_paragraph("之后")
+    sdt = parse_xml(
+        f"<w:sdt {nsdecls('w')}><w:sdtContent><w:p><w:r><w:t>控件内文字</w:t></w:r></w:p>"
+        "</w:sdtContent></w:sdt>"
+    )
+    last._p.addprevious(copy.deepcopy(sdt))
+    d.save(str(tmp_path / "sdt.docx"))
+    assert read_document(tmp_path / "sdt.docx").text == "之前\n控件内文字\n之后"

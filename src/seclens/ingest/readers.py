@@ -19,6 +19,7 @@ from typing import Any
 import docx
 import pdfplumber
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
 from docx.oxml.table import CT_Tbl
 from docx.oxml.text.paragraph import CT_P
 from docx.table import Table
@@ -38,6 +39,9 @@ FORMATS: Mapping[str, str] = {
     ".pdf": "pdf",
     ".docx": "docx",
 }
+
+_SDT = qn("w:sdt")
+_SDT_CONTENT = qn("w:sdtContent")
 
 
 @dataclass(frozen=True)
@@ -168,11 +172,19 @@ def extract_docx(data: bytes, source: str) -> Extracted:
 
 def _docx_lines(document: Any) -> Iterator[str]:
     """Paragraph texts and table cell texts in the order they appear in the body XML."""
-    for child in document.element.body.iterchildren():
+    yield from _block_lines(document.element.body, document)
+
+
+def _block_lines(container: Any, document: Any) -> Iterator[str]:
+    for child in container.iterchildren():
         if isinstance(child, CT_P):
             yield Paragraph(child, document).text
         elif isinstance(child, CT_Tbl):
             yield from _table_lines(Table(child, document))
+        elif child.tag == _SDT:  # content control: its blocks are body text too
+            content = child.find(_SDT_CONTENT)
+            if content is not None:
+                yield from _block_lines(content, document)
 
 
 def _table_lines(table: Table) -> Iterator[str]:

@@ -293,3 +293,57 @@ def test_matches_are_sorted_and_deterministic(substring: Matcher) -> None:
     keys = [(m.start, m.end) for m in ms]
     assert keys == sorted(keys)
     assert ms == run(substring, "国家安全与国防安全。安全生产。")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["安全", "国家", "生产", "社会", "运行", "公共", "食品", "和保密",
+                                 "、可靠", "。"]), max_size=25).map("".join))
+def test_cached_sense_equals_uncached(rules: SenseRules, text: str) -> None:
+    from seclens.match.senses import build_resolvers
+    resolver = build_resolvers(rules)[("zh", "安全")]
+    cache: dict[str, object] = {}
+    i = text.find("安全")
+    while i >= 0:
+        assert resolver.decide_cached(text, i, cache) == resolver.decide(text, i)  # type: ignore[arg-type]
+        i = text.find("安全", i + 1)
+
+
+EN_PIECES = ["national", "security", "Security", " ", "  ", "\n", "cyber", "-", "safe", "ty",
+             "public", "safety", "AI", "ai", "countries", "of", "concern", "risks", "x", ".",
+             "military-civil", "fusion", "\u3000", "\t", "homeland", "s"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(EN_PIECES), max_size=30).map("".join))
+def test_english_substring_equals_a_naive_regex_reference(substring: Matcher, lexicon: Lexicon,
+                                                          text: str) -> None:
+    """Regression guard for the fast paths (base-term reuse, phrases from the last word)."""
+    import re
+    hspace = r"[^\S\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]+"
+    expected = set()
+    for e in lexicon.for_lang("en"):
+        body = hspace.join(re.escape(w) for w in e.term.split(" "))
+        pat = re.compile(r"(?<!\w)" + body + r"(?!\w)", re.IGNORECASE)
+        i = 0
+        while True:  # overlapping search
+            m = pat.search(text, i)
+            if m is None:
+                break
+            expected.add((m.start(), m.end(), e.entry_id))
+            i = m.start() + 1
+    got = {(m.start, m.end, m.entry_id) for m in run(substring, text, "en")}
+    assert got == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["安全", "国家", "网络", "意识形态", "总体", "观", "国防", "军民",
+                                 "融合", "可控", "科技", "。", "\n"]), max_size=30).map("".join))
+def test_chinese_substring_equals_naive_find(substring: Matcher, lexicon: Lexicon,
+                                             text: str) -> None:
+    expected = set()
+    for e in lexicon.for_lang("zh"):
+        i = text.find(e.term)
+        while i >= 0:
+            expected.add((i, i + len(e.term), e.entry_id))
+            i = text.find(e.term, i + 1)
+    assert {(m.start, m.end, m.entry_id) for m in run(substring, text)} == expected

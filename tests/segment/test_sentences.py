@@ -120,3 +120,9 @@ def test_reference_corpus_documents_partition(corpus_dir: Path) -> None:
         sents = split_sentences(path.stem, text, lang)
         assert len(sents) > 5, path.name
         check_partition(text, sents)
+
+
+def test_fast_sentence_constructor_equals_dataclass() -> None:
+    (s,) = split_sentences("d", "  国家安全。 ", "zh")
+    assert s == Sentence(doc_id="d", index=0, start=2, end=7, text="国家安全。", kind="sentence")
+    assert vars(s) == vars(Sentence("d", 0, 2, 7, "国家安全。", "sentence"))

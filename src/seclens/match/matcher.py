@@ -24,14 +24,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from itertools import pairwise
 from typing import Literal, Protocol
 
 from seclens.errors import AnalysisError, ConfigError
 from seclens.lexicon import Lexicon, SenseRules
-from seclens.match.senses import SenseResolver, build_resolvers
+from seclens.match.senses import SenseDecision, SenseResolver, build_resolvers
 from seclens.segment.tokenize import RegexWordSegmenter, Segmenter, make_segmenter
 from seclens.types import Document, LexiconEntry, Match, Sentence
 
@@ -129,6 +129,59 @@ class _Term:
     phrase: re.Pattern[str] | None  # en phrases (substring convention)
 
 
+_LINE_BREAKS = frozenset("\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85")
+
+
+def _phrase_spans_from_last_word(low: str, t: _Term, words: list[str], last_hits: list[int],
+                                 append: Callable[[tuple[int, int, int, _Term]], None]) -> None:
+    """English phrase occurrences from the raw occurrences of its last word.
+
+    Walks back from each occurrence of the last word over a run of horizontal
+    whitespace and the preceding word, as many times as the phrase has words; then
+    applies the whole-word checks at both ends. Same result as the phrase regex.
+    """
+    size = len(low)
+    n_last = len(words[-1])
+    first_w, last_w = _is_word(words[0][0]), _is_word(words[-1][-1])
+    endswith = low.endswith
+    for i in last_hits:
+        end = i + n_last
+        if last_w and end < size and _is_word(low[end]):
+            continue
+        pos = i
+        for w in reversed(words[:-1]):
+            j = pos
+            while j > 0 and low[j - 1].isspace() and low[j - 1] not in _LINE_BREAKS:
+                j -= 1
+            if j == pos or not endswith(w, 0, j):
+                break
+            pos = j - len(w)
+        else:
+            if not (first_w and pos > 0 and _is_word(low[pos - 1])):
+                append((pos, end, t.order, t))
+
+
+def _scan_plan(terms: list[_Term]) -> list[tuple[_Term, int, int]]:
+    """Order plain terms so that each can reuse the hits of a contained shorter term.
+
+    Returns ``(term, base, offset)`` triples, shortest terms first; ``base`` is the
+    index (in the plan) of the longest shorter term contained in this one (``-1``: scan
+    the text), ``offset`` its position inside the term.
+    """
+    plain = sorted((t for t in terms if t.phrase is None),
+                   key=lambda t: (len(t.entry.term), t.order))
+    plan: list[tuple[_Term, int, int]] = []
+    for t in plain:
+        term = t.entry.term
+        base, off, best = -1, 0, 0
+        for k, (u, _, _) in enumerate(plan):
+            sub = u.entry.term
+            if len(sub) > best and len(sub) < len(term) and sub in term:
+                base, off, best = k, term.index(sub), len(sub)
+        plan.append((t, base, off))
+    return plan
+
+
 class Matcher:
     """Compiled lexicon + sense rules for one counting convention.
 
@@ -145,10 +198,11 @@ class Matcher:
         self._terms: dict[str, list[_Term]] = {"zh": [], "en": []}
         for i, e in enumerate(lexicon.entries):
             phrase = None
-            if e.lang == "en" and not e.term.isalnum():
+            if e.lang == "en" and " " in e.term:
                 phrase = re.compile(_HSPACE.join(re.escape(w) for w in e.term.split(" ")))
             self._terms[e.lang].append(
                 _Term(entry=e, order=i, resolver=resolvers.get((e.lang, e.term)), phrase=phrase))
+        self._plans = {lang: _scan_plan(terms) for lang, terms in self._terms.items()}
         self._segmenters: dict[str, Segmenter] = {}
 
     # ------------------------------------------------------------------ provenance
@@ -251,48 +305,74 @@ class Matcher:
         return self._to_matches(document, sentences, stext, analysis_text, spans)
 
     def _substring_spans(self, text: str, lang: str) -> list[tuple[int, int, int, _Term]]:
+        """Occurrences of every term (``text`` already lower-cased for English).
+
+        Plain terms are scanned with ``str.find`` loops, except a term that contains a
+        shorter lexicon term (its *base*, e.g. 国家安全 ⊃ 安全): its occurrences are
+        exactly the base occurrences at the right offset where the text continues with
+        the term (``str.startswith``), so it needs no scan of its own.
+        """
         spans: list[tuple[int, int, int, _Term]] = []
         append = spans.append
-        if lang == "zh":
-            for t in self._terms["zh"]:
-                term = t.entry.term
-                n = len(term)
-                o = t.order
-                i = text.find(term)
-                while i >= 0:
-                    append((i, i + n, o, t))
-                    i = text.find(term, i + 1)
-            return spans
-        low = text  # already lower-cased by find()
-        size = len(low)
-        for t in self._terms["en"]:
+        size = len(text)
+        startswith = text.startswith
+        find = text.find
+        raw: list[list[int]] = []
+        for t, base, off in self._plans[lang]:
             term = t.entry.term
+            if base < 0:
+                hits = []
+                i = find(term)
+                while i >= 0:
+                    hits.append(i)
+                    i = find(term, i + 1)
+            else:
+                hits = [i - off for i in raw[base] if i >= off and startswith(term, i - off)]
+            raw.append(hits)
+            n, o = len(term), t.order
+            if lang == "zh":
+                for i in hits:
+                    append((i, i + n, o, t))
+                continue
             first_w, last_w = _is_word(term[0]), _is_word(term[-1])
-            if t.phrase is None:
-                hits = []
-                n = len(term)
-                i = low.find(term)
-                while i >= 0:
-                    hits.append((i, i + n))
-                    i = low.find(term, i + 1)
-            else:  # find the first word, then match the rest of the phrase there
-                hits = []
-                head = term.split(" ", 1)[0]
-                pmatch = t.phrase.match
-                i = low.find(head)
-                while i >= 0:
-                    if not (first_w and i > 0 and _is_word(low[i - 1])):
-                        m = pmatch(low, i)
-                        if m is not None:
-                            hits.append((i, m.end()))
-                    i = low.find(head, i + 1)
-            for s, e in hits:
-                if first_w and s > 0 and _is_word(low[s - 1]):
+            for i in hits:
+                if first_w and i > 0 and _is_word(text[i - 1]):
                     continue
-                if last_w and e < size and _is_word(low[e]):
+                if last_w and i + n < size and _is_word(text[i + n]):
                     continue
-                append((s, e, t.order, t))
+                append((i, i + n, o, t))
+        if lang == "en":
+            index = {t.entry.term: k for k, (t, _, _) in enumerate(self._plans[lang])}
+            for t in self._terms["en"]:
+                if t.phrase is None:
+                    continue
+                words = t.entry.term.split(" ")
+                k = index.get(words[-1], -1)
+                if k >= 0:
+                    _phrase_spans_from_last_word(text, t, words, raw[k], append)
+                else:
+                    self._phrase_spans(text, t, append)
         return spans
+
+    @staticmethod
+    def _phrase_spans(low: str, t: _Term, append: Callable[[tuple[int, int, int, _Term]], None]
+                      ) -> None:
+        """English phrases: find the first word, then match the rest of the phrase there."""
+        assert t.phrase is not None
+        term = t.entry.term
+        size = len(low)
+        first_w, last_w = _is_word(term[0]), _is_word(term[-1])
+        head = term.split(" ", 1)[0]
+        pmatch = t.phrase.match
+        i = low.find(head)
+        while i >= 0:
+            if not (first_w and i > 0 and _is_word(low[i - 1])):
+                m = pmatch(low, i)
+                if m is not None:
+                    e = m.end()
+                    if not (last_w and e < size and _is_word(low[e])):
+                        append((i, e, t.order, t))
+            i = low.find(head, i + 1)
 
     def _token_spans(self, text: str, lang: str) -> list[tuple[int, int, int, _Term]]:
         spans: list[tuple[int, int, int, _Term]] = []
@@ -357,6 +437,8 @@ class Matcher:
         append = out.append
         new = object.__new__
         collapse = _collapse
+        # per document and resolver: neighbourhood text -> decision
+        sense_caches: dict[SenseResolver, dict[str, SenseDecision]] = {}
         for s, e, _, t in spans:
             if analysis_text is None:
                 os_, oe = s, e
@@ -373,7 +455,10 @@ class Matcher:
             if t.resolver is None:
                 sense, rule = "not_applicable", ""
             else:
-                d = t.resolver.decide(atext, s)
+                cache = sense_caches.get(t.resolver)
+                if cache is None:
+                    cache = sense_caches[t.resolver] = {}
+                d = t.resolver.decide_cached(atext, s, cache)
                 sense, rule = d.sense, d.rule
             e_ = t.entry
             # equivalent to Match(**fields) without the frozen-dataclass __init__ (hot path;

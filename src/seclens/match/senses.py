@@ -58,6 +58,27 @@ class SenseResolver:
             aligned = [(off, dict(pats)) for (off, ln), pats in sorted(groups.items())
                        if ln == length]
             self._by_len.append((length, aligned))
+        # the decision depends only on text[start - left : start + right]
+        # (one extra character each side for the English whole-word checks)
+        margin = 1 if lang == "en" else 0
+        self._left = max((r.offset for r in rules), default=0) + margin
+        self._right = max((len(r.pattern) - r.offset for r in rules), default=0) + margin
+
+    def decide_cached(self, text: str, start: int, cache: dict[str, SenseDecision]
+                      ) -> SenseDecision:
+        """:meth:`decide` memoized on the neighbourhood the rules can see.
+
+        ``cache`` belongs to the caller (one per document); two matches with the same
+        neighbourhood text get the same decision by construction.
+        """
+        a, b = start - self._left, start + self._right
+        if a < 0 or b > len(text):
+            return self.decide(text, start)
+        key = text[a:b]
+        hit = cache.get(key)
+        if hit is None:
+            hit = cache[key] = self.decide(text, start)
+        return hit
 
     def decide(self, text: str, start: int) -> SenseDecision:
         """Sense of the anchor match starting at ``start`` in ``text``.

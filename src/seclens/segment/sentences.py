@@ -54,11 +54,13 @@ EN_ABBREVIATIONS: frozenset[str] = frozenset({
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+    """Offsets of ``text[start:end]`` without surrounding whitespace (``str.isspace``)."""
+    piece = text[start:end]
+    core = piece.lstrip()
+    if not core:
+        return end, end
+    start += len(piece) - len(core)
+    return start, start + len(core.rstrip())
 
 
 def _en_is_abbreviation(text: str, dot: int, para_start: int) -> bool:
@@ -73,17 +75,25 @@ def _en_is_abbreviation(text: str, dot: int, para_start: int) -> bool:
     return len(core) == 1 and core.isalpha()
 
 
+_MARKERS = {
+    "zh": re.compile(f"(?P<heading>{_ZH_HEADING.pattern})|(?P<item>{_ZH_ITEM.pattern})"),
+    "en": re.compile(f"(?P<heading>{_EN_HEADING.pattern})|(?P<item>{_EN_ITEM.pattern})"),
+}
+#: Characters a numbering marker can start with (cheap pre-check before the regex).
+_MARKER_FIRST = {
+    "zh": frozenset("第（(①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳0123456789" + _ZH_NUM),
+    "en": frozenset("SPA(-•*–0123456789"),
+}
+
+
 def _marker(text: str, pos: int, end: int, lang: str) -> tuple[str, int]:
     """Return (kind, marker end) when a numbering marker starts at ``pos``."""
-    if lang == "zh":
-        pats = (("heading", _ZH_HEADING), ("item", _ZH_ITEM))
-    else:
-        pats = (("heading", _EN_HEADING), ("item", _EN_ITEM))
-    for kind, pat in pats:
-        m = pat.match(text, pos, end)
-        if m:
-            return kind, m.end()
-    return "", pos
+    if text[pos] not in _MARKER_FIRST[lang]:
+        return "", pos
+    m = _MARKERS[lang].match(text, pos, end)
+    if m is None:
+        return "", pos
+    return ("heading" if m.group("heading") is not None else "item"), m.end()
 
 
 def _split_paragraph(text: str, start: int, end: int, lang: str) -> list[tuple[int, int, str]]:
@@ -138,8 +148,14 @@ def split_sentences(doc_id: str, text: str, lang: str) -> list[Sentence]:
     if lang not in ("zh", "en"):
         raise ConfigError("E301", f"split_sentences(): lang must be 'zh' or 'en', got '{lang}'")
     out: list[Sentence] = []
+    append = out.append
+    new = object.__new__
     for para in _PARA.finditer(text):
         for s, e, kind in _split_paragraph(text, para.start(), para.end(), lang):
-            out.append(Sentence(doc_id=doc_id, index=len(out), start=s, end=e,
-                                text=text[s:e], kind=kind))
+            # same as Sentence(...) without the frozen-dataclass __init__ (hot path;
+            # tests/segment/test_sentences.py checks the equivalence)
+            unit = new(Sentence)
+            unit.__dict__.update({"doc_id": doc_id, "index": len(out), "start": s, "end": e,
+                                  "text": text[s:e], "kind": kind})
+            append(unit)
     return out

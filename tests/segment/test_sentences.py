@@ -18,8 +18,8 @@ def units(text: str, lang: str = "zh") -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("维护国家安全。加强国防！是否可行？", [("维护国家安全。", "sentence"), ("加强国防！", "sentence"),
-                                  ("是否可行？", "sentence")]),
+    ("维护国家安全。加强国防！是否可行？",
+     [("维护国家安全。", "sentence"), ("加强国防！", "sentence"), ("是否可行？", "sentence")]),
     ("他说：“要安全。”然后走了。", [("他说：“要安全。”", "sentence"), ("然后走了。", "sentence")]),
     ("（见附件。）下文", [("（见附件。）", "sentence"), ("下文", "sentence")]),
     ("第一，加强；第二，完善。", [("第一，加强；第二，完善。", "sentence")]),
@@ -41,7 +41,8 @@ def test_chinese_units(text: str, expected: list[tuple[str, str]]) -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("The U.S. leads. It will act.", [("The U.S. leads.", "sentence"), ("It will act.", "sentence")]),
+    ("The U.S. leads. It will act.",
+     [("The U.S. leads.", "sentence"), ("It will act.", "sentence")]),
     ("See e.g. the plan. Then act!", [("See e.g. the plan.", "sentence"),
                                       ("Then act!", "sentence")]),
     ("Dr. Smith met No. 4 today. Good.", [("Dr. Smith met No. 4 today.", "sentence"),
@@ -53,7 +54,8 @@ def test_chinese_units(text: str, expected: list[tuple[str, str]]) -> None:
     ("(i) expedite the work; and\n(ii) report.", [("(i) expedite the work; and", "item"),
                                                   ("(ii) report.", "item")]),
     ("He said “Stop.” Then left.", [("He said “Stop.”", "sentence"), ("Then left.", "sentence")]),
-    ("It is 3.5 times larger. Yes.", [("It is 3.5 times larger.", "sentence"), ("Yes.", "sentence")]),
+    ("It is 3.5 times larger. Yes.",
+     [("It is 3.5 times larger.", "sentence"), ("Yes.", "sentence")]),
     ("signed by D. J. Trump today.", [("signed by D. J. Trump today.", "sentence")]),
     ("see 44 U.S.C. 3552. Next.", [("see 44 U.S.C. 3552.", "sentence"), ("Next.", "sentence")]),
 ])
@@ -98,7 +100,8 @@ def check_partition(text: str, sents: list[Sentence]) -> None:
             assert covered[k] == 1, (k, ch)
 
 
-ALPHABET = st.sampled_from(list("安全国防一二、（）()1.。！？!?；;”」’』\n \u3000\tAbUS.eg") + ["Sec. ", "第一条"])
+ALPHABET = st.sampled_from([*"安全国防一二、（）()1.。！？!?；;”」’』\n \u3000\tAbUS.eg", "Sec. ",
+                            "第一条"])
 
 
 @settings(max_examples=300, deadline=None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import jieba
 import pytest
 from hypothesis import given, settings
@@ -85,3 +87,9 @@ def test_unknown_language_is_an_error_not_a_fallback() -> None:
     with pytest.raises(ConfigError) as info:
         make_segmenter("fr")
     assert info.value.code == "E301"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from([*"ab_1 .-’“”—\u00a0\u200bé\n\tßİ", "x"]), max_size=60))
+def test_word_count_is_the_number_of_word_runs(text: str) -> None:
+    assert text_words(text) == len(re.findall(r"\w+", text))

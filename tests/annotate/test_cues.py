@@ -93,6 +93,9 @@ def test_unsupported_language_is_an_error_not_a_fallback() -> None:
     assert exc.value.code == "E405"
 
 
+_BOOKS = {lang: load_cuebook(lang) for lang in ("zh", "en")}
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.text(
@@ -100,7 +103,7 @@ def test_unsupported_language_is_an_error_not_a_fallback() -> None:
     )
 )
 def test_zh_hits_slice_back_to_matched_text(text: str) -> None:
-    book = load_cuebook("zh")
+    book = _BOOKS["zh"]
     for h in book.find(text):
         assert text[h.start : h.end] == h.matched
 
@@ -116,7 +119,7 @@ def test_zh_hits_slice_back_to_matched_text(text: str) -> None:
 )
 def test_en_hits_slice_back_and_respect_word_boundaries(words: list[str]) -> None:
     text = " ".join(words)
-    book = load_cuebook("en")
+    book = _BOOKS["en"]
     for h in book.find(text):
         assert text[h.start : h.end] == h.matched
         assert h.start == 0 or not text[h.start - 1].isalnum()

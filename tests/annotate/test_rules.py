@@ -42,7 +42,8 @@ def test_security_sense(annotator: RuleAnnotator, text: str, lang: str, sense: s
 @pytest.mark.parametrize(
     ("text", "lang", "threat", "note"),
     [
-        ("防范化解重大风险。", "zh", 1, ""),  # measure verb keeps the danger; act = request
+        ("防范化解重大风险。", "zh", 1, ""),  # measure verb keeps the named danger
+        ("共同做好风险防范。", "zh", 0, "suppressed:procedural"),  # generic 风险防范 = a measure
         ("开展风险评估和风险管理。", "zh", 0, "suppressed:procedural"),
         ("评估人工智能技术在城市环境下的风险。", "zh", 0, "suppressed:procedural-scope"),
         ("该系统不存在重大风险。", "zh", 0, "suppressed:negation"),
@@ -62,11 +63,23 @@ def test_threat_with_negation_and_procedural_hedges(
         assert any(e.note == note for e in a.evidence_for("threat"))
 
 
-def test_prohibition_is_a_request_that_presupposes_the_danger(annotator: RuleAnnotator) -> None:
-    a = _ann(annotator, "不得利用人工智能危害国家安全。")
+def test_prohibition_is_a_request_and_harms_in_its_scope_are_not_threats(
+    annotator: RuleAnnotator,
+) -> None:
+    a = _ann(annotator, "不得以窃取、篡改、泄露等方式非法收集个人信息。")
     assert a.vuori_act == "request"
-    assert a.threat == 1
-    assert "nation_state" in a.referent_object
+    assert a.threat == 0
+    assert any(e.note == "suppressed:prohibition" for e in a.evidence_for("threat"))
+    # a threat outside the prohibition's clause still counts
+    b = _ann(annotator, "人工智能可能被恶意利用，不得擅自部署。")
+    assert b.threat == 1
+
+
+def test_definitions_present_no_threat(annotator: RuleAnnotator) -> None:
+    a = _ann(
+        annotator, "(z) The term \u201cred-teaming\u201d means testing to find harmful flaws.", "en"
+    )
+    assert a.threat == 0 and a.vuori_act == "none"
 
 
 @pytest.mark.parametrize(

@@ -32,6 +32,7 @@ FIELDS = frozenset(
         "threat",
         "threat_procedural",
         "threat_scope",
+        "prohibition",
         "vuori_boiler",
         "vuori_heading_noun",
         "negation",

@@ -3,7 +3,7 @@
 Features (scikit-learn): character 1-3-gram TF-IDF (suits unsegmented Chinese),
 word 1-2-gram TF-IDF (English), and the rule detector's outputs as extra binary
 features (each codebook label the rules assign). One classifier per codebook field:
-``LogisticRegression(class_weight="balanced")`` for single-valued fields, one binary
+``LinearSVC(class_weight="balanced")`` for single-valued fields, one binary
 classifier per label for multi-label fields (labels with fewer than ``min_pos``
 positives fall back to the rule output). Cross-validated scores are computed with
 stratified k-fold at training time. The rules stay the shipped default; the model
@@ -120,7 +120,7 @@ def train_model(
     """
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.svm import LinearSVC
     from sklearn.metrics import accuracy_score, f1_score
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
@@ -152,7 +152,7 @@ def train_model(
     cv: dict[str, dict[str, float]] = {}
 
     def make() -> Any:
-        return LogisticRegression(class_weight="balanced", max_iter=2000, C=2.0)
+        return LinearSVC(class_weight="balanced", C=0.5)
 
     for fname in CODEBOOK_FIELDS:
         if fname in NOMINAL_FIELDS:
@@ -185,7 +185,7 @@ def train_model(
     model.meta = {
         "seclens_version": __version__,
         "features": FEATURES,
-        "classifier": "LogisticRegression(class_weight='balanced', C=2.0)",
+        "classifier": "LinearSVC(class_weight='balanced', C=0.5)",
         "fields": sorted(model.classifiers),
         "rules_detector": rules.version,
         "training_file": str(train_path),

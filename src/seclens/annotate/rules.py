@@ -42,7 +42,7 @@ from seclens.annotate.types import (
 from seclens.errors import AnnotationError
 from seclens.types import Sentence
 
-_CLAUSE_END = {"zh": "，,；;：:。！？!?、", "en": ",;:.!?"}
+_CLAUSE_END = {"zh": "，,；;：:。！？!?", "en": ",;:.!?"}
 _HEADING_PREFIX = re.compile(
     r"^\s*(?:[—\-–·•]+|第[一二三四五六七八九十百0-9]+[章节条步][，,\s　]*|"
     r"[一二三四五六七八九十]+、|"
@@ -61,6 +61,11 @@ _FRAME_SECTORS = frozenset(
     }
 )
 _HEADING_MAX = {"zh": 16, "en": 60}
+
+
+def _adjacent(text: str, end: int, start: int) -> bool:
+    """True when ``start`` follows ``end`` with at most whitespace in between."""
+    return start >= end and not text[end:start].strip()
 
 
 def _clause_ids(text: str, lang: str) -> list[int]:
@@ -139,6 +144,7 @@ class RuleAnnotator:
         next: str = "",
         *,
         has_doc_offsets: bool = True,
+        level: str = "",
     ) -> SentenceAnnotation:
         """Code one sentence on the nine codebook fields.
 
@@ -153,6 +159,11 @@ class RuleAnnotator:
         has_doc_offsets : bool
             False when ``sentence.start`` is not a real document offset (e.g. gold
             sentences); evidence then has ``doc_start = doc_end = -1``.
+        level : str
+            Administrative level of the issuing document (``central``, ``provincial``,
+            ``municipal``, ``county``, ``foreign``; "" when unknown). Used only for the
+            implicit audience of requests without a named addressee
+            (``rules.yaml`` ``implicit_audience``).
 
         Returns
         -------
@@ -221,21 +232,27 @@ class RuleAnnotator:
 
         # ---- referent objects
         refs: set[str] = set()
+        ref_hits: list[Hit] = []
         for h in by.get("referent_object", []):
             if h.cue.strength == "strong" or clauses[h.start] in threat_clauses:
                 refs.add(h.cue.label)
+                ref_hits.append(h)
                 add("referent_object", h.cue.label, h)
+        inferred_ref = False
 
         # ---- urgency and extraordinary measures (referent inference below needs them)
         urgency = 0
+        tux_hits: list[Hit] = list(threat_hits)
         for h in by.get("urgency", []):
             if h.cue.strength == "strong" or anchored:
                 urgency = 1
+                tux_hits.append(h)
                 add("urgency", "1", h)
         xm = 0
         for h in by.get("extraordinary_measures", []):
             if h.cue.strength == "strong" or anchored:
                 xm = 1
+                tux_hits.append(h)
                 add("extraordinary_measures", "1", h)
 
         # ---- sector-implied referent object (BWW 1998: each sector's typical referent)
@@ -245,6 +262,7 @@ class RuleAnnotator:
                 ro = mapping.get(sec)
                 if isinstance(ro, str) and ro in REFERENT_OBJECTS:
                     refs.add(ro)
+                    inferred_ref = True
                     ev.append(
                         Evidence(
                             "referent_object",
@@ -262,20 +280,43 @@ class RuleAnnotator:
         # ---- Vuori act
         act = self._vuori(text, lang, by, threat, add, prev)
 
-        # ---- audience
+        # ---- audience: whom a directive addresses (requests only, codebook 'address or
+        # seek to mobilize'); unnamed addressee -> the issuer's own apparatus by level.
         aud: set[str] = set()
-        for h in by.get("audience", []):
-            aud.add(h.cue.label)
-            add("audience", h.cue.label, h)
+        if act == "request":
+            for h in by.get("audience", []):
+                aud.add(h.cue.label)
+                add("audience", h.cue.label, h)
+            implicit = self._rules.get("implicit_audience", {}).get(level or "", "")
+            if not aud and implicit:
+                aud.add(str(implicit))
+                ev.append(
+                    Evidence(
+                        "audience",
+                        str(implicit),
+                        f"rule.implicit_audience.{level}",
+                        -1,
+                        -1,
+                        "",
+                        -1,
+                        -1,
+                        "inferred",
+                    )
+                )
 
         # ---- securitizing move (compositional)
         frame_hits = [h for h in strong_sector_hits if h.cue.label in _FRAME_SECTORS]
-        framed = sense in ("security", "mixed") or bool(anchors) or bool(frame_hits)
+        if sense == "safety":  # coding rule 2: safety talk frames only with a security sector
+            framed = bool(frame_hits)
+        else:
+            framed = sense in ("security", "mixed") or bool(anchors) or bool(frame_hits)
         ctx_note = ""
+        ctx_rules = self._rules.get("context", {})
         if (
             not framed
             and sense == "none"
-            and self._rules.get("context", {}).get("use_prev_next", True)
+            and ctx_rules.get("use_prev_next", True)
+            and self._is_fragment(text, lang)
         ):
             for where, ctx_text in (("prev", prev), ("next", next)):
                 ctx = self._frame_of(ctx_text, book, lang, where)
@@ -297,7 +338,11 @@ class RuleAnnotator:
                             )
                         )
                     break
-        move = int(bool(refs) and bool(threat or urgency or xm) and framed)
+        # the move links two elements: a referent and a distinct threat/urgency/measure span
+        linked = inferred_ref or any(
+            r.end <= t.start or t.end <= r.start for r in ref_hits for t in tux_hits
+        )
+        move = int(bool(refs) and bool(threat or urgency or xm) and framed and linked)
         if move:
             ev.append(
                 Evidence(
@@ -334,7 +379,12 @@ class RuleAnnotator:
         )
 
     def annotate_many(
-        self, sentences: Iterable[Sentence], lang: str, *, has_doc_offsets: bool = True
+        self,
+        sentences: Iterable[Sentence],
+        lang: str,
+        *,
+        has_doc_offsets: bool = True,
+        level: str = "",
     ) -> list[SentenceAnnotation]:
         """Annotate consecutive sentences of one document, giving each its neighbours."""
         sents = list(sentences)
@@ -342,7 +392,9 @@ class RuleAnnotator:
         for i, s in enumerate(sents):
             prev = sents[i - 1].text if i > 0 else ""
             nxt = sents[i + 1].text if i + 1 < len(sents) else ""
-            out.append(self.annotate(s, lang, prev, nxt, has_doc_offsets=has_doc_offsets))
+            out.append(
+                self.annotate(s, lang, prev, nxt, has_doc_offsets=has_doc_offsets, level=level)
+            )
         return out
 
     # ------------------------------------------------------------------ decisions
@@ -360,7 +412,10 @@ class RuleAnnotator:
                 best = max(
                     cover, key=lambda c: (c.end - c.start, -c.start, c.cue.label == "security")
                 )
-                explicit.add(best.cue.label)
+                if best.cue.label == "mixed":  # 公共安全: public safety and public security
+                    explicit.update(("security", "safety"))
+                else:
+                    explicit.add(best.cue.label)
                 add("security_sense", best.cue.label, best)
             else:
                 bare.append(w)
@@ -390,6 +445,8 @@ class RuleAnnotator:
     def _threats(self, text: str, lang: str, by: dict[str, list[Hit]], add: Any) -> list[Hit]:
         procedural = by.get("threat_procedural", [])
         scopes = by.get("threat_scope", [])
+        prohibitions = by.get("prohibition", [])
+        boiler = by.get("vuori_boiler", [])
         clauses = _clause_ids(text, lang)
         negators = by.get("negation", [])
         window = int(self._rules.get("negation_window", {}).get(lang, 6))
@@ -411,6 +468,20 @@ class RuleAnnotator:
                 if scope is not None:
                     add("threat", "0", scope, "suppressed:procedural-scope")
                     continue
+            banned = next(
+                (
+                    p
+                    for p in prohibitions
+                    if p.end <= h.start and clauses[p.start] == clauses[h.start]
+                ),
+                None,
+            )
+            if banned is not None:
+                add("threat", "0", banned, "suppressed:prohibition")
+                continue
+            if boiler:
+                add("threat", "0", boiler[0], "suppressed:definition")
+                continue
             neg = self._negator(text, lang, h, negators, window)
             if neg is not None:
                 add("threat", "0", neg, "suppressed:negation")
@@ -499,6 +570,12 @@ class RuleAnnotator:
         if lang == "en" and head is not None and prev.rstrip().endswith((":", ";")):
             return "request"
         return "none"
+
+    def _is_fragment(self, text: str, lang: str) -> bool:
+        """Headings, list items and short fragments take their frame from their neighbours."""
+        limit = int(self._rules.get("context", {}).get("fragment_max", {}).get(lang, 30))
+        size = len(text) if lang == "zh" else len(text.split())
+        return bool(_HEADING_PREFIX.match(text)) or size <= limit
 
     def _frame_of(self, text: str, book: CueBook, lang: str, where: str) -> _Ctx | None:
         """Security-frame cues of a neighbour (security sense, anchors, strong frame sectors)."""

@@ -347,3 +347,15 @@ def test_chinese_substring_equals_naive_find(substring: Matcher, lexicon: Lexico
             expected.add((i, i + len(e.term), e.entry_id))
             i = text.find(e.term, i + 1)
     assert {(m.start, m.end, m.entry_id) for m in run(substring, text)} == expected
+
+
+def test_traditional_text_matches_through_the_normalizer(substring: Matcher) -> None:
+    normalize = pytest.importorskip("seclens.normalize")
+    text = "維護國家安全，鞏固國防建設。"
+    d = doc(text)
+    view = normalize.Converter("t2s").convert(text)
+    ms = substring.find(d, split_sentences("d", text, "zh"), view)
+    got = {(m.term, m.matched_text) for m in ms}
+    assert {("国家安全", "國家安全"), ("安全", "安全"), ("国防", "國防")} <= got
+    for m in ms:
+        assert text[m.start:m.end] == m.matched_text

@@ -35,6 +35,7 @@ FIELDS = frozenset(
         "prohibition",
         "vuori_boiler",
         "vuori_heading_noun",
+        "vuori_heading_task",
         "negation",
         "urgency",
         "extraordinary_measures",

@@ -120,9 +120,9 @@ def train_model(
     """
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.svm import LinearSVC
     from sklearn.metrics import accuracy_score, f1_score
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from sklearn.svm import LinearSVC
 
     rows = read_coded(train_path)
     if folds < 2 or len(rows) < 2 * folds:

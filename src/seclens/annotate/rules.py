@@ -529,12 +529,22 @@ class RuleAnnotator:
             for h in acts["warning"]:
                 add("vuori_act", "warning", h)
             return "warning"
-        is_heading = (
-            head is not None and len(body.rstrip("。.")) <= _HEADING_MAX[lang] and not modal
-        )
+        is_heading = head is not None and len(body.rstrip("。.")) <= _HEADING_MAX[lang]
         if is_heading:
-            if task and not by.get("vuori_heading_noun"):
-                for h in task:
+            # Headings: a verb-object heading (完善学科评价机制) is a task; a compound noun
+            # (保障措施, 总体要求: at most two characters before the topic noun) is a topic.
+            noun = by.get("vuori_heading_noun", [])
+            stem = body.rstrip("。.")
+            compound_noun = bool(noun) and len(stem) - (noun[-1].end - noun[-1].start) <= 2
+            # a heading that ends in a threat noun labels a risk: a claim (3.1 数据安全风险)
+            if threat and any(
+                h.cue.field == "threat" for h in by.get("threat", []) if h.end >= shift + len(stem)
+            ):
+                return "claim"
+            verbs = [h for h in by.get("vuori_verb", []) if h.start >= shift]
+            heading_task = by.get("vuori_heading_task", [])
+            if (task or verbs or heading_task) and not compound_noun:
+                for h in task or verbs or heading_task:
                     add("vuori_act", "request", h)
                 return "request"
             return "claim" if threat else "none"

@@ -23,9 +23,17 @@ import click
     default=None,
     help="Score a model saved by `seclens annotate --train ... --save` instead of the rules.",
 )
+@click.option(
+    "--manifest",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Corpus manifest.csv: document levels for the implicit audience of requests.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @click.option("--no-confusion", is_flag=True, help="Omit confusion matrices.")
-def validate(gold: Path, model: Path | None, as_json: bool, no_confusion: bool) -> None:
+def validate(
+    gold: Path, model: Path | None, manifest: Path | None, as_json: bool, no_confusion: bool
+) -> None:
     """Run the detector as shipped on gold sentences; print P/R/F1, accuracy, alpha.
 
     Sentences are read with their prev/next context; fields are scored by
@@ -39,7 +47,12 @@ def validate(gold: Path, model: Path | None, as_json: bool, no_confusion: bool) 
         from seclens.annotate.model import load_model, model_detector
 
         detector = model_detector(load_model(model))
-    rep = validate_detector(gold, detector)
+    levels = None
+    if manifest is not None:
+        from seclens.ingest import read_manifest
+
+        levels = {k: m.level for k, m in read_manifest(manifest).rows.items()}
+    rep = validate_detector(gold, detector, levels=levels)
     if as_json:
         click.echo(json.dumps(asdict(rep), ensure_ascii=False, indent=1, default=str))
     else:

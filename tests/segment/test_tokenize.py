@@ -93,3 +93,16 @@ def test_unknown_language_is_an_error_not_a_fallback() -> None:
 @given(st.text(alphabet=st.sampled_from([*"ab_1 .-’“”—\u00a0\u200bé\n\tßİ", "x"]), max_size=60))
 def test_word_count_is_the_number_of_word_runs(text: str) -> None:
     assert text_words(text) == len(re.findall(r"\w+", text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from([*"ab_1 .-’“”—\u00a0\u200bé\n\tßİ٣", "x", "𝐀", "😀",
+                                          "\ud800"]), max_size=60))
+def test_word_count_methods_agree(text: str) -> None:
+    from seclens.segment.tokenize import _text_words_numpy, _text_words_regex
+    assert _text_words_numpy(text) == _text_words_regex(text) == len(re.findall(r"\w+", text))
+
+
+def test_long_text_word_count_uses_chunks_consistently() -> None:
+    text = ("National security, U.S. AI’s risks — 𝐀𝐁 and_more. " * 30_000)
+    assert text_words(text) == len(re.findall(r"\w+", text))

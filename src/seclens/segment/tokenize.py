@@ -14,8 +14,10 @@ The jieba dictionary is loaded lazily on first use (about 1 s), never at import 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from seclens.errors import ConfigError
 from seclens.types import LexiconEntry
@@ -99,12 +101,55 @@ class JiebaSegmenter(Segmenter):
         return [(w, s, e) for w, s, e in self._tk.tokenize(text, mode="default", HMM=False)]
 
 
+#: Texts at least this long are counted with numpy (about 4x faster than the regex).
+_NUMPY_MIN_CHARS = 100_000
+
+
+@functools.cache
+def _word_table() -> Any:
+    """Read-only boolean table: is code point ``c`` (< 0x10000) a ``\\w`` character?
+
+    Built on first use (about 10 ms), never at import; ``\\w`` in Python's ``re`` is
+    ``str.isalnum()`` or ``_``.
+    """
+    import numpy as np
+
+    table = np.fromiter(
+        ((chr(c).isalnum() or c == 0x5F) if not 0xD800 <= c < 0xE000 else False
+         for c in range(0x10000)), dtype=bool, count=0x10000)
+    table.setflags(write=False)
+    return table
+
+
+def _text_words_numpy(text: str) -> int:
+    """Number of ``\\w+`` runs, by code-point classification with numpy."""
+    import numpy as np
+
+    if not text:
+        return 0
+    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    big = cp >= 0x10000
+    word = _word_table()[np.where(big, 0, cp)]
+    if big.any():
+        for i in np.flatnonzero(big):
+            word[i] = _EN_WORD.fullmatch(text[i]) is not None
+    return int(word[0]) + int(np.count_nonzero(word[1:] & ~word[:-1]))
+
+
+def _text_words_regex(text: str) -> int:
+    """Number of ``\\w+`` runs, by regex (word starts ``\\b\\w``)."""
+    return len(_EN_WORD_START.findall(text))
+
+
 def text_words(text: str) -> int:
     """Number of English word tokens in ``text`` (same rule as :class:`RegexWordSegmenter`).
 
-    Counted chunk by chunk (chunks end at a whitespace character, so no word is cut),
-    which keeps memory bounded on very large texts.
+    The number of maximal ``\\w+`` runs. Long texts are counted in chunks of about 1 M
+    characters (cut at whitespace, so no word is split) with numpy; short ones with a
+    regex. Both methods give the same number (tested).
     """
+    if len(text) < _NUMPY_MIN_CHARS:
+        return _text_words_regex(text)
     n = 0
     pos, size = 0, len(text)
     while pos < size:
@@ -112,7 +157,7 @@ def text_words(text: str) -> int:
         if cut < size:
             ws = _SPACE.search(text, cut)
             cut = size if ws is None else ws.start()
-        n += len(_EN_WORD_START.findall(text, pos, cut))
+        n += _text_words_numpy(text[pos:cut])
         pos = cut
     return n
 

@@ -19,12 +19,16 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from seclens import __version__
 from seclens.engine.config import EngineConfig
 from seclens.errors import SeclensError
 from seclens.types import Document, DocumentMeta, Exclusion, Match, Sentence
+
+if TYPE_CHECKING:
+    from seclens.api import DocumentSummary
+    from seclens.measures.counts import CountRow
 
 
 @dataclass(frozen=True)
@@ -81,10 +85,10 @@ class DocumentResult:
     """
 
     document: Document
-    summary: Any
+    summary: DocumentSummary
     sentences: tuple[Sentence, ...]
     matches: tuple[Match, ...]
-    counts: tuple[Any, ...]
+    counts: tuple[CountRow, ...]
     annotations: tuple[AnnotationRow, ...] = field(default=())
 
     @property

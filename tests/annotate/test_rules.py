@@ -104,7 +104,7 @@ def test_vuori_act(annotator: RuleAnnotator, text: str, lang: str, act: str) -> 
 
 
 def test_weak_sector_cue_needs_a_security_anchor_in_the_clause(annotator: RuleAnnotator) -> None:
-    assert "international" not in _ann(annotator, "加强国际交流合作。").sector
+    assert "international" not in _ann(annotator, "加强国际科技交流。").sector
     assert "international" in _ann(annotator, "应对国际安全威胁。").sector
     assert "military" in _ann(annotator, "推动国防建设。").sector  # strong cue
 

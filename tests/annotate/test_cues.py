@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from seclens.annotate.cues import FIELDS, load_cuebook, load_data_file, parse_cuebook
-from seclens.errors import LexiconError
+from seclens.errors import AnnotationError
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -82,13 +82,13 @@ def test_auxiliary_data_files_have_versions_and_sources() -> None:
     ],
 )
 def test_malformed_cue_files_raise_coded_errors(data: dict, code: str) -> None:
-    with pytest.raises(LexiconError) as exc:
+    with pytest.raises(AnnotationError) as exc:
         parse_cuebook(data, "test.yaml")
     assert exc.value.code == code
 
 
 def test_unsupported_language_is_an_error_not_a_fallback() -> None:
-    with pytest.raises(LexiconError) as exc:
+    with pytest.raises(AnnotationError) as exc:
         load_cuebook("fr")
     assert exc.value.code == "E405"
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from seclens.errors import LexiconError
+from seclens.errors import AnnotationError
 
 FIELDS = frozenset(
     {
@@ -186,9 +186,9 @@ def _compile(entry: Mapping[str, Any], lang: str, where: str) -> re.Pattern[str]
     terms = entry.get("terms") or []
     patterns = entry.get("patterns") or []
     if not isinstance(terms, list) or not isinstance(patterns, list):
-        raise LexiconError("E401", f"{where}: 'terms' and 'patterns' must be lists")
+        raise AnnotationError("E401", f"{where}: 'terms' and 'patterns' must be lists")
     if not terms and not patterns:
-        raise LexiconError("E401", f"{where}: entry has neither 'terms' nor 'patterns'")
+        raise AnnotationError("E401", f"{where}: entry has neither 'terms' nor 'patterns'")
     if not patterns:
         return None
     alts: list[str] = []
@@ -198,7 +198,7 @@ def _compile(entry: Mapping[str, Any], lang: str, where: str) -> re.Pattern[str]
     try:
         return re.compile("|".join(alts), flags)
     except re.error as exc:
-        raise LexiconError("E402", f"{where}: invalid pattern: {exc}") from exc
+        raise AnnotationError("E402", f"{where}: invalid pattern: {exc}") from exc
 
 
 def parse_cuebook(data: Any, path: str) -> CueBook:
@@ -206,34 +206,36 @@ def parse_cuebook(data: Any, path: str) -> CueBook:
 
     Raises
     ------
-    LexiconError
+    AnnotationError
         ``E401`` malformed file or entry, ``E402`` invalid regular expression,
         ``E403`` duplicate entry id.
     """
     if not isinstance(data, dict) or "entries" not in data:
-        raise LexiconError("E401", f"{path}: expected a mapping with 'version', 'lang', 'entries'")
+        raise AnnotationError(
+            "E401", f"{path}: expected a mapping with 'version', 'lang', 'entries'"
+        )
     lang = str(data.get("lang", ""))
     if lang not in LANGS:
-        raise LexiconError("E401", f"{path}: lang must be one of {LANGS}, got {lang!r}")
+        raise AnnotationError("E401", f"{path}: lang must be one of {LANGS}, got {lang!r}")
     seen: set[str] = set()
     cues: list[Cue] = []
     for i, entry in enumerate(data["entries"]):
         where = f"{path} entry {i}"
         if not isinstance(entry, dict):
-            raise LexiconError("E401", f"{where}: not a mapping")
+            raise AnnotationError("E401", f"{where}: not a mapping")
         for key in ("id", "field", "label", "source"):
             if not entry.get(key):
-                raise LexiconError("E401", f"{where}: missing '{key}'")
+                raise AnnotationError("E401", f"{where}: missing '{key}'")
         cue_id = str(entry["id"])
         if cue_id in seen:
-            raise LexiconError("E403", f"{path}: duplicate entry id {cue_id!r}")
+            raise AnnotationError("E403", f"{path}: duplicate entry id {cue_id!r}")
         seen.add(cue_id)
         field = str(entry["field"])
         if field not in FIELDS:
-            raise LexiconError("E401", f"{where} ({cue_id}): unknown field {field!r}")
+            raise AnnotationError("E401", f"{where} ({cue_id}): unknown field {field!r}")
         strength = str(entry.get("strength", "strong"))
         if strength not in ("strong", "weak"):
-            raise LexiconError("E401", f"{where} ({cue_id}): strength must be strong or weak")
+            raise AnnotationError("E401", f"{where} ({cue_id}): strength must be strong or weak")
         cues.append(
             Cue(
                 cue_id=cue_id,
@@ -254,7 +256,7 @@ def _read_yaml(path: Path | None, name: str) -> tuple[Any, str]:
         try:
             text = Path(path).read_text(encoding="utf-8")
         except OSError as exc:
-            raise LexiconError("E404", f"cannot read cue file {path}: {exc}") from exc
+            raise AnnotationError("E404", f"cannot read cue file {path}: {exc}") from exc
         where = str(path)
     else:
         ref = resources.files("seclens") / "data" / "cues" / name
@@ -263,7 +265,7 @@ def _read_yaml(path: Path | None, name: str) -> tuple[Any, str]:
     try:
         return yaml.safe_load(text), where
     except yaml.YAMLError as exc:
-        raise LexiconError("E401", f"{where}: not valid YAML: {exc}") from exc
+        raise AnnotationError("E401", f"{where}: not valid YAML: {exc}") from exc
 
 
 def load_cuebook(lang: str, path: Path | None = None) -> CueBook:
@@ -278,15 +280,15 @@ def load_cuebook(lang: str, path: Path | None = None) -> CueBook:
 
     Raises
     ------
-    ConfigError-like LexiconError
+    AnnotationError
         ``E405`` unsupported language; see :func:`parse_cuebook` for the others.
     """
     if lang not in LANGS:
-        raise LexiconError("E405", f"no cue lexicon for language {lang!r}; supported: zh, en")
+        raise AnnotationError("E405", f"no cue lexicon for language {lang!r}; supported: zh, en")
     data, where = _read_yaml(path, f"{lang}.yaml")
     book = parse_cuebook(data, where)
     if book.lang != lang:
-        raise LexiconError("E401", f"{where}: declares lang {book.lang!r}, expected {lang!r}")
+        raise AnnotationError("E401", f"{where}: declares lang {book.lang!r}, expected {lang!r}")
     return book
 
 
@@ -295,10 +297,10 @@ def load_data_file(name: str) -> dict[str, Any]:
 
     Raises
     ------
-    LexiconError
+    AnnotationError
         ``E401`` when the file is not a mapping.
     """
     data, where = _read_yaml(None, f"{name}.yaml")
     if not isinstance(data, dict):
-        raise LexiconError("E401", f"{where}: expected a mapping")
+        raise AnnotationError("E401", f"{where}: expected a mapping")
     return data

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from seclens.errors import AnalysisError, ConfigError
 from seclens.lexicon import Lexicon, SenseRules, load_lexicon, load_sense_rules
 from seclens.match import Matcher, MatchOptions, compile_matcher
-from seclens.match.matcher import _collapse, _new_match
+from seclens.match.matcher import _collapse
 from seclens.segment import split_sentences
 from seclens.types import Document, DocumentMeta, LexiconEntry, Match
 
@@ -169,15 +169,11 @@ def test_kwic_row(substring: Matcher) -> None:
     assert (m2.left, m2.right) == ("保障", "。 ")
 
 
-@pytest.mark.parametrize("s", ["", " ", "a", "a b", " a\n\u3000b ", "\n\n", "安全\t", "x  y"])
+@pytest.mark.parametrize("s", ["", " ", "a", "a b", " a\n\u3000b ", "\n\n", "安全\t", "x  y",
+                               "a ", " a b", "a\u00a0b", "a\u2028b"])
 def test_collapse_equals_regex(s: str) -> None:
     import re
     assert _collapse(s) == re.sub(r"\s+", " ", s)
-
-
-def test_fast_match_constructor_equals_dataclass() -> None:
-    values = {f.name: (1 if f.type == "int" else f.name) for f in fields(Match)}
-    assert _new_match(dict(values)) == Match(**values)  # type: ignore[arg-type]
 
 
 WORDS = ["安全", "国家安全", "国防", "建设", "，", "。", "\n", "\u3000", "网络", "生产", "风险",
@@ -359,3 +355,14 @@ def test_traditional_text_matches_through_the_normalizer(substring: Matcher) -> 
     assert {("国家安全", "國家安全"), ("安全", "安全"), ("国防", "國防")} <= got
     for m in ms:
         assert text[m.start:m.end] == m.matched_text
+
+
+def test_found_matches_are_ordinary_match_objects(substring: Matcher) -> None:
+    from seclens.match.matcher import _match_base
+    names = [f.name for f in fields(Match)]
+    assert list(_match_base("d", load_lexicon().entries[0], "substring")) == names
+    for m in run(substring, "维护国家安全，巩固国防。安全生产。") + run(
+            substring, "National security and safety.", "en"):
+        assert list(vars(m)) == names
+        assert m == Match(**{n: getattr(m, n) for n in names})
+        assert hash(m) == hash(Match(**{n: getattr(m, n) for n in names}))

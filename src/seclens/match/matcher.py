@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal, Protocol
 
@@ -90,25 +90,20 @@ def _lower_same_length(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
-_MATCH_FIELDS = frozenset(f.name for f in fields(Match))
-
-
-def _new_match(values: dict[str, object]) -> Match:
-    """Build a :class:`Match` without the frozen-dataclass ``__init__`` (hot path).
-
-    Equivalent to ``Match(**values)`` (every field given, no defaults used) but about
-    2 µs faster per match, which matters at corpus scale (millions of matches).
-    ``tests/match/test_matcher.py`` checks that the keys used are exactly the fields
-    of :class:`Match` and that the result equals ``Match(**values)``.
-    """
-    m = object.__new__(Match)
-    m.__dict__.update(values)
-    return m
+def _match_base(doc_id: str, entry: LexiconEntry, convention: str) -> dict[str, object]:
+    """Field dict of a :class:`Match` of ``entry`` (keys in field order; per-match
+    fields set to placeholders, sense ``not_applicable``, empty contexts)."""
+    return {"doc_id": doc_id, "sentence_index": -1, "start": -1, "end": -1,
+            "term": entry.term, "matched_text": "", "entry_id": entry.entry_id,
+            "category": entry.category, "sector": entry.sector, "sense": "not_applicable",
+            "sense_rule": "", "convention": convention, "left": "", "right": ""}
 
 
 def _collapse(s: str) -> str:
     """Collapse every whitespace run to one space (fast path when there is none)."""
-    if s.isprintable() and " " not in s:  # no whitespace at all (see str.isprintable)
+    # str.isprintable() is False for every whitespace character except the ASCII space,
+    # so a printable string without a double space is already collapsed
+    if s.isprintable() and "  " not in s:
         return s
     parts = s.split()
     if not parts:
@@ -132,33 +127,42 @@ class _Term:
 _LINE_BREAKS = frozenset("\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85")
 
 
-def _phrase_spans_from_last_word(low: str, t: _Term, words: list[str], last_hits: list[int],
+def _phrase_spans_from_last_word(low: str, phrases: list[tuple[_Term, list[str]]],
+                                 last_hits: list[int],
                                  append: Callable[[tuple[int, int, int, _Term]], None]) -> None:
-    """English phrase occurrences from the raw occurrences of its last word.
+    """English phrase occurrences from the raw occurrences of their common last word.
 
-    Walks back from each occurrence of the last word over a run of horizontal
-    whitespace and the preceding word, as many times as the phrase has words; then
-    applies the whole-word checks at both ends. Same result as the phrase regex.
+    For each occurrence of the last word (checked once for the whole-word rule at its
+    end), walks back over the run of horizontal whitespace before it, then, for each
+    phrase, over the preceding words in the same way; finally checks the whole-word
+    rule at the phrase start. Same result as the phrase regex (tested).
     """
     size = len(low)
-    n_last = len(words[-1])
-    first_w, last_w = _is_word(words[0][0]), _is_word(words[-1][-1])
+    n_last = len(phrases[0][1][-1])
+    last_w = _is_word(phrases[0][1][-1][-1])
     endswith = low.endswith
+    breaks = _LINE_BREAKS
     for i in last_hits:
         end = i + n_last
-        if last_w and end < size and _is_word(low[end]):
+        if last_w and end < size and (low[end].isalnum() or low[end] == "_"):
             continue
-        pos = i
-        for w in reversed(words[:-1]):
-            j = pos
-            while j > 0 and low[j - 1].isspace() and low[j - 1] not in _LINE_BREAKS:
-                j -= 1
-            if j == pos or not endswith(w, 0, j):
-                break
-            pos = j - len(w)
-        else:
-            if not (first_w and pos > 0 and _is_word(low[pos - 1])):
-                append((pos, end, t.order, t))
+        j0 = i
+        while j0 > 0 and low[j0 - 1].isspace() and low[j0 - 1] not in breaks:
+            j0 -= 1
+        if j0 == i:
+            continue  # no space before the last word: no phrase ends here
+        for t, words in phrases:
+            pos, j = i, j0
+            for w in reversed(words[:-1]):
+                if j == pos or not endswith(w, 0, j):
+                    break
+                pos = j - len(w)
+                j = pos
+                while j > 0 and low[j - 1].isspace() and low[j - 1] not in breaks:
+                    j -= 1
+            else:
+                if not (pos > 0 and _is_word(words[0][0]) and _is_word(low[pos - 1])):
+                    append((pos, end, t.order, t))
 
 
 def _scan_plan(terms: list[_Term]) -> list[tuple[_Term, int, int]]:
@@ -203,6 +207,20 @@ class Matcher:
             self._terms[e.lang].append(
                 _Term(entry=e, order=i, resolver=resolvers.get((e.lang, e.term)), phrase=phrase))
         self._plans = {lang: _scan_plan(terms) for lang, terms in self._terms.items()}
+        # English phrases grouped by the plan index of their last word (when that word
+        # is itself a lexicon term); the others are found from their first word
+        index = {t.entry.term: k for k, (t, _, _) in enumerate(self._plans["en"])}
+        self._phrase_groups: dict[int, list[tuple[_Term, list[str]]]] = {}
+        self._phrase_fallback: list[_Term] = []
+        for t in self._terms["en"]:
+            if t.phrase is None:
+                continue
+            words = t.entry.term.split(" ")
+            k = index.get(words[-1], -1)
+            if k >= 0:
+                self._phrase_groups.setdefault(k, []).append((t, words))
+            else:
+                self._phrase_fallback.append(t)
         self._segmenters: dict[str, Segmenter] = {}
 
     # ------------------------------------------------------------------ provenance
@@ -336,22 +354,20 @@ class Matcher:
                 continue
             first_w, last_w = _is_word(term[0]), _is_word(term[-1])
             for i in hits:
-                if first_w and i > 0 and _is_word(text[i - 1]):
-                    continue
-                if last_w and i + n < size and _is_word(text[i + n]):
-                    continue
+                if first_w and i > 0:
+                    c = text[i - 1]
+                    if c.isalnum() or c == "_":
+                        continue
+                if last_w and i + n < size:
+                    c = text[i + n]
+                    if c.isalnum() or c == "_":
+                        continue
                 append((i, i + n, o, t))
         if lang == "en":
-            index = {t.entry.term: k for k, (t, _, _) in enumerate(self._plans[lang])}
-            for t in self._terms["en"]:
-                if t.phrase is None:
-                    continue
-                words = t.entry.term.split(" ")
-                k = index.get(words[-1], -1)
-                if k >= 0:
-                    _phrase_spans_from_last_word(text, t, words, raw[k], append)
-                else:
-                    self._phrase_spans(text, t, append)
+            for k, phrases in self._phrase_groups.items():
+                _phrase_spans_from_last_word(text, phrases, raw[k], append)
+            for t in self._phrase_fallback:
+                self._phrase_spans(text, t, append)
         return spans
 
     @staticmethod
@@ -439,7 +455,9 @@ class Matcher:
         collapse = _collapse
         # per document and resolver: neighbourhood text -> decision
         sense_caches: dict[SenseResolver, dict[str, SenseDecision]] = {}
-        for s, e, _, t in spans:
+        setattr_ = object.__setattr__
+        bases: dict[int, dict[str, object]] = {}
+        for s, e, o, t in spans:
             if analysis_text is None:
                 os_, oe = s, e
             else:
@@ -452,25 +470,28 @@ class Matcher:
                 raise AnalysisError("E305", f"document '{doc_id}': match '{t.entry.term}' at "
                                             f"{os_}-{oe} lies outside every given sentence "
                                             "(sentences of another text?)")
-            if t.resolver is None:
-                sense, rule = "not_applicable", ""
-            else:
+            base = bases.get(o)
+            if base is None:
+                base = bases[o] = _match_base(doc_id, t.entry, conv)
+            # equivalent to Match(**fields) without the frozen-dataclass __init__ (hot
+            # path): a copy of the per-term field dict (keys in field order) filled in
+            d = base.copy()
+            d["sentence_index"] = indexes[k]
+            d["start"] = os_
+            d["end"] = oe
+            d["matched_text"] = original[os_:oe]
+            if t.resolver is not None:
                 cache = sense_caches.get(t.resolver)
                 if cache is None:
                     cache = sense_caches[t.resolver] = {}
-                d = t.resolver.decide_cached(atext, s, cache)
-                sense, rule = d.sense, d.rule
-            e_ = t.entry
-            # equivalent to Match(**fields) without the frozen-dataclass __init__ (hot path;
-            # see _new_match and its test)
+                dec = t.resolver.decide_cached(atext, s, cache)
+                d["sense"] = dec.sense
+                d["sense_rule"] = dec.rule
+            if ctx:
+                d["left"] = collapse(original[os_ - ctx if os_ > ctx else 0:os_])
+                d["right"] = collapse(original[oe:oe + ctx])
             m = new(Match)
-            m.__dict__.update({
-                "doc_id": doc_id, "sentence_index": indexes[k], "start": os_, "end": oe,
-                "term": e_.term, "matched_text": original[os_:oe], "entry_id": e_.entry_id,
-                "category": e_.category, "sector": e_.sector, "sense": sense,
-                "sense_rule": rule, "convention": conv,
-                "left": collapse(original[os_ - ctx if os_ > ctx else 0:os_]) if ctx else "",
-                "right": collapse(original[oe:oe + ctx]) if ctx else ""})
+            setattr_(m, "__dict__", d)
             append(m)
         return out
 

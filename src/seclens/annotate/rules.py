@@ -60,6 +60,8 @@ _FRAME_SECTORS = frozenset(
         "economic",
     }
 )
+# Sectors that turn a safety-sense sentence into security talk (codebook rule 2).
+_SAFETY_FRAME_SECTORS = frozenset({"military", "political", "ideological", "cyber_data"})
 _HEADING_MAX = {"zh": 16, "en": 60}
 
 
@@ -215,6 +217,10 @@ class RuleAnnotator:
         if sense in ("security", "mixed"):
             anchor_spans += by.get("sense_word", [])
         anchored_clauses = {clauses[h.start] for h in anchor_spans}
+        # weak urgency/measure cues (必须, must, 国家战略 ...) need security talk in their clause
+        security_clauses = {clauses[h.start] for h in anchors}
+        if sense in ("security", "mixed"):
+            security_clauses |= {clauses[h.start] for h in by.get("sense_word", [])}
         threat_clauses = {clauses[h.start] for h in threat_hits}
 
         # ---- sectors
@@ -244,13 +250,13 @@ class RuleAnnotator:
         urgency = 0
         tux_hits: list[Hit] = list(threat_hits)
         for h in by.get("urgency", []):
-            if h.cue.strength == "strong" or anchored:
+            if h.cue.strength == "strong" or clauses[h.start] in security_clauses:
                 urgency = 1
                 tux_hits.append(h)
                 add("urgency", "1", h)
         xm = 0
         for h in by.get("extraordinary_measures", []):
-            if h.cue.strength == "strong" or anchored:
+            if h.cue.strength == "strong" or clauses[h.start] in security_clauses:
                 xm = 1
                 tux_hits.append(h)
                 add("extraordinary_measures", "1", h)
@@ -306,8 +312,9 @@ class RuleAnnotator:
 
         # ---- securitizing move (compositional)
         frame_hits = [h for h in strong_sector_hits if h.cue.label in _FRAME_SECTORS]
-        if sense == "safety":  # coding rule 2: safety talk frames only with a security sector
-            framed = bool(frame_hits)
+        if sense == "safety":
+            # coding rule 2: safety talk is a move only with a hard-security sector cue
+            framed = any(h.cue.label in _SAFETY_FRAME_SECTORS for h in frame_hits)
         else:
             framed = sense in ("security", "mixed") or bool(anchors) or bool(frame_hits)
         ctx_note = ""

@@ -203,7 +203,6 @@ class RuleAnnotator:
         # ---- security_sense
         sense = self._sense(by, add, lang)
         anchors = by.get("anchor", [])
-        anchored = sense in ("security", "mixed") or bool(anchors)
         for h in anchors:
             add("anchor", "security", h)
 

@@ -63,6 +63,7 @@ _FRAME_SECTORS = frozenset(
 # Sectors that turn a safety-sense sentence into security talk (codebook rule 2).
 _SAFETY_FRAME_SECTORS = frozenset({"military", "political", "ideological", "cyber_data"})
 _HEADING_MAX = {"zh": 16, "en": 60}
+_EN_ITEM = re.compile(r"^\s*\((?:[a-zA-Z]{1,4}|[0-9]{1,3})\)\s")
 
 
 def _adjacent(text: str, end: int, start: int) -> bool:
@@ -535,7 +536,9 @@ class RuleAnnotator:
             for h in acts["warning"]:
                 add("vuori_act", "warning", h)
             return "warning"
-        is_heading = head is not None and len(body.rstrip("。.")) <= _HEADING_MAX[lang]
+        is_heading = (
+            lang == "zh" and head is not None and len(body.rstrip("。.")) <= _HEADING_MAX[lang]
+        )
         if is_heading:
             # Headings: a verb-object heading (完善学科评价机制) is a task; a compound noun
             # (保障措施, 总体要求: at most two characters before the topic noun) is a topic.
@@ -558,19 +561,19 @@ class RuleAnnotator:
             for h in modal + task:
                 add("vuori_act", "request", h)
             return "request"
+        if lang == "en" and head is not None and _EN_ITEM.match(text):
+            # A lettered/numbered list item without its own directive inherits the act of
+            # its list: none inside savings clauses and definitions, else request (the
+            # lists of US orders enumerate tasks and deliverables).
+            if any(book.find(t, ["vuori_boiler"]) for t in (prev, text)):
+                return "none"
+            add_note = "context:list-item"
+            ev_hits = by.get("vuori_none", []) or by.get("vuori", [])
+            for h in ev_hits[:1]:
+                add("vuori_act", "request", h, add_note)
+            return "request"
         nones = by.get("vuori_none", [])
         if nones:
-            if (
-                lang == "en"
-                and prev
-                and book.find(prev, ["vuori"])
-                and not book.find(prev, ["vuori_boiler"])
-            ):
-                prev_req = [h for h in book.find(prev, ["vuori"]) if h.cue.label == "request"]
-                if prev_req or prev.rstrip().endswith((":", ";")):
-                    for h in nones:
-                        add("vuori_act", "request", h, "context:prev-list")
-                    return "request"
             for h in nones:
                 add("vuori_act", "none", h)
             return "claim" if threat else "none"

@@ -366,3 +366,18 @@ def test_found_matches_are_ordinary_match_objects(substring: Matcher) -> None:
         assert list(vars(m)) == names
         assert m == Match(**{n: getattr(m, n) for n in names})
         assert hash(m) == hash(Match(**{n: getattr(m, n) for n in names}))
+
+
+def test_scan_plan_reuses_contained_terms(substring: Matcher) -> None:
+    """Terms containing a shorter lexicon term are found from its hits, not by a new scan."""
+    plan = {t.entry.term: (base, off) for t, base, off in substring._plans["zh"]}
+    terms = [t.entry.term for t, _, _ in substring._plans["zh"]]
+    base, off = plan["国家安全"]
+    assert terms[base] == "安全" and off == 2
+    base, off = plan["总体国家安全观"]
+    assert terms[base] == "国家安全" and off == 2
+    assert plan["安全"] == (-1, 0) and plan["国防"] == (-1, 0)
+    en = {t.entry.term: (base, off) for t, base, off in substring._plans["en"]}
+    en_terms = [t.entry.term for t, _, _ in substring._plans["en"]]
+    assert en_terms[en["threats"][0]] == "threat"
+    assert en_terms[en["cybersecurity"][0]] == "security"

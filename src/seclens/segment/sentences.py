@@ -35,7 +35,7 @@ _ZH_HEADING = re.compile(
     rf"|[（(][{_ZH_NUM}]+[）)])"
 )
 _ZH_ITEM = re.compile(
-    rf"(?:第[{_ZH_NUM}\d]+条|\d+(?:[.．]\d+)*[、．.](?!\d)|[（(]\d+[）)]|[①-⑳])"
+    rf"(?:第[{_ZH_NUM}\d]+条|\d+(?:[.．]\d+)*[、．.](?!\d)|[（(]\d+[）)]|[①-⑳]|[•●■◆▪▶])"
 )
 _EN_HEADING = re.compile(r"(?:Sec\.|SEC\.|Section|SECTION|Part|PART|Article|ARTICLE)\s+"
                          r"[0-9IVXivx]+[A-Za-z]?\.?")
@@ -81,7 +81,7 @@ _MARKERS = {
 }
 #: Characters a numbering marker can start with (cheap pre-check before the regex).
 _MARKER_FIRST = {
-    "zh": frozenset("第（(①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳0123456789" + _ZH_NUM),
+    "zh": frozenset("第（(①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳0123456789•●■◆▪▶" + _ZH_NUM),
     "en": frozenset("SPA(-•*–0123456789"),
 }
 

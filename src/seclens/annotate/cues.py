@@ -44,6 +44,7 @@ FIELDS = frozenset(
         "vuori_verb",
         "vuori_none",
         "audience",
+        "responsibility",
     }
 )
 LANGS = ("zh", "en")

@@ -289,7 +289,7 @@ class RuleAnnotator:
         # ---- audience: whom a directive addresses (requests only, codebook 'address or
         # seek to mobilize'); unnamed addressee -> the issuer's own apparatus by level.
         aud: set[str] = set()
-        if act == "request":
+        if act == "request" or by.get("responsibility"):
             for h in by.get("audience", []):
                 aud.add(h.cue.label)
                 add("audience", h.cue.label, h)

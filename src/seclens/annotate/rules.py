@@ -63,6 +63,7 @@ _FRAME_SECTORS = frozenset(
 # Sectors that turn a safety-sense sentence into security talk (codebook rule 2).
 _SAFETY_FRAME_SECTORS = frozenset({"military", "political", "ideological", "cyber_data"})
 _HEADING_MAX = {"zh": 16, "en": 60}
+_MASKABLE = frozenset({"sector", "referent_object", "anchor", "urgency", "extraordinary_measures"})
 _EN_ITEM = re.compile(r"^\s*\((?:[a-zA-Z]{1,4}|[0-9]{1,3})\)\s")
 
 
@@ -181,8 +182,15 @@ class RuleAnnotator:
         text = sentence.text
         off = sentence.start if has_doc_offsets else None
         hits = book.find(text)
+        # procedural compounds mask the cues inside them (国际竞争力 is not 国际竞争)
+        masks = [h for h in hits if h.cue.field == "threat_procedural"]
         by: dict[str, list[Hit]] = {}
         for h in hits:
+            if h.cue.field in _MASKABLE and any(
+                m.start <= h.start and h.end <= m.end and (m.end - m.start) > (h.end - h.start)
+                for m in masks
+            ):
+                continue
             by.setdefault(h.cue.field, []).append(h)
         ev: list[Evidence] = []
 

@@ -217,6 +217,12 @@ class RuleAnnotator:
 
         # ---- threat (with procedural and negation suppression)
         threat_hits = self._threats(text, lang, by, add)
+        # a heading that names a topic or response (2.1 安全风险方面, 系统安全风险应对)
+        # does not present the threat it mentions
+        topic = self._topic_heading(text, lang, by)
+        if topic is not None and threat_hits:
+            add("threat", "0", topic, "suppressed:topic-heading")
+            threat_hits = []
         threat = int(bool(threat_hits))
 
         # ---- clause-local security anchors for weak cues
@@ -597,6 +603,20 @@ class RuleAnnotator:
         if lang == "en" and head is not None and prev.rstrip().endswith((":", ";")):
             return "request"
         return "none"
+
+    @staticmethod
+    def _topic_heading(text: str, lang: str, by: dict[str, list[Hit]]) -> Hit | None:
+        """The topic/response noun ending a short numbered Chinese heading, if any."""
+        head = _HEADING_PREFIX.match(text)
+        if lang != "zh" or head is None:
+            return None
+        stem = text.rstrip("。. ")
+        if len(stem) - head.end() > _HEADING_MAX[lang]:
+            return None
+        ends = by.get("vuori_heading_noun", []) + [
+            h for h in by.get("vuori_heading_task", []) if h.matched.startswith("应对")
+        ]
+        return next((h for h in ends if h.end >= len(stem)), None)
 
     def _is_fragment(self, text: str, lang: str) -> bool:
         """Headings, list items and short fragments take their frame from their neighbours."""

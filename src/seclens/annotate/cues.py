@@ -36,6 +36,7 @@ FIELDS = frozenset(
         "vuori_boiler",
         "vuori_heading_noun",
         "vuori_heading_task",
+        "vuori_goal",
         "negation",
         "urgency",
         "extraordinary_measures",

@@ -575,6 +575,15 @@ class RuleAnnotator:
             for h in modal + task:
                 add("vuori_act", "request", h)
             return "request"
+        if by.get("vuori_goal") and not modal:
+            verbs = by.get("vuori_verb", [])
+            if verbs:
+                for h in verbs:
+                    add("vuori_act", "request", h)
+                return "request"
+            for h in by["vuori_goal"]:
+                add("vuori_act", "none", h)
+            return "none"
         if lang == "en" and head is not None and _EN_ITEM.match(text):
             # A lettered/numbered list item without its own directive inherits the act of
             # its list: none inside savings clauses and definitions, else request (the

@@ -22,10 +22,10 @@ def report(reference_dir: Path):  # type: ignore[no-untyped-def]
 # docs/annotation.md). They guard against silent regressions; raise them when the
 # detector improves, never lower them to make a change pass.
 FLOORS = {
-    ("securitizing_move", "f1"): 0.68,
-    ("security_sense", "accuracy"): 0.89,
-    ("threat", "alpha"): 0.72,
-    ("vuori_act", "accuracy"): 0.83,
+    ("securitizing_move", "f1"): 0.83,
+    ("security_sense", "accuracy"): 0.92,
+    ("threat", "alpha"): 0.86,
+    ("vuori_act", "accuracy"): 0.93,
 }
 
 

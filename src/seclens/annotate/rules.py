@@ -9,11 +9,12 @@ decision rules below combine the cues as documented in ``docs/annotation.md``:
 * **security_sense**: each occurrence of 安全 / security / safety is classified by the
   longest sense compound covering it (国家安全 → security, 安全生产 → safety); bare
   occurrences are resolved by sentence context cues; both senses → ``mixed``.
-* **threat**: threat cues minus (a) procedural compounds (风险评估, "risk management":
-  a routine measure, not a threat) and (b) negated cues (a negator such as 没有/不存在,
-  "no"/"not" within the same clause before the cue). Measure verbs (防范, 防止, 避免,
-  "prevent") keep the threat: the danger is presented and the verb makes the sentence a
-  *request*; prohibitions (不得, 禁止) likewise are requests that presuppose the danger.
+* **threat**: threat cues minus procedural compounds (风险评估, "risk management": a
+  routine measure, not a threat), cues in a procedural scope (评估…风险), negated cues
+  (没有/不存在, "no"/"not" within the same clause before the cue), harms inside a
+  prohibition (不得以窃取…: a rule of conduct), definitions, and topic headings
+  (2.1 安全风险方面). Measure verbs (防范, 防止, 避免, "prevent") keep the named danger:
+  it is presented, and the verb makes the sentence a *request*.
 * **weak cues** (国际, 数据, "must" ...) count only when the sentence carries a security
   anchor (security sense, or an anchor cue such as 国防, 攻击, "adversaries").
 * **securitizing_move** (compositional, codebook definition): referent object ≠ none

@@ -430,9 +430,17 @@ class RuleAnnotator:
         for w in words:
             cover = [c for c in compounds if c.start <= w.start and c.end >= w.end]
             if cover:
-                # longest compound; on a tie the left-most (its modifier precedes 安全)
+                # 安全 + a two-character head noun (安全防护, 安全监测) decides the sense
+                # (人工智能安全防护 is security protection); otherwise the longest
+                # compound, on a tie the left-most (交通安全管理 is traffic safety)
                 best = max(
-                    cover, key=lambda c: (c.end - c.start, -c.start, c.cue.label == "security")
+                    cover,
+                    key=lambda c: (
+                        c.start == w.start and c.end - c.start >= 4,
+                        c.end - c.start,
+                        -c.start,
+                        c.cue.label == "security",
+                    ),
                 )
                 if best.cue.label == "mixed":  # 公共安全: public safety and public security
                     explicit.update(("security", "safety"))

@@ -29,6 +29,9 @@ def _ann(
         ("发展智能制造产业。", "zh", "none"),
         ("数据安全风险需要防范。", "zh", "security"),
         ("人工智能产品应安全可靠。", "zh", "safety"),
+        ("建立完善人工智能安全防护体系。", "zh", "security"),  # head noun 防护 decides
+        ("推动人工智能安全治理。", "zh", "safety"),  # AI-system safety (codebook)
+        ("保障公共安全。", "zh", "mixed"),  # public safety and public security
         ("AI must serve national security.", "en", "security"),
         ("Ensuring the Safety and Security of AI Technology.", "en", "mixed"),
         ("Ensure product safety.", "en", "safety"),

@@ -137,3 +137,29 @@ def test_progress_bar_goes_to_stderr(tmp_path: Path, capsys: pytest.CaptureFixtu
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "seclens" in captured.err and "doc" in captured.err
+
+
+def test_report_sections_on_reference_corpus(corpus_dir: Path, tmp_path: Path) -> None:
+    from seclens.api import SectionOptions, analyze, report_sections
+    from seclens.report import write_report
+
+    wanted = SectionOptions(target="level=central", reference="level=provincial,municipal")
+    sections, exclusions = report_sections([corpus_dir], None, wanted)
+    assert exclusions == []
+    assert [s.section_id for s in sections] == ["framework-table", "trends", "comparison"]
+    framework = str(sections[0].html)
+    assert "level=central" in framework and "State Council" in framework
+    html = write_report(analyze([corpus_dir]), tmp_path / "out", sections).report_html.read_text(
+        encoding="utf-8"
+    )
+    # Evidence comes last: the securitization sections sit before the KWIC view.
+    assert html.index('id="framework-table"') < html.index('id="comparison"') < html.index(
+        '<section id="kwic"'
+    )
+
+
+def test_section_options_need_target_and_reference_together() -> None:
+    from seclens.api import SectionOptions
+
+    with pytest.raises(ConfigError, match="E010"):
+        SectionOptions(target="level=central")

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from seclens.match import Matcher
     from seclens.measures.counts import CountRow
     from seclens.normalize import Converter, NormalizedText
+    from seclens.report.sections import ReportSection
 
 CONVENTIONS: tuple[str, ...] = ("substring", "token")
 """Counting conventions accepted by :class:`AnalysisOptions` (see ``docs/report.md``)."""
@@ -548,3 +549,114 @@ def _dist_version(name: str) -> str:
         return version(name)
     except PackageNotFoundError:
         return "not installed"
+
+
+@dataclass(frozen=True)
+class SectionOptions:
+    """Which extra sections :func:`report_sections` adds to ``report.html``.
+
+    Attributes
+    ----------
+    framework_by : str or None
+        Split specification (``level``, ``language``, ``period:2019-01-01`` ...; see
+        :mod:`seclens.compare.groups`) for the framework table (the study's Table 1),
+        one table per group; ``None`` for no framework section.
+    trend_by : str or None
+        Split specification for the per-year series; ``None`` for no trend section.
+    target, reference : str or None
+        Group expressions (``level=central``, ``level=provincial,municipal``) for a
+        keyness + group-test section; both or neither.
+    top : int
+        Evidence sentences per framework-table cell.
+    """
+
+    framework_by: str | None = "level"
+    trend_by: str | None = "level"
+    target: str | None = None
+    reference: str | None = None
+    top: int = 3
+
+    def __post_init__(self) -> None:
+        if (self.target is None) != (self.reference is None):
+            raise ConfigError(
+                "E010",
+                "target and reference must be given together; received "
+                f"target={self.target!r}, reference={self.reference!r}",
+            )
+        if self.top < 1:
+            raise ConfigError("E010", f"top must be >= 1; received {self.top!r}")
+
+
+def report_sections(
+    inputs: Sequence[str | os.PathLike[str]],
+    options: AnalysisOptions | None = None,
+    sections: SectionOptions | None = None,
+) -> tuple[list[ReportSection], list[Exclusion]]:
+    """The securitization sections of ``report.html`` for a corpus.
+
+    Runs the sentence annotator (:mod:`seclens.annotate`) for the framework table
+    (securitizing actor, securitizing move, referent objects, audience, facilitating
+    conditions, each cell with evidence sentences), the per-year trends of the
+    measures by group (:mod:`seclens.compare.trends`) and, when asked, a keyness and
+    group-test comparison (:mod:`seclens.compare`).
+
+    Parameters
+    ----------
+    inputs : sequence of path
+        The same files/folders given to :func:`analyze`.
+    options : AnalysisOptions, optional
+        Convention, lexicons and manifest used for the measures.
+    sections : SectionOptions, optional
+
+    Returns
+    -------
+    (sections, exclusions) : (list of ReportSection, list of Exclusion)
+        Sections in report order; exclusions from annotation (documents that could not
+        be annotated, with reasons). Groups without documents are named in the section,
+        never dropped silently.
+
+    Raises
+    ------
+    ConfigError, CompareError, AnnotationError
+        For malformed group specifications or options.
+    """
+    from seclens.annotate.corpus import AnnotatedDocument, annotate_corpus
+    from seclens.annotate.table import build_framework_table, framework_section
+    from seclens.compare.corpus import CorpusOptions, compare_corpus, trend_corpus
+    from seclens.compare.groups import metadata_frame, split_by
+    from seclens.compare.report import comparison_section, trend_section
+
+    opts = options or AnalysisOptions()
+    wanted = sections or SectionOptions()
+    paths = [os.fspath(p) for p in ([inputs] if isinstance(inputs, (str, os.PathLike)) else inputs)]
+    out: list[ReportSection] = []
+    exclusions: list[Exclusion] = []
+    annotated: list[AnnotatedDocument] = []
+    for item in annotate_corpus(paths):
+        if isinstance(item, Exclusion):
+            exclusions.append(item)
+        else:
+            annotated.append(item)
+    if not annotated:
+        # Nothing was analysed: the report's exclusions table says why.
+        return out, exclusions
+    if wanted.framework_by is not None:
+        split = split_by(metadata_frame([d.document.meta for d in annotated]), wanted.framework_by)
+        tables = []
+        for label in split.groups:
+            members = [d for d, lab in zip(annotated, split.labels, strict=True) if lab == label]
+            tables.append(
+                build_framework_table(members, f"{wanted.framework_by}={label}", wanted.top)
+            )
+        if tables:
+            out.append(framework_section(tables))
+    corpus_options = CorpusOptions(
+        convention=opts.convention, lexicon_paths=tuple(opts.lexicon_paths), manifest=opts.manifest
+    )
+    if wanted.trend_by is not None:
+        series, _ = trend_corpus(paths, wanted.trend_by, corpus_options)
+        out.append(trend_section(series))
+    if wanted.target is not None and wanted.reference is not None:
+        comparison = compare_corpus(paths, wanted.target, wanted.reference, corpus_options)
+        out.append(comparison_section(comparison))
+    return out, exclusions

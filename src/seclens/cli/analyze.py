@@ -56,6 +56,23 @@ if TYPE_CHECKING:
     "--context", "context_chars", type=int, default=30, show_default=True,
     help="Characters of KWIC context on each side of a match.",
 )
+@click.option(
+    "--sections/--no-sections", default=True, show_default=True,
+    help="Add the securitization sections to report.html: framework table (actor, move, "
+    "referent objects, audience, facilitating conditions, with evidence) and per-year "
+    "trends, split by --by.",
+)
+@click.option(
+    "--by", "by", default="level", show_default=True,
+    help="Grouping of the framework table and trends: a manifest column (level, issuer, "
+    "language, year) or period:YYYY-MM-DD.",
+)
+@click.option(
+    "--target", default=None,
+    help="With --reference: add a keyness + group-test section comparing two groups, "
+    "e.g. --target level=central --reference level=provincial,municipal.",
+)
+@click.option("--reference", default=None, help="Reference group expression (see --target).")
 @click.option("--no-progress", is_flag=True, help="Do not show a progress bar.")
 def analyze_command(
     corpus: tuple[Path, ...],
@@ -67,10 +84,14 @@ def analyze_command(
     t2s: bool,
     manifest: Path | None,
     context_chars: int,
+    sections: bool,
+    by: str,
+    target: str | None,
+    reference: str | None,
     no_progress: bool,
 ) -> None:
     """Analyse CORPUS (files or folders) and write the report to --out."""
-    from seclens.api import AnalysisOptions, analyze
+    from seclens.api import AnalysisOptions, SectionOptions, analyze, report_sections
     from seclens.report import write_report
 
     options = AnalysisOptions(
@@ -82,8 +103,15 @@ def analyze_command(
         context_chars=context_chars,
         manifest=manifest,
     )
+    wanted = SectionOptions(
+        framework_by=by if sections else None,
+        trend_by=by if sections else None,
+        target=target,
+        reference=reference,
+    )
     result = analyze(list(corpus), options, progress=not no_progress)
-    paths = write_report(result, out_dir)
+    extra, _ = report_sections(list(corpus), options, wanted)
+    paths = write_report(result, out_dir, extra)
     echo_summary(result, paths)
 
 

@@ -31,23 +31,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from seclens.compare.groups import add_derived_fields, select_group
+from seclens.compare.groups import add_derived_fields, metadata_row, select_group
 from seclens.compare.grouptest import GroupTestOptions, compare_groups
 from seclens.compare.keyness import FrequencyList, KeynessOptions, keyness
 from seclens.errors import CompareError, ConfigError
 from seclens.types import Exclusion
 
-META_COLUMNS: tuple[str, ...] = (
-    "doc_id",
-    "title",
-    "title_en",
-    "issuer",
-    "level",
-    "region",
-    "date",
-    "doc_number",
-    "language",
-)
 DEFAULT_MEASURES: tuple[str, ...] = (
     "security_per_10k",
     "sense_security_per_10k",
@@ -161,8 +150,7 @@ def document_table(
     rows: list[dict[str, object]] = []
     for f in figures:
         meta = f.summary.meta
-        row: dict[str, object] = {c: getattr(meta, c) for c in META_COLUMNS}
-        row.update({k: v for k, v in meta.extra.items() if k not in row})
+        row: dict[str, object] = metadata_row(meta)
         row.update(size=f.summary.size, unit=f.summary.unit, security_per_10k=f.security_per_10k)
         counts = by_doc.get(f.summary.doc_id, Counter())
         for sense in ("security", "safety", "undetermined"):

@@ -38,8 +38,47 @@ from dataclasses import dataclass
 import pandas as pd
 
 from seclens.errors import CompareError
+from seclens.types import DocumentMeta
 
 DERIVED_FIELDS: tuple[str, ...] = ("year",)
+META_COLUMNS: tuple[str, ...] = (
+    "doc_id",
+    "title",
+    "title_en",
+    "issuer",
+    "level",
+    "region",
+    "date",
+    "doc_number",
+    "language",
+)
+"""Metadata columns of :class:`seclens.types.DocumentMeta` in a metadata table."""
+
+
+def metadata_row(meta: DocumentMeta) -> dict[str, object]:
+    """One metadata-table row: :data:`META_COLUMNS` then every other manifest column."""
+    row: dict[str, object] = {c: getattr(meta, c) for c in META_COLUMNS}
+    row.update({k: v for k, v in meta.extra.items() if k not in row})
+    return row
+
+
+def metadata_frame(metas: Sequence[DocumentMeta]) -> pd.DataFrame:
+    """Metadata table of documents, one row per document in the given order.
+
+    Parameters
+    ----------
+    metas : sequence of DocumentMeta
+
+    Returns
+    -------
+    pandas.DataFrame
+        Shape ``(len(metas), n_columns)``: :data:`META_COLUMNS`, every ``extra``
+        manifest column (empty string where a document lacks it) and the derived fields.
+    """
+    frame = pd.DataFrame([metadata_row(m) for m in metas], columns=None)
+    if frame.empty:
+        frame = pd.DataFrame(columns=list(META_COLUMNS))
+    return add_derived_fields(frame.fillna(""))
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _COND_RE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(!=|>=|<=|=|>|<)\s*(.*?)\s*$")
 _PERIOD_RE = re.compile(r"^\s*period\s*:\s*([^=\s]+)\s*(?:=\s*(\S+)\s*)?$")

@@ -117,9 +117,8 @@ def render_report(
         ("documents", "Documents"),
         ("sectors", "Sectors"),
         ("chart", "Security vocabulary by level"),
-        ("kwic", "KWIC evidence"),
     ]
-    toc = builtin_toc + [(s.section_id, s.title) for s in sections]
+    toc = [*builtin_toc, *((s.section_id, s.title) for s in sections), ("kwic", "KWIC evidence")]
     template = _environment().get_template("report.html.j2")
     return template.render(
         notice=notice,

@@ -163,3 +163,18 @@ def test_section_options_need_target_and_reference_together() -> None:
 
     with pytest.raises(ConfigError, match="E010"):
         SectionOptions(target="level=central")
+
+
+def test_framework_table_group_uses_compare_group_expressions(corpus_dir: Path) -> None:
+    from seclens.api import framework_table
+
+    table, _ = framework_table([corpus_dir], "level=provincial,municipal")
+    assert table.n_documents == 10  # 3 provincial + 7 municipal documents in the corpus
+
+
+def test_framework_table_empty_group_is_an_error(corpus_dir: Path) -> None:
+    from seclens.api import framework_table
+    from seclens.errors import AnnotationError
+
+    with pytest.raises(AnnotationError, match="E423"):
+        framework_table([corpus_dir], "level=county")

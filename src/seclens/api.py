@@ -32,6 +32,8 @@ from seclens.errors import ConfigError
 from seclens.types import Document, DocumentMeta, Exclusion, Match
 
 if TYPE_CHECKING:
+    from seclens.annotate.corpus import AnnotatedDocument
+    from seclens.annotate.table import FrameworkTable
     from seclens.lexicon import Lexicon, SenseRules
     from seclens.match import Matcher
     from seclens.measures.counts import CountRow
@@ -620,7 +622,6 @@ def report_sections(
     ConfigError, CompareError, AnnotationError
         For malformed group specifications or options.
     """
-    from seclens.annotate.corpus import AnnotatedDocument, annotate_corpus
     from seclens.annotate.table import build_framework_table, framework_section
     from seclens.compare.corpus import CorpusOptions, compare_corpus, trend_corpus
     from seclens.compare.groups import metadata_frame, split_by
@@ -630,13 +631,7 @@ def report_sections(
     wanted = sections or SectionOptions()
     paths = [os.fspath(p) for p in ([inputs] if isinstance(inputs, (str, os.PathLike)) else inputs)]
     out: list[ReportSection] = []
-    exclusions: list[Exclusion] = []
-    annotated: list[AnnotatedDocument] = []
-    for item in annotate_corpus(paths):
-        if isinstance(item, Exclusion):
-            exclusions.append(item)
-        else:
-            annotated.append(item)
+    annotated, exclusions = _annotated(paths)
     if not annotated:
         # Nothing was analysed: the report's exclusions table says why.
         return out, exclusions
@@ -660,3 +655,57 @@ def report_sections(
         comparison = compare_corpus(paths, wanted.target, wanted.reference, corpus_options)
         out.append(comparison_section(comparison))
     return out, exclusions
+
+
+def _annotated(paths: Sequence[str]) -> tuple[list[AnnotatedDocument], list[Exclusion]]:
+    from seclens.annotate.corpus import AnnotatedDocument, annotate_corpus
+
+    annotated: list[AnnotatedDocument] = []
+    exclusions: list[Exclusion] = []
+    for item in annotate_corpus(paths):
+        if isinstance(item, AnnotatedDocument):
+            annotated.append(item)
+        else:
+            exclusions.append(item)
+    return annotated, exclusions
+
+
+def framework_table(
+    inputs: Sequence[str | os.PathLike[str]], group: str = "", top: int = 3
+) -> tuple[FrameworkTable, list[Exclusion]]:
+    """The securitization framework table (the study's Table 1) of a corpus or group.
+
+    Parameters
+    ----------
+    inputs : sequence of path
+        Files and/or folders (with ``manifest.csv`` for metadata).
+    group : str
+        Group expression (:mod:`seclens.compare.groups`: ``level=central``,
+        ``level=provincial,municipal``, ``year>=2020``, ``&`` for "and"); "" for all
+        documents.
+    top : int
+        Evidence sentences per cell.
+
+    Returns
+    -------
+    (table, exclusions) : (FrameworkTable, list of Exclusion)
+
+    Raises
+    ------
+    CompareError
+        ``E501``/``E502`` for an unknown column or a malformed expression.
+    AnnotationError
+        ``E423`` when no analysed document is in the group.
+    """
+    from seclens.annotate.table import build_framework_table
+    from seclens.compare.groups import metadata_frame, select_group
+    from seclens.errors import AnnotationError
+
+    paths = [os.fspath(p) for p in ([inputs] if isinstance(inputs, (str, os.PathLike)) else inputs)]
+    annotated, exclusions = _annotated(paths)
+    if group.strip() and annotated:
+        mask = select_group(metadata_frame([d.document.meta for d in annotated]), group)
+        annotated = [d for d, keep in zip(annotated, mask, strict=True) if keep]
+    if not annotated:
+        raise AnnotationError("E423", f"no analysed document is in the group {group!r}")
+    return build_framework_table(annotated, group, top), exclusions

@@ -13,7 +13,8 @@ import click
     "--group",
     "group",
     default="",
-    help="Metadata filter, e.g. level=central or language=zh,level=municipal|county.",
+    help="Group expression, e.g. level=central, level=provincial,municipal, "
+    "language=zh&year>=2020 (see docs/compare.md).",
 )
 @click.option("--top", default=3, show_default=True, help="Evidence sentences per cell.")
 @click.option(
@@ -28,27 +29,13 @@ def table(corpus: tuple[Path, ...], group: str, top: int, html_out: Path | None)
 
     Rows: securitizing actor, move, referent object, audience, facilitating conditions.
     """
-    from seclens.annotate.corpus import AnnotatedDocument, annotate_corpus
-    from seclens.annotate.table import (
-        build_framework_table,
-        format_table,
-        framework_section,
-        in_group,
-        parse_group,
-    )
+    from seclens.annotate.table import format_table, framework_section
+    from seclens.api import framework_table
     from seclens.errors import AnnotationError
 
-    flt = parse_group(group)
-    docs = []
-    for item in annotate_corpus(list(corpus)):
-        if isinstance(item, AnnotatedDocument):
-            if in_group(item.document.meta, flt):
-                docs.append(item)
-        else:
-            click.echo(f"excluded: {item.path} [{item.code}] {item.reason}", err=True)
-    if not docs:
-        raise AnnotationError("E423", f"no document matches the group filter {group!r}")
-    t = build_framework_table(docs, group, top)
+    t, exclusions = framework_table(list(corpus), group, top)
+    for ex in exclusions:
+        click.echo(f"excluded: {ex.path} [{ex.code}] {ex.reason}", err=True)
     click.echo(format_table(t))
     if html_out is not None:
         if html_out.exists():

@@ -65,13 +65,29 @@ def test_locate_corpus_order(tmp_path: Path) -> None:
     (cache / "docs").mkdir(parents=True)
     (cache / "manifest.csv").write_text("id\n", encoding="utf-8")
     # a cache with a manifest but no document (failed download) is not used
-    empty = locate_corpus(None, env={}, cache_dir=cache, allow_download=False)
+    empty = locate_corpus(None, env={}, cache_dir=cache, allow_download=False, cwd=tmp_path)
     assert empty.origin == "sample"
     (cache / "docs" / "x.txt").write_text("安全", encoding="utf-8")
-    assert locate_corpus(None, env={}, cache_dir=cache).origin == "cache"
-    choice = locate_corpus(None, env={}, cache_dir=tmp_path / "none", allow_download=False)
+    assert locate_corpus(None, env={}, cache_dir=cache, cwd=tmp_path).origin == "cache"
+    choice = locate_corpus(
+        None, env={}, cache_dir=tmp_path / "none", allow_download=False, cwd=tmp_path
+    )
     assert choice.origin == "sample" and choice.illustrative
     assert any("--no-download" in m for m in choice.messages)
+
+
+def test_locate_corpus_finds_the_reference_corpus_beside_the_checkout(tmp_path: Path) -> None:
+    sibling = tmp_path / "shared" / "corpus"
+    (sibling / "docs").mkdir(parents=True)
+    (sibling / "manifest.csv").write_text("id\n", encoding="utf-8")
+    (sibling / "docs" / "x.txt").write_text("安全", encoding="utf-8")
+    checkout = tmp_path / "main"
+    checkout.mkdir()
+    choice = locate_corpus(None, env={}, cache_dir=tmp_path / "none", cwd=checkout)
+    assert choice.origin == "sibling" and choice.path == sibling.resolve()
+    # $SECLENS_CORPUS still wins over the sibling folder
+    env = {"SECLENS_CORPUS": str(checkout)}
+    assert locate_corpus(None, env=env, cwd=checkout).origin == "env"
 
 
 def test_locate_corpus_rejects_missing_folder(tmp_path: Path) -> None:

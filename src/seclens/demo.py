@@ -5,9 +5,10 @@ The study's published figures are read from package data
 (``seclens/data/reference/seed_figures.json``, a copy of the figures in Zeng 2021,
 section 3); they are never written into code.
 
-Corpus search order (:func:`locate_corpus`): ``--corpus``, ``$SECLENS_CORPUS``, the
-download cache (``$XDG_CACHE_HOME/seclens/corpus`` or ``~/.cache/seclens/corpus``),
-a fresh download of the documents with an official address
+Corpus search order (:func:`locate_corpus`): ``--corpus``, ``$SECLENS_CORPUS``, a
+reference corpus checked out beside the working directory (``../shared/corpus``, the
+layout of the project's CI), the download cache (``$XDG_CACHE_HOME/seclens/corpus``
+or ``~/.cache/seclens/corpus``), a fresh download of the documents with an official address
 (:func:`seclens.ingest.fetch.fetch_corpus`), and finally the illustrative sample shipped
 with the package (not real policy text).
 
@@ -49,7 +50,7 @@ class CorpusChoice:
     path : Path
         Folder analysed.
     origin : str
-        ``option``, ``env``, ``cache``, ``download`` or ``sample``.
+        ``option``, ``env``, ``sibling``, ``cache``, ``download`` or ``sample``.
     illustrative : bool
         True for the shipped illustrative sample (not real policy text).
     messages : tuple[str, ...]
@@ -110,6 +111,7 @@ def locate_corpus(
     env: Mapping[str, str] | None = None,
     cache_dir: Path | None = None,
     timeout: float = 10.0,
+    cwd: Path | None = None,
 ) -> CorpusChoice:
     """Choose the demo corpus (see the module docstring for the order).
 
@@ -126,6 +128,8 @@ def locate_corpus(
         Download cache (default :func:`default_cache_dir`).
     timeout : float
         Seconds per download request.
+    cwd : Path, optional
+        Working directory whose ``../shared/corpus`` is tried (default: the current one).
 
     Returns
     -------
@@ -148,6 +152,9 @@ def locate_corpus(
                 "E030", f"SECLENS_CORPUS={env_corpus} is not a folder; fix or unset it"
             )
         return CorpusChoice(Path(env_corpus), "env", False)
+    sibling = (cwd if cwd is not None else Path.cwd()).resolve().parent / "shared" / "corpus"
+    if _has_documents(sibling):
+        return CorpusChoice(sibling, "sibling", False)
     cache = cache_dir if cache_dir is not None else default_cache_dir(env)
     messages: list[str] = []
     if _has_documents(cache):

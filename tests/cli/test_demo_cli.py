@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from seclens.cli import main
@@ -33,7 +34,10 @@ def test_demo_reproduces_the_study_figures(corpus_dir: Path, tmp_path: Path) -> 
     assert (tmp_path / "o" / "report.html").is_file()
 
 
-def test_demo_offline_falls_back_to_the_labelled_sample(tmp_path: Path) -> None:
+def test_demo_offline_falls_back_to_the_labelled_sample(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no ../shared/corpus beside the working directory
     env = {"SECLENS_CORPUS": None, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     out = tmp_path / "o"
     res = CliRunner(env=env).invoke(main, ["demo", "--out", str(out), "--no-download"])

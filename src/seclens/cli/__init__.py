@@ -7,6 +7,7 @@ builds an options object, calls the library and writes output. Library errors
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -39,6 +40,10 @@ def main() -> None:
     moves sentence by sentence, and writes reports in which every number links to
     the sentences behind it.
     """
+    # Application-level logging policy (the library never touches logging): jieba
+    # announces its dictionary loading at INFO on stderr; the CLI keeps stderr for
+    # progress and problems.
+    logging.getLogger("jieba").setLevel(logging.WARNING)
 
 
 def _register() -> None:

@@ -30,7 +30,7 @@ def demo_command(corpus: Path | None, out_dir: Path, no_download: bool) -> None:
 
     Exits with status 1 if a figure of a document in the corpus is not reproduced.
     """
-    from seclens.api import AnalysisOptions, analyze
+    from seclens.api import AnalysisOptions, SectionOptions, analyze, report_sections
     from seclens.demo import (
         HOW_TO_GET_CORPUS,
         ILLUSTRATIVE_NOTICE,
@@ -48,9 +48,19 @@ def demo_command(corpus: Path | None, out_dir: Path, no_download: bool) -> None:
     if choice.illustrative:
         click.echo(ILLUSTRATIVE_NOTICE)
         click.echo(HOW_TO_GET_CORPUS)
-    result = analyze([choice.path], AnalysisOptions(convention="substring"), progress=False)
-    paths = write_report(result, out_dir, notice=ILLUSTRATIVE_NOTICE if choice.illustrative
-                         else "")
+    options = AnalysisOptions(convention="substring")
+    result = analyze([choice.path], options, progress=False)
+    levels = {d.meta.level for d in result.documents}
+    local = sorted(levels & {"provincial", "municipal", "county"})
+    compare = "central" in levels and bool(local)
+    wanted = SectionOptions(
+        target="level=central" if compare else None,
+        reference="level=" + ",".join(local) if compare else None,
+    )
+    sections, _ = report_sections([choice.path], options, wanted)
+    paths = write_report(
+        result, out_dir, sections, notice=ILLUSTRATIVE_NOTICE if choice.illustrative else ""
+    )
     echo_summary(result, paths)
     figures = load_seed_figures()
     rows = compare_figures(figures, result.matches, [d.doc_id for d in result.documents])

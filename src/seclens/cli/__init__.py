@@ -31,6 +31,10 @@ class _SeclensGroup(click.Group):
             sys.exit(exc.exit_code)
 
 
+def _quiet_below_warning(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.WARNING
+
+
 @click.group(cls=_SeclensGroup)
 @click.version_option(__version__, prog_name="seclens")
 def main() -> None:
@@ -42,8 +46,10 @@ def main() -> None:
     """
     # Application-level logging policy (the library never touches logging): jieba
     # announces its dictionary loading at INFO on stderr; the CLI keeps stderr for
-    # progress and problems.
-    logging.getLogger("jieba").setLevel(logging.WARNING)
+    # progress and problems. A filter, not a level: jieba resets its level on import.
+    jieba_logger = logging.getLogger("jieba")
+    if _quiet_below_warning not in jieba_logger.filters:
+        jieba_logger.addFilter(_quiet_below_warning)
 
 
 def _register() -> None:

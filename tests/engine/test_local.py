@@ -95,3 +95,14 @@ def test_two_workers_with_manifest_metadata(tmp_path: Path, make_corpus: Callabl
     assert a["documents"]["extra_json"].tolist()[0] == '{"note": "n0"}'
     for name in TABLES:
         pd.testing.assert_frame_equal(a[name], b[name])
+
+
+def test_worker_refuses_other_data_versions(corpus: Path) -> None:
+    # A worker whose lexicon/rules/annotator data differ from the run's must not write.
+    from seclens.engine.local import run_local_tables
+    from seclens.errors import StoreError
+
+    tasks, _ = plan_inputs([corpus])
+    with pytest.raises(StoreError) as err:
+        list(run_local_tables(tasks[:2], EngineConfig(), fingerprint="0" * 64))
+    assert err.value.code == "E611"

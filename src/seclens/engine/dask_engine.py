@@ -24,8 +24,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from seclens.engine.config import EngineConfig
-from seclens.engine.process import DocumentResult, Task, process_document
+from seclens.engine.config import EngineConfig, config_fingerprint
+from seclens.engine.process import DocumentResult, Task, describe_pipeline, process_document
 from seclens.engine.tables import (
     EXCLUSIONS,
     META_COLUMNS,
@@ -33,6 +33,7 @@ from seclens.engine.tables import (
     TABLE_ORDER,
     TableBatch,
     analyse_batch_tables,
+    check_fingerprint,
     exclusion_table,
     result_tables,
 )
@@ -157,7 +158,8 @@ def plan_partitions(inputs: Sequence[Path], options: DaskOptions
     return parts, excluded
 
 
-def run_partition(part: Partition, config: EngineConfig, out_dir: str) -> dict[str, Any]:
+def run_partition(part: Partition, config: EngineConfig, out_dir: str,
+                  fingerprint: str | None = None) -> dict[str, Any]:
     """Analyse one partition and write its Parquet files (runs on a worker).
 
     Returns
@@ -165,6 +167,7 @@ def run_partition(part: Partition, config: EngineConfig, out_dir: str) -> dict[s
     dict
         ``{"rows": {table: n}, "excluded": [Exclusion, ...]}``.
     """
+    check_fingerprint(config, fingerprint)
     if part.parquet_path:
         results: list[DocumentResult] = []
         excluded: list[Exclusion] = []
@@ -243,8 +246,9 @@ def run_dask(inputs: Sequence[Path | str], out_dir: Path | str,
     excluded: list[Exclusion] = list(planned_out)
     rows["exclusions"] += len(planned_out)
     try:
+        fingerprint = config_fingerprint(config, describe_pipeline(config))
         futures = client.map(run_partition, parts, config=config, out_dir=str(out),
-                             pure=False)
+                             fingerprint=fingerprint, pure=False)
         for future in as_completed(futures):
             summary = future.result()
             for name, n in summary["rows"].items():

@@ -19,6 +19,7 @@ import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from functools import partial
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -115,14 +116,17 @@ def run_local(tasks: Iterable[Task], config: EngineConfig, workers: int = 1,
 
 
 def run_local_tables(tasks: Iterable[Task], config: EngineConfig, workers: int = 1,
-                     batch_size: int = 4, max_in_flight: int | None = None
-                     ) -> Iterator[TableBatch]:
+                     batch_size: int = 4, max_in_flight: int | None = None,
+                     fingerprint: str | None = None) -> Iterator[TableBatch]:
     """As :func:`run_local`, yielding one :class:`TableBatch` per batch of tasks.
 
     Each batch is analysed and converted to Arrow tables by
     :func:`seclens.engine.tables.analyse_batch_tables` (in the worker when
-    ``workers > 1``); batches come back in task order.
+    ``workers > 1``); batches come back in task order. With ``fingerprint`` every
+    batch first checks that its process resolves ``config`` to the same data
+    versions (``E611`` otherwise).
     """
     limit = _check(workers, batch_size, max_in_flight)
-    fn: Callable[[list[Task], EngineConfig], Any] = analyse_batch_tables
+    fn: Callable[[list[Task], EngineConfig], Any] = partial(analyse_batch_tables,
+                                                            fingerprint=fingerprint)
     yield from _ordered_batches(fn, tasks, config, workers, batch_size, limit)

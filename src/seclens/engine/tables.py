@@ -102,14 +102,17 @@ def document_row(result: DocumentResult) -> dict[str, Any]:
 
 
 def row_to_document(row: Mapping[Any, Any]) -> Document:
-    """Rebuild a :class:`~seclens.types.Document` from a ``documents`` row."""
+    """Rebuild a :class:`~seclens.types.Document` from a ``documents`` row.
+
+    A row read without its ``text`` column gives a Document with ``text=""``.
+    """
     meta = DocumentMeta(
         doc_id=row["doc_id"],
         extra=json.loads(row["extra_json"] or "{}"),
         **{c: row[c] or "" for c in META_COLUMNS},
     )
     return Document(
-        meta=meta, text=row["text"], path=row["path"], fmt=row["fmt"],
+        meta=meta, text=row.get("text") or "", path=row["path"], fmt=row["fmt"],
         encoding=row["encoding"], sha256=row["sha256"],
         notes=tuple(json.loads(row["notes_json"] or "[]")),
     )
@@ -202,8 +205,40 @@ class TableBatch:
         return [str(x) for x in self.tables["documents"].column("doc_id").to_pylist()]
 
 
-def analyse_batch_tables(tasks: list[Task], config: EngineConfig) -> TableBatch:
-    """:func:`~seclens.engine.process.analyse_batch`, then :func:`result_tables`."""
+def check_fingerprint(config: EngineConfig, expected: str | None) -> None:
+    """Refuse to analyse when this process's data files differ from the run's.
+
+    The parent records the fingerprint of the configuration (lexicon, rules and
+    annotator versions ...) in the run; a worker that loaded other versions (a data
+    file edited during the run, a worker with another seclens) would write rows the
+    store attributes to the wrong configuration.
+
+    Raises
+    ------
+    StoreError
+        ``E611`` when the fingerprints differ.
+    """
+    if expected is None:
+        return
+    from seclens.engine.config import config_fingerprint
+    from seclens.engine.process import describe_pipeline
+    from seclens.errors import StoreError
+
+    here = config_fingerprint(config, describe_pipeline(config))
+    if here != expected:
+        raise StoreError(
+            "E611", "this worker's lexicon/rule/annotator data or seclens version differs "
+            "from the run's (a data file changed during the run, or workers run another "
+            "seclens); restart the run")
+
+
+def analyse_batch_tables(tasks: list[Task], config: EngineConfig,
+                         fingerprint: str | None = None) -> TableBatch:
+    """:func:`~seclens.engine.process.analyse_batch`, then :func:`result_tables`.
+
+    With ``fingerprint``, first :func:`check_fingerprint`.
+    """
+    check_fingerprint(config, fingerprint)
     results: list[DocumentResult] = []
     excluded: list[Exclusion] = []
     for item in analyse_batch(tasks, config):

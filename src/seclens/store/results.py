@@ -121,7 +121,7 @@ def load_analysis(store: Store) -> AnalysisResult:
         under different configurations (an interrupted re-analysis: run
         ``seclens ingest`` again).
     """
-    docs = store.table("documents")
+    docs = store.table("documents", exclude_columns=("text",))
     prints = sorted(set(docs["fingerprint"]))
     if len(prints) != 1:
         raise StoreError(

@@ -306,7 +306,8 @@ class Store:
             for row in frame.to_dict("records"):
                 yield row_to_document(row)
 
-    def table(self, name: str, include_removed: bool = False) -> pd.DataFrame:
+    def table(self, name: str, include_removed: bool = False,
+              exclude_columns: Sequence[str] = ()) -> pd.DataFrame:
         """One table as a pandas DataFrame, in a deterministic order.
 
         Parameters
@@ -316,6 +317,9 @@ class Store:
             ``exclusions`` or ``runs``.
         include_removed : bool
             Keep rows of documents whose source file was removed.
+        exclude_columns : sequence of str
+            Columns to leave out (e.g. ``("text",)`` to keep a large corpus's text
+            out of memory).
 
         Returns
         -------
@@ -329,19 +333,23 @@ class Store:
         order["runs"] = "run_id"
         if name not in order:
             raise StoreError("E606", f"unknown table {name!r}; one of {', '.join(order)}")
+        cols = "*"
+        if exclude_columns:
+            cols = "* EXCLUDE (" + ", ".join(f'"{c}"' for c in exclude_columns) + ")"
         if name in ("exclusions", "runs"):
-            sql = f"SELECT * FROM {name} ORDER BY {order[name]}"
+            sql = f"SELECT {cols} FROM {name} ORDER BY {order[name]}"
         elif name == "documents":
             where = "" if include_removed else "WHERE status = 'active'"
-            sql = f"SELECT * FROM documents {where} ORDER BY doc_id"
+            sql = f"SELECT {cols} FROM documents {where} ORDER BY doc_id"
         else:
             where = "" if include_removed else (
                 "WHERE doc_id IN (SELECT doc_id FROM documents WHERE status = 'active')")
-            sql = f"SELECT * FROM {name} {where} ORDER BY {order[name]}"
+            sql = f"SELECT {cols} FROM {name} {where} ORDER BY {order[name]}"
         return self.con.execute(sql).fetch_df()
 
 
-def open_store(path: str | Path, read_only: bool = False) -> Store:
+def open_store(path: str | Path, read_only: bool = False,
+               memory_limit: str | None = "256MB") -> Store:
     """Open (creating and migrating when needed) a seclens store.
 
     Parameters
@@ -350,6 +358,9 @@ def open_store(path: str | Path, read_only: bool = False) -> Store:
         The database file (created when missing unless ``read_only``).
     read_only : bool
         Open without writing (several readers may share a file no writer holds).
+    memory_limit : str or None
+        DuckDB's buffer-pool limit (``"256MB"``; ``None``: DuckDB's default of 80 %
+        of RAM). Bounds the memory of long ingests; larger queries spill to disk.
 
     Returns
     -------
@@ -366,7 +377,9 @@ def open_store(path: str | Path, read_only: bool = False) -> Store:
     if read_only and not path.exists():
         raise StoreError("E602", f"store {path} does not exist")
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        config: dict[str, str | bool | int | float | list[str]] = (
+            {"memory_limit": memory_limit} if memory_limit else {})
+        con = duckdb.connect(str(path), read_only=read_only, config=config)
     except duckdb.Error as exc:
         raise StoreError(
             "E602", f"cannot open store {path}: {exc} (is another seclens process using it?)"

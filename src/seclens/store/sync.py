@@ -254,7 +254,8 @@ def _ingest(store: Store, run_id: int, roots: list[Path], tasks: list[Task],
 
     waiting = 0
     batch_size = min(options.batch_size, options.commit_every)
-    for batch in run_local_tables(todo(), config, options.workers, batch_size):
+    for batch in run_local_tables(todo(), config, options.workers, batch_size,
+                                  fingerprint=fingerprint):
         excluded.extend(batch.excluded)
         pending_out.extend(batch.excluded)
         for doc_id in batch.doc_ids:

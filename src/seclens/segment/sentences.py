@@ -24,10 +24,7 @@ import re
 from seclens.errors import ConfigError
 from seclens.types import Sentence
 
-_PARA = re.compile(r"[^\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]+")
 _CLOSERS = "」”’）』》】〕\"')\\]"
-_ZH_END = re.compile(rf"[。！？!?｡]+[{_CLOSERS}]*")
-_EN_END = re.compile(rf"[.!?]+[{_CLOSERS}]*(?=\s+[A-Z\"“‘'(])")
 
 _ZH_NUM = "一二三四五六七八九十百千零〇两"
 _ZH_HEADING = re.compile(
@@ -53,22 +50,66 @@ EN_ABBREVIATIONS: frozenset[str] = frozenset({
 })
 
 
-def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Offsets of ``text[start:end]`` without surrounding whitespace (``str.isspace``)."""
-    piece = text[start:end]
-    core = piece.lstrip()
-    if not core:
-        return end, end
-    start += len(piece) - len(core)
-    return start, start + len(core.rstrip())
+#: Line-break characters: a paragraph is a maximal run of other characters.
+_BREAK = r"\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85"
+#: A paragraph without the whitespace around it (``\s`` is ``str.isspace``).
+_PARA_CORE = re.compile(rf"\S(?:[^{_BREAK}]*\S)?")
+_ZH_TERM = "。！？!?｡"
+#: One Chinese unit, stripped: text up to and including a terminator run and its
+#: closers; else text up to the end of the paragraph; else a bare terminator run.
+_ZH_UNIT = re.compile(
+    rf"[^\s{_ZH_TERM}][^{_ZH_TERM}{_BREAK}]*[{_ZH_TERM}]+[{_CLOSERS}]*"
+    rf"|[^\s{_ZH_TERM}](?:[^{_ZH_TERM}{_BREAK}]*[^\s{_ZH_TERM}])?"
+    rf"|[{_ZH_TERM}]+[{_CLOSERS}]*"
+)
+#: An English sentence end (as ``_EN_END``) with group 1 = the terminator run and
+#: group 2 = the whitespace before the next unit.
+#: (``[.!?][.!?]*`` rather than ``[.!?]+``: a pattern that starts with a character
+#: set lets ``re`` skip to candidate positions quickly.)
+_EN_CUT = re.compile(rf"([.!?][.!?]*)[{_CLOSERS}]*(?=(\s+)[A-Z\"“‘'(])")
+_EN_SEPARATORS = "(\"“‘'"
+#: The characters of a word just before a position (the word starts after whitespace
+#: or an opening quote/bracket, as in :func:`_en_is_abbreviation`).
+_EN_WORD_TAIL = re.compile(rf"[^\s{_EN_SEPARATORS}]*\Z")
+_ABBR_MAX = max(map(len, EN_ABBREVIATIONS))
 
 
 def _en_is_abbreviation(text: str, dot: int, para_start: int) -> bool:
-    """True if the '.' at ``dot`` closes an abbreviation or a single initial."""
+    """True if the '.' at ``dot`` closes an abbreviation or a single initial.
+
+    The reference definition (character loop); :func:`_en_rejects_cut` is the fast
+    equivalent used by the splitter (tested against this one).
+    """
     i = dot
-    while i > para_start and not text[i - 1].isspace() and text[i - 1] not in "(\"“‘'":
+    while i > para_start and not text[i - 1].isspace() and text[i - 1] not in _EN_SEPARATORS:
         i -= 1
     word = text[i:dot + 1].lower()
+    if word in EN_ABBREVIATIONS:
+        return True
+    core = word.rstrip(".")
+    return len(core) == 1 and core.isalpha()
+
+
+def _en_rejects_cut(text: str, run_start: int, run_end: int) -> bool:
+    """:func:`_en_is_abbreviation` for the dot ending the terminator run ``[run_start,
+    run_end)`` of a paragraph (the character before a paragraph is whitespace).
+
+    Usually only the ``_ABBR_MAX + 1`` characters before the run are examined: a longer
+    word is not an abbreviation (``str.lower`` never shortens a string), and it is a
+    single initial only if all those characters are dots.
+    """
+    lo = run_start - _ABBR_MAX - 1
+    if lo < 0:
+        lo = 0
+    m = _EN_WORD_TAIL.search(text, lo, run_start)
+    i = m.start() if m is not None else run_start
+    if i == lo and lo > 0 and not text[lo - 1].isspace() and text[lo - 1] not in _EN_SEPARATORS:
+        # the word is longer than any abbreviation: it can only be an initial followed
+        # by many dots (then the whole window is dots)
+        if text[lo:run_start].strip("."):
+            return False
+        return _en_is_abbreviation(text, run_end - 1, 0)
+    word = text[i:run_end].lower()
     if word in EN_ABBREVIATIONS:
         return True
     core = word.rstrip(".")
@@ -86,39 +127,61 @@ _MARKER_FIRST = {
 }
 
 
-def _marker(text: str, pos: int, end: int, lang: str) -> tuple[str, int]:
-    """Return (kind, marker end) when a numbering marker starts at ``pos``."""
-    if text[pos] not in _MARKER_FIRST[lang]:
-        return "", pos
-    m = _MARKERS[lang].match(text, pos, end)
-    if m is None:
-        return "", pos
-    return ("heading" if m.group("heading") is not None else "item"), m.end()
+def _zh_units(text: str) -> list[tuple[int, int, str]]:
+    """Chinese units in one regex pass over the whole text.
 
-
-def _split_paragraph(text: str, start: int, end: int, lang: str) -> list[tuple[int, int, str]]:
-    start, end = _strip_span(text, start, end)
-    if start >= end:
-        return []
-    kind, search_from = _marker(text, start, end, lang)
-    cuts: list[int] = []
-    if lang == "zh":
-        cuts = [m.end() for m in _ZH_END.finditer(text, search_from, end)]
-    else:
-        for m in _EN_END.finditer(text, search_from, end):
-            last = m.group().rstrip(_CLOSERS)
-            if last.endswith(".") and _en_is_abbreviation(text, m.start() + len(last) - 1, start):
-                continue
-            cuts.append(m.end())
+    Chinese numbering markers contain no terminator and no whitespace, so the marker
+    of a paragraph's first unit never hides a sentence end and lies inside that unit
+    (same result as searching markers to the paragraph end).
+    """
+    first = _MARKER_FIRST["zh"]
+    mark = _MARKERS["zh"].match
     units: list[tuple[int, int, str]] = []
-    prev = start
-    for cut in [*cuts, end]:
-        s, e = _strip_span(text, prev, cut)
-        prev = cut
-        if s < e:
-            if units:
-                kind = _marker(text, s, e, lang)[0]
-            units.append((s, e, kind or "sentence"))
+    append = units.append
+    for u in _ZH_UNIT.finditer(text):
+        s, e = u.span()
+        if text[s] in first:
+            m = mark(text, s, e)
+            if m is not None:
+                append((s, e, "item" if m.group("heading") is None else "heading"))
+                continue
+        append((s, e, "sentence"))
+    return units
+
+
+def _en_units(text: str) -> list[tuple[int, int, str]]:
+    """English units: per paragraph, the sentence ends after its leading marker."""
+    first = _MARKER_FIRST["en"]
+    mark = _MARKERS["en"].match
+    rejects = _en_rejects_cut
+    units: list[tuple[int, int, str]] = []
+    append = units.append
+    for p in _PARA_CORE.finditer(text):
+        ps, pe = p.span()
+        kind, search_from = "sentence", ps
+        if text[ps] in first:
+            m = mark(text, ps, pe)
+            if m is not None:
+                kind = "item" if m.group("heading") is None else "heading"
+                search_from = m.end()
+        s = ps
+        for c in _EN_CUT.finditer(text, search_from, pe):
+            run_start, run_end = c.span(1)
+            if text[run_end - 1] == "." and rejects(text, run_start, run_end):
+                continue
+            e = c.end()
+            if s != ps and text[s] in first:  # a later unit: marker bounded by its end
+                m = mark(text, s, e)
+                if m is not None:
+                    kind = "item" if m.group("heading") is None else "heading"
+            append((s, e, kind))
+            s = c.end(2)
+            kind = "sentence"
+        if s != ps and text[s] in first:
+            m = mark(text, s, pe)
+            if m is not None:
+                kind = "item" if m.group("heading") is None else "heading"
+        append((s, pe, kind))
     return units
 
 
@@ -147,15 +210,16 @@ def split_sentences(doc_id: str, text: str, lang: str) -> list[Sentence]:
     """
     if lang not in ("zh", "en"):
         raise ConfigError("E301", f"split_sentences(): lang must be 'zh' or 'en', got '{lang}'")
+    units = _zh_units(text) if lang == "zh" else _en_units(text)
     out: list[Sentence] = []
     append = out.append
     new = object.__new__
-    for para in _PARA.finditer(text):
-        for s, e, kind in _split_paragraph(text, para.start(), para.end(), lang):
-            # same as Sentence(...) without the frozen-dataclass __init__ (hot path;
-            # tests/segment/test_sentences.py checks the equivalence)
-            unit = new(Sentence)
-            unit.__dict__.update({"doc_id": doc_id, "index": len(out), "start": s, "end": e,
-                                  "text": text[s:e], "kind": kind})
-            append(unit)
+    set_dict = object.__setattr__
+    for i, (s, e, kind) in enumerate(units):
+        # same as Sentence(...) without the frozen-dataclass __init__ (hot path;
+        # tests/segment/test_sentences.py checks the equivalence)
+        unit = new(Sentence)
+        set_dict(unit, "__dict__", {"doc_id": doc_id, "index": i, "start": s, "end": e,
+                                    "text": text[s:e], "kind": kind})
+        append(unit)
     return out

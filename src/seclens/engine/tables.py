@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
+from operator import attrgetter
 from typing import Any
 
 import pyarrow as pa
@@ -118,23 +119,31 @@ def row_to_document(row: Mapping[Any, Any]) -> Document:
     )
 
 
-def _dicts(items: Iterable[Any], ordinal: bool = False) -> list[dict[str, Any]]:
+def _dicts(items: Iterable[Any]) -> list[dict[str, Any]]:
     # Flat records of flat dataclasses (``asdict`` deep-copies and is ~10x slower).
-    out: list[dict[str, Any]] = []
-    names: tuple[str, ...] = ()
-    for i, x in enumerate(items):
-        if not names:
-            names = tuple(f.name for f in fields(x))
-        row = {n: getattr(x, n) for n in names}
-        if ordinal:
-            row["ordinal"] = i
-        out.append(row)
-    return out
+    return [{f.name: getattr(x, f.name) for f in fields(x)} for x in items]
 
 
-def _sentence_rows(result: DocumentResult) -> list[dict[str, Any]]:
-    return [{"doc_id": s.doc_id, "sentence_index": s.index, "start": s.start, "end": s.end,
-             "text": s.text, "kind": s.kind} for s in result.sentences]
+def _check_layout(item: Any, schema: pa.Schema, renamed: dict[str, str]) -> None:
+    names = {renamed.get(f.name, f.name) for f in fields(item)}
+    unknown = names - set(schema.names)
+    if unknown:
+        raise ValueError(f"result fields not in the table layout: {sorted(unknown)}")
+
+
+def _extend(columns: dict[str, list[Any]], items: Sequence[Any], schema: pa.Schema,
+            renamed: dict[str, str] | None = None, ordinal: bool = False) -> None:
+    """Append ``items`` (flat dataclasses) column by column."""
+    if not items:
+        return
+    renamed = renamed or {}
+    _check_layout(items[0], schema, renamed)
+    source = {v: k for k, v in renamed.items()}
+    for name, column in columns.items():
+        if name == "ordinal" and ordinal:
+            column.extend(range(len(items)))
+        else:
+            column.extend(map(attrgetter(source.get(name, name)), items))
 
 
 def result_tables(results: Sequence[DocumentResult]) -> dict[str, pa.Table]:
@@ -148,16 +157,26 @@ def result_tables(results: Sequence[DocumentResult]) -> dict[str, pa.Table]:
     -------
     dict[str, pyarrow.Table]
         Keys of :data:`RESULT_SCHEMAS`; rows in the order of ``results``, then in each
-        result's own order. Empty tables keep their schema.
+        result's own order (``ordinal`` numbers matches and counts within their
+        document). Empty tables keep their schema.
+
+    Raises
+    ------
+    ValueError
+        When a stage type has a field the table layout does not know (fix
+        :mod:`seclens.engine.tables`).
     """
-    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in RESULT_SCHEMAS}
+    cols: dict[str, dict[str, list[Any]]] = {
+        name: {c: [] for c in schema.names} for name, schema in RESULT_SCHEMAS.items()}
+    doc_cols = cols["documents"]
     for res in results:
-        rows["documents"].append(document_row(res))
-        rows["sentences"].extend(_sentence_rows(res))
-        rows["matches"].extend(_dicts(res.matches, ordinal=True))
-        rows["counts"].extend(_dicts(res.counts, ordinal=True))
-        rows["annotations"].extend(_dicts(res.annotations))
-    return {name: table_from_rows(rows[name], schema)
+        for name, value in document_row(res).items():
+            doc_cols[name].append(value)
+        _extend(cols["sentences"], res.sentences, SENTENCES, {"index": "sentence_index"})
+        _extend(cols["matches"], res.matches, MATCHES, ordinal=True)
+        _extend(cols["counts"], res.counts, COUNTS, ordinal=True)
+        _extend(cols["annotations"], res.annotations, ANNOTATIONS)
+    return {name: pa.Table.from_pydict(cols[name], schema=schema)
             for name, schema in RESULT_SCHEMAS.items()}
 
 

@@ -97,10 +97,19 @@ def test_word_count_is_the_number_of_word_runs(text: str) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from([*"ab_1 .-’“”—\u00a0\u200bé\n\tßİ٣", "x", "𝐀", "😀",
-                                          "\ud800"]), max_size=60))
+                                          "\ud800", "\udc00"]), max_size=60))
 def test_word_count_methods_agree(text: str) -> None:
     from seclens.segment.tokenize import _text_words_numpy, _text_words_regex
     assert _text_words_numpy(text) == _text_words_regex(text) == len(re.findall(r"\w+", text))
+
+
+@pytest.mark.parametrize("text", [
+    "a\ud835\udc00b " * 400,        # a surrogate pair as two code points: not word characters
+    "x𝐀y " * 400,                   # a character beyond U+FFFF: the UTF-32 path
+    "naïve café, “quoted” — ok " * 100,
+])
+def test_regression_utf16_word_count_equals_the_regex(text: str) -> None:
+    assert text_words(text) == len(re.findall(r"\w+", text))
 
 
 def test_long_text_word_count_uses_chunks_consistently() -> None:

@@ -46,6 +46,11 @@ FIELDS = frozenset(
         "vuori_none",
         "audience",
         "responsibility",
+        "name",
+        "vuori_purpose",
+        "local_self",
+        "heading_topic",
+        "mobilize",
     }
 )
 LANGS = ("zh", "en")
@@ -73,6 +78,10 @@ class Cue:
         Literal terms (matched through the book's term index).
     case_sensitive : bool
         English only: match terms and patterns with case.
+    frame : bool
+        Sector cues only: whether the cue alone frames a sentence as security talk
+        (default True; cooperation vocabulary such as 国际合作 names a sector without
+        presenting a security matter).
     """
 
     cue_id: str
@@ -83,6 +92,7 @@ class Cue:
     regex: re.Pattern[str] | None
     terms: tuple[str, ...] = ()
     case_sensitive: bool = False
+    frame: bool = True
 
 
 _EN_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*")
@@ -248,6 +258,7 @@ def parse_cuebook(data: Any, path: str) -> CueBook:
                 regex=_compile(entry, lang, f"{where} ({cue_id})"),
                 terms=tuple(str(t) for t in (entry.get("terms") or []) if str(t)),
                 case_sensitive=bool(entry.get("case_sensitive", False)),
+                frame=bool(entry.get("frame", True)),
             )
         )
     return CueBook(lang=lang, version=str(data.get("version", "")), cues=tuple(cues), path=path)

@@ -65,7 +65,32 @@ _FRAME_SECTORS = frozenset(
 _SAFETY_FRAME_SECTORS = frozenset({"military", "political", "ideological", "cyber_data"})
 _HEADING_MAX = {"zh": 16, "en": 60}
 _MASKABLE = frozenset({"sector", "referent_object", "anchor", "urgency", "extraordinary_measures"})
+# Names of offices, programmes and documents (Secretary of Homeland Security) mask every
+# content cue inside them: the name does not use its words in a sense.
+_NAME_MASKABLE = frozenset(
+    {
+        "sense_word",
+        "sense",
+        "sense_context",
+        "anchor",
+        "sector",
+        "referent_object",
+        "protect",
+        "threat",
+        "urgency",
+        "extraordinary_measures",
+    }
+)
 _EN_ITEM = re.compile(r"^\s*\((?:[a-zA-Z]{1,4}|[0-9]{1,3})\)\s")
+# A list item that starts with an imperative verb: a task of its lead-in's subject
+# ("(ii) consider publishing ..."), unlike content items ("(B) AI standards ...").
+_EN_TASK_ITEM = re.compile(
+    r"^\s*\((?:[a-zA-Z]{1,4}|[0-9]{1,3})\)\s+"
+    r"(?:(?:within|no later than|not later than|by)\s[^,]{1,40},\s*)?"
+    r"(?!(?:the|any|an?|such|all|each|its|their)\b)[a-z]+(?<!ing)(?<!s)\b"
+)
+_EN_MODALS = frozenset({"shall", "must", "should", "will", "is", "are", "it"})
+_EN_PURPOSE = re.compile(r"^\s*(?:\([a-zA-Z0-9]{1,4}\)\s*)?(?:To|In order to)\b")
 
 
 def _adjacent(text: str, end: int, start: int) -> bool:
@@ -185,11 +210,16 @@ class RuleAnnotator:
         hits = book.find(text)
         # procedural compounds mask the cues inside them (国际竞争力 is not 国际竞争)
         masks = [h for h in hits if h.cue.field == "threat_procedural"]
+        names = [h for h in hits if h.cue.field == "name"]
         by: dict[str, list[Hit]] = {}
         for h in hits:
             if h.cue.field in _MASKABLE and any(
                 m.start <= h.start and h.end <= m.end and (m.end - m.start) > (h.end - h.start)
                 for m in masks
+            ):
+                continue
+            if h.cue.field in _NAME_MASKABLE and any(
+                m.start <= h.start and h.end <= m.end for m in names
             ):
                 continue
             by.setdefault(h.cue.field, []).append(h)
@@ -211,7 +241,7 @@ class RuleAnnotator:
             )
 
         # ---- security_sense
-        sense = self._sense(by, add, lang)
+        sense = self._sense(by, add, lang, text)
         anchors = by.get("anchor", [])
         for h in anchors:
             add("anchor", "security", h)
@@ -237,6 +267,11 @@ class RuleAnnotator:
         if sense in ("security", "mixed"):
             security_clauses |= {clauses[h.start] for h in by.get("sense_word", [])}
         threat_clauses = {clauses[h.start] for h in threat_hits}
+        # weak urgency (必须, must) needs a threat or an anchor in its clause ("AI must be
+        # safe and secure" is a plain directive); in Chinese a security-sense sentence
+        # also carries it (当前国家安全形势……，必须……)
+        urgency_clauses = {clauses[h.start] for h in anchors} | threat_clauses
+        urgency_anywhere = lang == "zh" and sense in ("security", "mixed")
 
         # ---- sectors
         sectors: set[str] = set()
@@ -265,7 +300,11 @@ class RuleAnnotator:
         urgency = 0
         tux_hits: list[Hit] = list(threat_hits)
         for h in by.get("urgency", []):
-            if h.cue.strength == "strong" or clauses[h.start] in security_clauses:
+            if (
+                h.cue.strength == "strong"
+                or urgency_anywhere
+                or clauses[h.start] in urgency_clauses
+            ):
                 urgency = 1
                 tux_hits.append(h)
                 add("urgency", "1", h)
@@ -300,22 +339,61 @@ class RuleAnnotator:
 
         # ---- Vuori act
         act = self._vuori(text, lang, by, threat, add, prev)
+        if by.get("heading_topic") and act != "none" and not by.get("vuori"):
+            act = "none"
 
         # ---- audience: whom a directive addresses (requests only, codebook 'address or
         # seek to mobilize'); unnamed addressee -> the issuer's own apparatus by level.
         aud: set[str] = set()
         if act == "request" or by.get("responsibility"):
-            for h in by.get("audience", []):
+            named = by.get("audience", [])
+            if not by.get("responsibility"):
+                named = self._addressed(text, lang, named, by)
+            for h in named:
                 aud.add(h.cue.label)
                 add("audience", h.cue.label, h)
-            implicit = self._rules.get("implicit_audience", {}).get(level or "", "")
+            if (
+                not aud
+                and lang == "en"
+                and _EN_TASK_ITEM.match(text)
+                and prev.rstrip().endswith(":")
+            ):
+                # an item of a task list is addressed to the subject of its lead-in
+                # ("the Secretary of Commerce shall:")
+                pby: dict[str, list[Hit]] = {}
+                for h in book.find(prev, ["audience", "vuori", "mobilize"]):
+                    pby.setdefault(h.cue.field, []).append(h)
+                for h in self._addressed(prev, lang, pby.get("audience", []), pby):
+                    if h.cue.label not in aud:
+                        aud.add(h.cue.label)
+                        ev.append(
+                            Evidence(
+                                "audience",
+                                h.cue.label,
+                                h.cue.cue_id,
+                                h.start,
+                                h.end,
+                                h.matched,
+                                -1,
+                                -1,
+                                "context:prev (lead-in)",
+                            )
+                        )
+            implicit_map = self._rules.get("implicit_audience", {})
+            implicit = implicit_map.get(level or "", "")
+            rule_level = level
+            if not implicit and not level and book.find(text + prev + next, ["local_self"]):
+                # no document metadata: a sentence or neighbour speaking of 我市/全省 is
+                # a local government's own document
+                rule_level = "self-reference"
+                implicit = implicit_map.get("municipal", "")
             if not aud and implicit:
                 aud.add(str(implicit))
                 ev.append(
                     Evidence(
                         "audience",
                         str(implicit),
-                        f"rule.implicit_audience.{level}",
+                        f"rule.implicit_audience.{rule_level}",
                         -1,
                         -1,
                         "",
@@ -326,7 +404,9 @@ class RuleAnnotator:
                 )
 
         # ---- securitizing move (compositional)
-        frame_hits = [h for h in strong_sector_hits if h.cue.label in _FRAME_SECTORS]
+        frame_hits = [
+            h for h in strong_sector_hits if h.cue.label in _FRAME_SECTORS and h.cue.frame
+        ]
         if sense == "safety":
             # coding rule 2: safety talk is a move only with a hard-security sector cue
             framed = any(h.cue.label in _SAFETY_FRAME_SECTORS for h in frame_hits)
@@ -420,7 +500,7 @@ class RuleAnnotator:
         return out
 
     # ------------------------------------------------------------------ decisions
-    def _sense(self, by: dict[str, list[Hit]], add: Any, lang: str) -> str:
+    def _sense(self, by: dict[str, list[Hit]], add: Any, lang: str, text: str = "") -> str:
         words = by.get("sense_word", [])
         if not words:
             return "none"
@@ -462,6 +542,15 @@ class RuleAnnotator:
             elif ctx == {"security"}:
                 resolved = {"security"}
             elif ctx == {"security", "safety"}:
+                resolved = {"security", "safety"}
+            elif (
+                not explicit
+                and not ctx
+                and lang == "zh"
+                and all(text.startswith("风险", w.end) for w in bare)
+            ):
+                # bare 安全风险 with nothing to decide it: risks to both safety and
+                # security (the generic "AI security risks" of governance frameworks)
                 resolved = {"security", "safety"}
             else:
                 resolved = {"safety"}
@@ -555,13 +644,23 @@ class RuleAnnotator:
             for h in boiler:
                 add("vuori_act", "none", h)
             return "none"
-        if threat and acts.get("warning") and not modal:
+        purpose = by.get("vuori_purpose", [])
+        if purpose:
+            # 为……，制定本规划: the document announces itself (no directive act)
+            for h in purpose:
+                add("vuori_act", "none", h)
+            return "none"
+        if threat and acts.get("warning") and not modal and not task:
             for h in acts["warning"]:
                 add("vuori_act", "warning", h)
             return "warning"
         is_heading = (
             lang == "zh" and head is not None and len(body.rstrip("。.")) <= _HEADING_MAX[lang]
         )
+        if is_heading and by.get("heading_topic"):
+            for h in by["heading_topic"]:
+                add("vuori_act", "none", h)
+            return "none"
         if is_heading:
             # Headings: a verb-object heading (完善学科评价机制) is a task; a compound noun
             # (保障措施, 总体要求: at most two characters before the topic noun) is a topic.
@@ -623,6 +722,54 @@ class RuleAnnotator:
         return "none"
 
     @staticmethod
+    def _addressed(text: str, lang: str, named: list[Hit], by: dict[str, list[Hit]]) -> list[Hit]:
+        """Audience cues in addressee position (codebook: whom the sentence addresses).
+
+        An actor is addressed when it is named before the first directive verb or modal
+        (the subject: 有关部门应……, "the Secretary shall ...") or after a mobilizing verb
+        in the same clause (鼓励企业……, "encourage industry to ..."). Actors named as the
+        object of another task (培育领军企业, "requirements for transmission providers")
+        are not addressed. English purpose clauses that open the sentence ("To promote
+        competition in the semiconductor industry, ...") are not the subject.
+        """
+        if not named:
+            return named
+        acts = [h for h in by.get("vuori", []) if h.cue.label == "request"]
+        if lang == "zh":
+            acts += by.get("vuori_verb", [])
+        else:
+            # English subjects precede the modal; bare verbs (ensure, develop) do not mark it
+            acts = [h for h in acts if h.matched.lower().split()[0] in _EN_MODALS]
+        # a verb inside an actor's name (研发者 contains 研发) is not the predicate
+        acts = [a for a in acts if not any(n.start <= a.start < n.end for n in named)]
+        if not acts:
+            return named
+        first = min(h.start for h in acts)
+        lead_end = -1
+        if lang == "en" and _EN_PURPOSE.match(text):
+            # an opening purpose clause runs to the last comma before the modal
+            lead_end = max(text.rfind(",", 0, first), 0)
+        clauses = _clause_ids(text, lang)
+        window = 24 if lang == "zh" else 60
+        movers = by.get("mobilize", [])
+        out = []
+        for h in named:
+            if h.start < lead_end:
+                continue
+            if h.start < first or any(
+                m.end <= h.start
+                and h.start - m.end <= window
+                and (
+                    clauses[m.start] == clauses[h.start]
+                    or (lang == "zh"
+                    and "，" not in text[m.end : h.start])
+                )
+                for m in movers
+            ):
+                out.append(h)
+        return out
+
+    @staticmethod
     def _topic_heading(text: str, lang: str, by: dict[str, list[Hit]]) -> Hit | None:
         """The topic/response noun ending a short numbered Chinese heading, if any."""
         head = _HEADING_PREFIX.match(text)
@@ -631,6 +778,8 @@ class RuleAnnotator:
         stem = text.rstrip("。. ")
         if len(stem) - head.end() > _HEADING_MAX[lang]:
             return None
+        if by.get("heading_topic"):
+            return by["heading_topic"][0]
         ends = by.get("vuori_heading_noun", []) + [
             h for h in by.get("vuori_heading_task", []) if h.matched.startswith("应对")
         ]
@@ -661,6 +810,7 @@ class RuleAnnotator:
             or (
                 h.cue.field == "sector"
                 and h.cue.strength == "strong"
+                and h.cue.frame
                 and h.cue.label in _FRAME_SECTORS
             )
         ]

@@ -151,3 +151,29 @@ def test_golden_aidp_count_rows(corpus_dir: Path, lexicon: Lexicon, rules: Sense
     assert sum(k[("sense", s)].count for s in ("security", "safety", "undetermined")) == 48
     n, unit = text_size(text, "zh")
     assert k[("term", "安全")].per_10k == pytest.approx(48 * 10_000 / n) and unit == "characters"
+
+
+def test_fast_rows_are_ordinary_count_rows(lexicon: Lexicon, rules: SenseRules) -> None:
+    rows = table(doc(TEXT), lexicon, rules) + table(doc(""), lexicon, rules)
+    for r in rows:
+        plain = CountRow(**vars(r))
+        assert (r == plain and hash(r) == hash(plain)) or math.isnan(r.per_10k)
+        assert list(vars(r)) == [f.name for f in dataclasses.fields(CountRow)]
+        assert repr(r) == repr(plain)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            r.count = 0  # type: ignore[misc]
+
+
+def test_regression_first_offending_match_is_reported(lexicon: Lexicon,
+                                                      rules: SenseRules) -> None:
+    m = compile_matcher(lexicon, rules)
+    a = doc("国家安全和国防。", doc_id="a")
+    ms = m.find(a, split_sentences("a", a.text, "zh"))
+    bad = [ms[0], dataclasses.replace(ms[1], doc_id="z"), dataclasses.replace(ms[2], doc_id="y")]
+    with pytest.raises(AnalysisError) as info:
+        count_table(a, bad, lexicon, "substring")
+    assert info.value.code == "E303"
+    assert f"{ms[1].entry_id}@{ms[1].start} (doc 'z', substring)" in str(info.value)
+    foreign = dataclasses.replace(ms[0], entry_id="zh.not.in.lexicon")
+    with pytest.raises(AnalysisError, match=r"zh\.not\.in\.lexicon"):
+        count_table(a, [foreign], lexicon, "substring")

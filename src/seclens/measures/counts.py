@@ -16,6 +16,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 from seclens.errors import AnalysisError, ConfigError
 from seclens.lexicon import Lexicon
@@ -26,6 +27,11 @@ from seclens.types import Document, Match
 #: Sense values reported in ``sense`` rows (matches of sense-ambiguous entries only).
 SENSES: tuple[str, ...] = ("security", "safety", "undetermined")
 KEY_TYPES: tuple[str, ...] = ("term", "sector", "sense", "category", "total")
+
+_ENTRY_ID = attrgetter("entry_id")
+_DOC_ID = attrgetter("doc_id")
+_CONVENTION = attrgetter("convention")
+_SENSE = attrgetter("sense")
 
 
 def text_size(text: str, lang: str) -> tuple[int, str]:
@@ -134,37 +140,53 @@ def count_table(document: Document, matches: Sequence[Match], lexicon: Lexicon,
                                   f"{list(CONVENTIONS)}, got '{convention}'")
     lang = document.meta.language
     size, unit = text_size(document.text, lang)
-    entries = sorted(lexicon.for_lang(lang), key=lambda e: e.entry_id)
-    known = {e.entry_id for e in entries}
-    by_entry: Counter[str] = Counter()
-    by_sense: Counter[str] = Counter()
-    for m in matches:
-        if m.doc_id != document.doc_id or m.convention != convention or m.entry_id not in known:
-            raise AnalysisError("E303", f"count_table(): match {m.entry_id}@{m.start} "
-                                        f"(doc '{m.doc_id}', {m.convention}) does not belong to "
-                                        f"document '{document.doc_id}' / {convention} / this "
-                                        "lexicon's entries of its language")
-        by_entry[m.entry_id] += 1
-        if m.sense != "not_applicable":
-            by_sense[m.sense] += 1
+    doc_id = document.doc_id
+    entries = sorted(lexicon.for_lang(lang), key=_ENTRY_ID)
+    # counts in C (map/Counter); the per-match checks are set inclusions, and the first
+    # offending match is looked up only when one fails
+    by_entry: Counter[str] = Counter(map(_ENTRY_ID, matches))
+    if (not set(map(_DOC_ID, matches)) <= {doc_id}
+            or not set(map(_CONVENTION, matches)) <= {convention}
+            or not by_entry.keys() <= {e.entry_id for e in entries}):
+        known = {e.entry_id for e in entries}
+        for m in matches:
+            if m.doc_id != doc_id or m.convention != convention or m.entry_id not in known:
+                raise AnalysisError("E303", f"count_table(): match {m.entry_id}@{m.start} "
+                                            f"(doc '{m.doc_id}', {m.convention}) does not belong "
+                                            f"to document '{doc_id}' / {convention} / this "
+                                            "lexicon's entries of its language")
+    by_sense = Counter(map(_SENSE, matches))
     reason = "" if size > 0 else f"empty text: 0 {unit}, per-10k rate undefined"
+    # CountRow objects built without the frozen-dataclass __init__ (hot path): the same
+    # field dict, keys in field order (tests check equality with CountRow(...))
+    new = object.__new__
+    set_dict = object.__setattr__
+    rows: list[CountRow] = []
+    append = rows.append
 
-    def row(key_type: str, key: str, count: int, entry_id: str = "", category: str = "",
-            sector: str = "") -> CountRow:
-        rate = 10_000 * count / size if size > 0 else math.nan
-        return CountRow(doc_id=document.doc_id, key_type=key_type, key=key, entry_id=entry_id,
-                        count=count, size=size, unit=unit, per_10k=rate, convention=convention,
-                        reason=reason, category=category, sector=sector)
+    def add(key_type: str, key: str, count: int, entry_id: str = "", category: str = "",
+            sector: str = "") -> None:
+        r = new(CountRow)
+        set_dict(r, "__dict__", {
+            "doc_id": doc_id, "key_type": key_type, "key": key, "entry_id": entry_id,
+            "count": count, "size": size, "unit": unit,
+            "per_10k": 10_000 * count / size if size > 0 else math.nan,
+            "convention": convention, "reason": reason, "category": category,
+            "sector": sector})
+        append(r)
 
-    rows = [row("term", e.term, by_entry[e.entry_id], e.entry_id, e.category, e.sector)
-            for e in entries]
-    sectors: Counter[str] = Counter()
-    categories: Counter[str] = Counter()
+    sectors: dict[str, int] = {}
+    categories: dict[str, int] = {}
     for e in entries:
-        sectors[e.sector] += by_entry[e.entry_id]
-        categories[e.category] += by_entry[e.entry_id]
-    rows += [row("sector", s, sectors[s]) for s in sorted(sectors)]
-    rows += [row("sense", s, by_sense[s]) for s in SENSES]
-    rows += [row("category", c, categories[c]) for c in sorted(categories)]
-    rows.append(row("total", "all", sum(by_entry.values())))
+        n = by_entry[e.entry_id]
+        add("term", e.term, n, e.entry_id, e.category, e.sector)
+        sectors[e.sector] = sectors.get(e.sector, 0) + n
+        categories[e.category] = categories.get(e.category, 0) + n
+    for key in sorted(sectors):
+        add("sector", key, sectors[key])
+    for key in SENSES:
+        add("sense", key, by_sense[key])
+    for key in sorted(categories):
+        add("category", key, categories[key])
+    add("total", "all", len(matches))
     return rows

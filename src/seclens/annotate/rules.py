@@ -580,7 +580,17 @@ class RuleAnnotator:
                     (
                         c
                         for c in scopes
-                        if c.end <= h.start and clauses[c.start] == clauses[h.start]
+                        if clauses[c.start] == clauses[h.start]
+                        and (
+                            c.end <= h.start
+                            # 潜在风险的实时监测: the measure noun follows the risk
+                            or (
+                                lang == "zh"
+                                and c.start >= h.end
+                                and c.start - h.end <= 8
+                                and text.startswith("的", h.end)
+                            )
+                        )
                     ),
                     None,
                 )
@@ -761,8 +771,7 @@ class RuleAnnotator:
                 and h.start - m.end <= window
                 and (
                     clauses[m.start] == clauses[h.start]
-                    or (lang == "zh"
-                    and "，" not in text[m.end : h.start])
+                    or (lang == "zh" and "，" not in text[m.end : h.start])
                 )
                 for m in movers
             ):

@@ -27,12 +27,26 @@ import click
     "--manifest",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="Corpus manifest.csv: document levels for the implicit audience of requests.",
+    help=(
+        "Corpus manifest.csv: document levels for the implicit audience of requests. "
+        "Default: found automatically ($SECLENS_CORPUS, else a corpus/ or shared/corpus/ "
+        "folder next to the gold file or one of its parents)."
+    ),
+)
+@click.option(
+    "--no-auto-manifest",
+    is_flag=True,
+    help="Do not look for a manifest: document levels unknown (text cues only).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @click.option("--no-confusion", is_flag=True, help="Omit confusion matrices.")
 def validate(
-    gold: Path, model: Path | None, manifest: Path | None, as_json: bool, no_confusion: bool
+    gold: Path,
+    model: Path | None,
+    manifest: Path | None,
+    no_auto_manifest: bool,
+    as_json: bool,
+    no_confusion: bool,
 ) -> None:
     """Run the detector as shipped on gold sentences; print P/R/F1, accuracy, alpha.
 
@@ -48,12 +62,22 @@ def validate(
 
         detector = model_detector(load_model(model))
     levels = None
+    if manifest is None and not no_auto_manifest:
+        from seclens.annotate.devset import find_corpus_dir
+
+        corpus = find_corpus_dir(gold)
+        if corpus is not None and (corpus / "manifest.csv").is_file():
+            manifest = corpus / "manifest.csv"
     if manifest is not None:
         from seclens.ingest import read_manifest
 
         levels = {k: m.level for k, m in read_manifest(manifest).rows.items()}
     rep = validate_detector(gold, detector, levels=levels)
+    levels_from = str(manifest) if manifest is not None else ""
     if as_json:
-        click.echo(json.dumps(asdict(rep), ensure_ascii=False, indent=1, default=str))
+        data = asdict(rep)
+        data["levels_from"] = levels_from
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1, default=str))
     else:
+        click.echo(f"document levels: {levels_from or 'unknown (no manifest)'}")
         click.echo(format_validation(rep, confusion=not no_confusion))

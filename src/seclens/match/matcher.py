@@ -24,14 +24,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from operator import attrgetter
 from typing import Literal, Protocol
 
 from seclens.errors import AnalysisError, ConfigError
 from seclens.lexicon import Lexicon, SenseRules
-from seclens.match.senses import SenseDecision, SenseResolver, build_resolvers
+from seclens.match.senses import SenseResolver, build_resolvers
 from seclens.segment.tokenize import RegexWordSegmenter, Segmenter, make_segmenter
 from seclens.types import Document, LexiconEntry, Match, Sentence
 
@@ -39,6 +40,9 @@ CONVENTIONS: tuple[str, ...] = ("substring", "token")
 _WS = re.compile(r"\s+")
 _HSPACE = r"[^\S\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]+"
 _EN_TOKEN_GAP = re.compile(_HSPACE)
+_START = attrgetter("start")
+_END = attrgetter("end")
+_INDEX = attrgetter("index")
 
 
 class NormalizedTextLike(Protocol):
@@ -90,15 +94,6 @@ def _lower_same_length(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
-def _match_base(doc_id: str, entry: LexiconEntry, convention: str) -> dict[str, object]:
-    """Field dict of a :class:`Match` of ``entry`` (keys in field order; per-match
-    fields set to placeholders, sense ``not_applicable``, empty contexts)."""
-    return {"doc_id": doc_id, "sentence_index": -1, "start": -1, "end": -1,
-            "term": entry.term, "matched_text": "", "entry_id": entry.entry_id,
-            "category": entry.category, "sector": entry.sector, "sense": "not_applicable",
-            "sense_rule": "", "convention": convention, "left": "", "right": ""}
-
-
 def _collapse(s: str) -> str:
     """Collapse every whitespace run to one space (fast path when there is none)."""
     # str.isprintable() is False for every whitespace character except the ASCII space,
@@ -122,6 +117,12 @@ class _Term:
     order: int
     resolver: SenseResolver | None
     phrase: re.Pattern[str] | None  # en phrases (substring convention)
+
+    @property
+    def fields(self) -> tuple[str, str, str, str]:
+        """(term, entry_id, category, sector): the entry's columns of a match row."""
+        e = self.entry
+        return e.term, e.entry_id, e.category, e.sector
 
 
 _LINE_BREAKS = frozenset("\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85")
@@ -186,6 +187,62 @@ def _scan_plan(terms: list[_Term]) -> list[tuple[_Term, int, int]]:
     return plan
 
 
+def _can_overlap(a: str, b: str) -> bool:
+    """True if an occurrence of ``a`` can overlap a later occurrence of ``b``."""
+    return any(a[-k:] == b[:k] for k in range(1, min(len(a), len(b))))
+
+
+@dataclass(frozen=True)
+class _ScanProgram:
+    """How :meth:`Matcher._substring_spans` finds the raw hits of every planned term.
+
+    Attributes
+    ----------
+    regex : re.Pattern or None
+        Alternation of the scanned terms when one ``finditer`` pass finds all their
+        occurrences: none contains another (guaranteed by the plan) and no two of them,
+        or two occurrences of one, can overlap. ``None``: ``str.find`` loops.
+    scanned : tuple of (term, plan indexes)
+        Terms located in the text itself (duplicate terms share their hits).
+    derived : tuple of (base index, offset, length, {text: plan indexes})
+        Terms found among the hits of a contained shorter term: at each base hit ``i``
+        the text ``text[i - offset : i - offset + length]`` names the terms that occur
+        there. Ordered by length, so every base is complete before it is used.
+    """
+
+    regex: re.Pattern[str] | None
+    scanned: tuple[tuple[str, tuple[int, ...]], ...]
+    derived: tuple[tuple[int, int, int, Mapping[str, tuple[int, ...]]], ...]
+
+
+def _scan_program(plan: list[tuple[_Term, int, int]], lang: str) -> _ScanProgram:
+    """Compile a scan plan (see :func:`_scan_plan`) into a :class:`_ScanProgram`.
+
+    The single regex pass is used for Chinese only: with its large alphabet the
+    regex engine skips to the few candidate characters quickly, while for English
+    ``str.find`` loops are faster than a regex whose first letters are most letters.
+    """
+    scanned: dict[str, list[int]] = {}
+    groups: dict[tuple[int, int, int], dict[str, list[int]]] = {}
+    for k, (t, base, off) in enumerate(plan):
+        term = t.entry.term
+        if base < 0:
+            scanned.setdefault(term, []).append(k)
+        else:
+            groups.setdefault((base, off, len(term)), {}).setdefault(term, []).append(k)
+    terms = list(scanned)
+    regex = None
+    if lang == "zh" and terms and all(terms) and not any(
+            _can_overlap(a, b) for a in terms for b in terms):
+        ordered = sorted(terms, key=lambda x: (-len(x), x))
+        regex = re.compile("|".join(re.escape(x) for x in ordered))
+    derived = tuple((base, off, length, {x: tuple(ks) for x, ks in table.items()})
+                    for (base, off, length), table in sorted(groups.items(),
+                                                             key=lambda g: (g[0][2], g[0])))
+    return _ScanProgram(regex=regex, scanned=tuple((x, tuple(ks)) for x, ks in scanned.items()),
+                        derived=derived)
+
+
 class Matcher:
     """Compiled lexicon + sense rules for one counting convention.
 
@@ -207,6 +264,7 @@ class Matcher:
             self._terms[e.lang].append(
                 _Term(entry=e, order=i, resolver=resolvers.get((e.lang, e.term)), phrase=phrase))
         self._plans = {lang: _scan_plan(terms) for lang, terms in self._terms.items()}
+        self._programs = {lang: _scan_program(plan, lang) for lang, plan in self._plans.items()}
         # English phrases grouped by the plan index of their last word (when that word
         # is itself a lexicon term); the others are found from their first word
         index = {t.entry.term: k for k, (t, _, _) in enumerate(self._plans["en"])}
@@ -325,28 +383,51 @@ class Matcher:
     def _substring_spans(self, text: str, lang: str) -> list[tuple[int, int, int, _Term]]:
         """Occurrences of every term (``text`` already lower-cased for English).
 
-        Plain terms are scanned with ``str.find`` loops, except a term that contains a
-        shorter lexicon term (its *base*, e.g. 国家安全 ⊃ 安全): its occurrences are
-        exactly the base occurrences at the right offset where the text continues with
-        the term (``str.startswith``), so it needs no scan of its own.
+        Plain terms are scanned with ``str.find`` loops (Chinese: one regex pass over
+        the text, see :class:`_ScanProgram`), except a term that contains a shorter
+        lexicon term (its *base*, e.g. 国家安全 ⊃ 安全): its occurrences are exactly the
+        base occurrences at the right offset where the text continues with the term, so
+        it needs no scan of its own (one slice and dictionary look-up per base hit for
+        all the terms sharing that base, offset and length).
         """
         spans: list[tuple[int, int, int, _Term]] = []
         append = spans.append
         size = len(text)
-        startswith = text.startswith
-        find = text.find
-        raw: list[list[int]] = []
-        for t, base, off in self._plans[lang]:
-            term = t.entry.term
-            if base < 0:
+        plan = self._plans[lang]
+        program = self._programs[lang]
+        raw: list[list[int]] = [[] for _ in plan]
+        if program.regex is not None:
+            found: dict[str, list[int]] = {}
+            for m in program.regex.finditer(text):
+                hit = found.get(m.group())
+                if hit is None:
+                    found[m.group()] = [m.start()]
+                else:
+                    hit.append(m.start())
+            for term, ks in program.scanned:
+                for k in ks:
+                    raw[k] = found.get(term, [])
+        else:
+            find = text.find
+            for term, ks in program.scanned:
                 hits = []
                 i = find(term)
                 while i >= 0:
                     hits.append(i)
                     i = find(term, i + 1)
-            else:
-                hits = [i - off for i in raw[base] if i >= off and startswith(term, i - off)]
-            raw.append(hits)
+                for k in ks:
+                    raw[k] = hits
+        for base, off, length, table in program.derived:
+            get = table.get
+            for i in raw[base]:
+                j = i - off
+                if j >= 0:
+                    named = get(text[j:j + length])
+                    if named is not None:
+                        for k in named:
+                            raw[k].append(j)
+        for (t, _, _), hits in zip(plan, raw, strict=True):
+            term = t.entry.term
             n, o = len(term), t.order
             if lang == "zh":
                 for i in hits:
@@ -441,10 +522,12 @@ class Matcher:
                     spans: list[tuple[int, int, int, _Term]]) -> list[Match]:
         original = document.text
         size = len(original)
-        ordered = sorted(sentences, key=lambda s: s.start)
-        starts = [s.start for s in ordered]
-        ends = [s.end for s in ordered]
-        indexes = [s.index for s in ordered]
+        starts = list(map(_START, sentences))
+        if starts != sorted(starts):
+            sentences = sorted(sentences, key=_START)
+            starts = list(map(_START, sentences))
+        ends = list(map(_END, sentences))
+        indexes = list(map(_INDEX, sentences))
         ctx = self.options.context_chars
         conv = self.options.convention
         doc_id = document.doc_id
@@ -452,12 +535,9 @@ class Matcher:
         out: list[Match] = []
         append = out.append
         new = object.__new__
+        set_dict = object.__setattr__
         collapse = _collapse
-        # per document and resolver: neighbourhood text -> decision
-        sense_caches: dict[SenseResolver, dict[str, SenseDecision]] = {}
-        setattr_ = object.__setattr__
-        bases: dict[int, dict[str, object]] = {}
-        for s, e, o, t in spans:
+        for s, e, _, t in spans:
             if analysis_text is None:
                 os_, oe = s, e
             else:
@@ -470,28 +550,30 @@ class Matcher:
                 raise AnalysisError("E305", f"document '{doc_id}': match '{t.entry.term}' at "
                                             f"{os_}-{oe} lies outside every given sentence "
                                             "(sentences of another text?)")
-            base = bases.get(o)
-            if base is None:
-                base = bases[o] = _match_base(doc_id, t.entry, conv)
-            # equivalent to Match(**fields) without the frozen-dataclass __init__ (hot
-            # path): a copy of the per-term field dict (keys in field order) filled in
-            d = base.copy()
-            d["sentence_index"] = indexes[k]
-            d["start"] = os_
-            d["end"] = oe
-            d["matched_text"] = original[os_:oe]
-            if t.resolver is not None:
-                cache = sense_caches.get(t.resolver)
-                if cache is None:
-                    cache = sense_caches[t.resolver] = {}
-                dec = t.resolver.decide_cached(atext, s, cache)
-                d["sense"] = dec.sense
-                d["sense_rule"] = dec.rule
+            resolver = t.resolver
+            if resolver is None:
+                sense, rule = "not_applicable", ""
+            else:
+                dec = resolver.decide(atext, s)
+                sense, rule = dec.sense, dec.rule
             if ctx:
-                d["left"] = collapse(original[os_ - ctx if os_ > ctx else 0:os_])
-                d["right"] = collapse(original[oe:oe + ctx])
+                left = original[os_ - ctx if os_ > ctx else 0:os_]
+                if not left.isprintable() or "  " in left:
+                    left = collapse(left)
+                right = original[oe:oe + ctx]
+                if not right.isprintable() or "  " in right:
+                    right = collapse(right)
+            else:
+                left = right = ""
+            term, entry_id, category, sector = t.fields
+            # equivalent to Match(...) without the frozen-dataclass __init__ (hot path;
+            # keys in field order, tests check equality with Match(...))
             m = new(Match)
-            setattr_(m, "__dict__", d)
+            set_dict(m, "__dict__", {
+                "doc_id": doc_id, "sentence_index": indexes[k], "start": os_, "end": oe,
+                "term": term, "matched_text": original[os_:oe], "entry_id": entry_id,
+                "category": category, "sector": sector, "sense": sense, "sense_rule": rule,
+                "convention": conv, "left": left, "right": right})
             append(m)
         return out
 

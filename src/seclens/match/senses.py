@@ -35,6 +35,15 @@ class SenseDecision:
 _NONE = SenseDecision("undetermined", "")
 
 
+def _combine(fired: list[SenseRule]) -> SenseDecision:
+    """Decision from the rules that fired at the winning (longest) pattern length."""
+    senses = {r.sense for r in fired}
+    ids = "|".join(sorted(r.rule_id for r in fired))
+    if len(senses) == 1:
+        return SenseDecision(senses.pop(), ids)
+    return SenseDecision("undetermined", ids)
+
+
 class SenseResolver:
     """Rules for one (lang, anchor), grouped by (anchor offset, pattern length).
 
@@ -51,12 +60,14 @@ class SenseResolver:
             lambda: defaultdict(list))
         for r in rules:
             groups[(r.offset, len(r.pattern))][r.pattern].append(r)
-        # longest patterns first; ties in length keep every alignment
-        self._by_len: list[tuple[int, list[tuple[int, dict[str, list[SenseRule]]]]]] = []
+        # longest patterns first; ties in length keep every alignment. Each pattern
+        # carries its rules and the decision when it is the only one firing.
+        self._by_len: list[tuple[int, list[tuple[int, dict[str, tuple[list[SenseRule],
+                                                                      SenseDecision]]]]]] = []
         lengths = sorted({length for _, length in groups}, reverse=True)
         for length in lengths:
-            aligned = [(off, dict(pats)) for (off, ln), pats in sorted(groups.items())
-                       if ln == length]
+            aligned = [(off, {p: (rs, _combine(rs)) for p, rs in pats.items()})
+                       for (off, ln), pats in sorted(groups.items()) if ln == length]
             self._by_len.append((length, aligned))
         # the decision depends only on text[start - left : start + right]
         # (one extra character each side for the English whole-word checks)
@@ -88,7 +99,8 @@ class SenseResolver:
         n = len(text)
         en = self.lang == "en"
         for length, aligned in self._by_len:
-            fired: list[SenseRule] = []
+            first: tuple[list[SenseRule], SenseDecision] | None = None
+            fired: list[SenseRule] | None = None
             for off, pats in aligned:
                 ws = start - off
                 we = ws + length
@@ -101,13 +113,16 @@ class SenseResolver:
                 if en and ((_is_word(window[0]) and ws > 0 and _is_word(text[ws - 1]))
                            or (_is_word(window[-1]) and we < n and _is_word(text[we]))):
                     continue
-                fired.extend(hit)
-            if fired:
-                senses = {r.sense for r in fired}
-                ids = "|".join(sorted(r.rule_id for r in fired))
-                if len(senses) == 1:
-                    return SenseDecision(senses.pop(), ids)
-                return SenseDecision("undetermined", ids)
+                if first is None:
+                    first = hit
+                else:
+                    if fired is None:
+                        fired = list(first[0])
+                    fired.extend(hit[0])
+            if fired is not None:
+                return _combine(fired)
+            if first is not None:
+                return first[1]
         return _NONE
 
 

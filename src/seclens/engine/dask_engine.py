@@ -15,6 +15,7 @@ a shared volume), and seclens must be installed on every worker.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -232,8 +233,11 @@ def run_dask(inputs: Sequence[Path | str], out_dir: Path | str,
     cluster = None
     try:
         if options.scheduler is None:
+            # Task errors reach us through the futures; the cluster's own log would
+            # only add heartbeat noise from workers closing after the scheduler.
             cluster = LocalCluster(n_workers=options.n_workers, threads_per_worker=1,
-                                   processes=True, dashboard_address=":0")
+                                   processes=True, dashboard_address=":0",
+                                   silence_logs=logging.CRITICAL)
             client = Client(cluster)
         else:
             client = Client(options.scheduler, timeout="20s")

@@ -105,10 +105,10 @@ def test_more_directive_verbs(annotator: RuleAnnotator, text: str, act: str) -> 
         # object of a task is not the addressee; the local document's own apparatus is
         ("加大对我市优秀企业的宣传推广力度。", "zh", "", ("local_government",)),
         ("培育一批人工智能领军企业。", "zh", "central", ()),
-        # named after a mobilizing verb: addressed
+        ("引进一批高校毕业生。", "zh", "central", ()),
+        # named actors who are directed or mobilized are addressed
         ("鼓励龙头企业开放应用场景。", "zh", "central", ("enterprises",)),
         ("支持高校和科研院所开展基础研究。", "zh", "central", ("academia",)),
-        # subject before the modal
         ("有关部门应加强监督检查。", "zh", "central", ("ministries",)),
         # the public interest is not the public; the Department of Defense is a ministry
         (
@@ -120,6 +120,13 @@ def test_more_directive_verbs(annotator: RuleAnnotator, text: str, act: str) -> 
         # an opening purpose clause is not the subject
         (
             "(b) To promote competition in the chip industry, the Secretary of Commerce shall act.",
+            "en",
+            "foreign",
+            ("ministries",),
+        ),
+        # the object of a task is not its addressee
+        (
+            "The Secretary shall set reporting requirements for transmission providers.",
             "en",
             "foreign",
             ("ministries",),

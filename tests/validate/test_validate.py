@@ -21,8 +21,11 @@ def report(reference_dir: Path):  # type: ignore[no-untyped-def]
 # Pinned floors of the shipped rules on gold/dev.jsonl (measured 2026-11-29, see
 # docs/annotation.md). They guard against silent regressions; raise them when the
 # detector improves, never lower them to make a change pass.
+# 2026-11-29 (generalisation round): gold/dev.jsonl is now a *test* set for rules
+# developed on tests/data/coded/seclens_dev_v1.jsonl; the earlier 0.83 was an in-sample
+# figure of rules fitted to this file (held-out F1 then: 0.47). Measured now: 0.817.
 FLOORS = {
-    ("securitizing_move", "f1"): 0.83,
+    ("securitizing_move", "f1"): 0.81,
     ("security_sense", "accuracy"): 0.92,
     ("threat", "alpha"): 0.86,
     ("vuori_act", "accuracy"): 0.93,

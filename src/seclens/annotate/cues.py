@@ -51,6 +51,8 @@ FIELDS = frozenset(
         "local_self",
         "heading_topic",
         "mobilize",
+        "threat_source",
+        "audience_object",
     }
 )
 LANGS = ("zh", "en")

@@ -289,8 +289,20 @@ class RuleAnnotator:
         # ---- referent objects
         refs: set[str] = set()
         ref_hits: list[Hit] = []
+        # codebook: what is presented as needing protection or advancement *for the sake
+        # of security*: a referent needs a threat, a protection verb or security talk
+        # in the sentence (a list of actors or domains names no referent object)
+        protected = bool(
+            threat_hits or anchors or by.get("protect") or sense in ("security", "mixed")
+        )
+        sources = by.get("threat_source", [])
         for h in by.get("referent_object", []):
-            if h.cue.strength == "strong" or clauses[h.start] in threat_clauses:
+            if h.cue.strength == "weak" and any(
+                s.start >= h.end and clauses[s.start] == clauses[h.start] for s in sources
+            ):
+                # 人工智能技术也带来……风险: the source of the danger, not its referent
+                continue
+            if (h.cue.strength == "strong" and protected) or clauses[h.start] in threat_clauses:
                 refs.add(h.cue.label)
                 ref_hits.append(h)
                 add("referent_object", h.cue.label, h)
@@ -733,49 +745,52 @@ class RuleAnnotator:
 
     @staticmethod
     def _addressed(text: str, lang: str, named: list[Hit], by: dict[str, list[Hit]]) -> list[Hit]:
-        """Audience cues in addressee position (codebook: whom the sentence addresses).
+        """Audience cues that name an addressee (codebook: whom the sentence addresses
+        or seeks to mobilize).
 
-        An actor is addressed when it is named before the first directive verb or modal
-        (the subject: 有关部门应……, "the Secretary shall ...") or after a mobilizing verb
-        in the same clause (鼓励企业……, "encourage industry to ..."). Actors named as the
-        object of another task (培育领军企业, "requirements for transmission providers")
-        are not addressed. English purpose clauses that open the sentence ("To promote
-        competition in the semiconductor industry, ...") are not the subject.
+        Every named actor counts except (a) the object of a cultivating, attracting or
+        publicising task (培育领军企业, 引进高校人才, 加大对企业的宣传: the actor is what the
+        task produces or promotes, not whom it directs; cue field ``audience_object``
+        immediately before the actor, same clause) and (b) actors in an English purpose
+        clause that opens the sentence ("To promote competition in the semiconductor
+        industry, the Secretary shall ...") or after "for"/"to" in an English noun
+        phrase ("requirements for transmission providers").
         """
         if not named:
             return named
-        acts = [h for h in by.get("vuori", []) if h.cue.label == "request"]
-        if lang == "zh":
-            acts += by.get("vuori_verb", [])
-        else:
-            # English subjects precede the modal; bare verbs (ensure, develop) do not mark it
-            acts = [h for h in acts if h.matched.lower().split()[0] in _EN_MODALS]
-        # a verb inside an actor's name (研发者 contains 研发) is not the predicate
-        acts = [a for a in acts if not any(n.start <= a.start < n.end for n in named)]
-        if not acts:
-            return named
-        first = min(h.start for h in acts)
+        objects = by.get("audience_object", [])
         lead_end = -1
         if lang == "en" and _EN_PURPOSE.match(text):
-            # an opening purpose clause runs to the last comma before the modal
-            lead_end = max(text.rfind(",", 0, first), 0)
+            modals = [
+                h.start
+                for h in by.get("vuori", [])
+                if h.cue.label == "request" and h.matched.lower().split()[0] in _EN_MODALS
+            ]
+            if modals:
+                # an opening purpose clause runs to the last comma before the modal
+                lead_end = max(text.rfind(",", 0, min(modals)), 0)
         clauses = _clause_ids(text, lang)
-        window = 24 if lang == "zh" else 60
-        movers = by.get("mobilize", [])
+        window = 8 if lang == "zh" else 24
         out = []
         for h in named:
             if h.start < lead_end:
                 continue
-            if h.start < first or any(
-                m.end <= h.start
-                and h.start - m.end <= window
+            if any(
+                clauses[o.start] == clauses[h.start]
                 and (
-                    clauses[m.start] == clauses[h.start]
-                    or (lang == "zh" and "，" not in text[m.end : h.start])
+                    (o.end <= h.start and h.start - o.end <= window)
+                    # 加大对企业的宣传: the actor is the object of the noun that follows
+                    or (
+                        lang == "zh"
+                        and o.start >= h.end
+                        and o.start - h.end <= 6
+                        and "的" in text[h.end : o.start]
+                    )
                 )
-                for m in movers
+                for o in objects
             ):
-                out.append(h)
+                continue
+            out.append(h)
         return out
 
     @staticmethod

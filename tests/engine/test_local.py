@@ -106,3 +106,29 @@ def test_worker_refuses_other_data_versions(corpus: Path) -> None:
     with pytest.raises(StoreError) as err:
         list(run_local_tables(tasks[:2], EngineConfig(), fingerprint="0" * 64))
     assert err.value.code == "E611"
+
+
+def _die(tasks: list[Task], config: EngineConfig) -> list[object]:
+    import os
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)
+    return []
+
+
+def test_dead_worker_is_a_coded_error() -> None:
+    import sys
+
+    import cloudpickle
+
+    from seclens.engine.local import _ordered_batches
+    from seclens.errors import StoreError
+
+    module = sys.modules[__name__]  # ship _die by value: workers cannot import tests
+    cloudpickle.register_pickle_by_value(module)
+    try:
+        with pytest.raises(StoreError) as err:
+            list(_ordered_batches(_die, [Task("x.txt", "x")], EngineConfig(), 2, 1, 2))
+    finally:
+        cloudpickle.unregister_pickle_by_value(module)
+    assert err.value.code == "E612"

@@ -19,6 +19,7 @@ import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from itertools import islice
 from typing import Any, TypeVar
@@ -28,7 +29,7 @@ import cloudpickle
 from seclens.engine.config import EngineConfig
 from seclens.engine.process import DocumentResult, Task, analyse_batch
 from seclens.engine.tables import TableBatch, analyse_batch_tables
-from seclens.errors import ConfigError
+from seclens.errors import ConfigError, StoreError
 from seclens.types import Exclusion
 
 R = TypeVar("R")
@@ -78,7 +79,14 @@ def _ordered_batches(fn: Callable[[list[Task], EngineConfig], R], tasks: Iterabl
                 pending.append(pool.submit(_run_pickled, cloudpickle.dumps((fn, batch, config))))
             if not pending:
                 return
-            result: R = pickle.loads(pending.popleft().result())
+            try:
+                payload = pending.popleft().result()
+            except BrokenProcessPool as exc:
+                raise StoreError(
+                    "E612", "a worker process died (killed, or out of memory?); documents "
+                    "committed so far are kept: run again to resume, with fewer --workers "
+                    "or a smaller --batch-size if memory is short") from exc
+            result: R = pickle.loads(payload)
             yield result
 
 

@@ -59,3 +59,12 @@ def test_report_from_store_matches_report_from_folder(
         assert (tmp_path / "folder" / name).read_bytes() == (tmp_path / "store" / name
                                                               ).read_bytes(), name
     assert a is not None and b is not None
+
+
+def test_store_provenance_names_segmenters_and_roots(
+        reference_pair: tuple[AnalysisResult, AnalysisResult, Path]) -> None:
+    folder, store, db = reference_pair
+    assert store.provenance.segmenters == folder.provenance.segmenters
+    assert store.provenance.unmatchable == folder.provenance.unmatchable
+    assert store.provenance.input_roots == folder.provenance.input_roots
+    assert store.provenance.extra["store"] == str(db)

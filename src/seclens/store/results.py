@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from seclens.engine.config import EngineConfig
-from seclens.engine.process import describe_pipeline
+from seclens.engine.process import build_pipeline, describe_pipeline
 from seclens.engine.tables import row_to_document
 from seclens.errors import StoreError
 from seclens.types import Exclusion, Match
@@ -35,7 +35,8 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def analysis_from_frames(frames: Mapping[str, pd.DataFrame], config: EngineConfig,
                          exclusions: Sequence[Exclusion] = (),
-                         extra: Mapping[str, Any] | None = None) -> AnalysisResult:
+                         extra: Mapping[str, Any] | None = None,
+                         input_roots: Sequence[str] = ()) -> AnalysisResult:
     """Build an :class:`~seclens.api.AnalysisResult` from result tables.
 
     Parameters
@@ -49,6 +50,8 @@ def analysis_from_frames(frames: Mapping[str, pd.DataFrame], config: EngineConfi
     exclusions : sequence of Exclusion
     extra : mapping or None
         Added to ``provenance.extra`` (e.g. the store path and run id).
+    input_roots : sequence of str
+        The files/folders the documents were ingested from (``run.json``).
 
     Returns
     -------
@@ -85,6 +88,10 @@ def analysis_from_frames(frames: Mapping[str, pd.DataFrame], config: EngineConfi
     counts = tuple(CountRow(**{k: r[k] for k in count_fields})
                    for r in _records(ordered(frames["counts"])))
     prov = describe_pipeline(config)
+    pipe = build_pipeline(config).analysis
+    for lang in sorted({s.meta.language for s in summaries}):
+        pipe.matcher(lang)  # compiles (once) to record segmenters and unmatchable entries
+    segmenters = tuple(dict(pipe.segmenters[lang]) for lang in sorted(pipe.segmenters))
     provenance = api.Provenance(
         package="seclens", package_version=str(prov["seclens_version"]),
         python_version=platform.python_version(), platform=platform.platform(terse=True),
@@ -94,8 +101,9 @@ def analysis_from_frames(frames: Mapping[str, pd.DataFrame], config: EngineConfi
                    "version": str(prov["lexicon_version"]),
                    "entries": str(prov["lexicon_entries"])},),
         sense_rules={"rules_id": str(prov["rules_id"]), "version": str(prov["rules_version"])},
-        segmenters=(), inputs=tuple(inputs),
-        extra=dict(extra or {}),
+        segmenters=segmenters, inputs=tuple(inputs),
+        unmatchable=tuple(dict(u) for u in pipe.unmatchable),
+        input_roots=tuple(input_roots), extra=dict(extra or {}),
     )
     return api.AnalysisResult(
         options=config.analysis_options(), documents=tuple(summaries), matches=matches,
@@ -140,4 +148,5 @@ def load_analysis(store: Store) -> AnalysisResult:
     frames = {"documents": docs, "matches": store.table("matches"),
               "counts": store.table("counts")}
     return analysis_from_frames(frames, config, excl,
-                                {"store": str(store.path), "run_id": int(run["run_id"])})
+                                {"store": str(store.path), "run_id": int(run["run_id"])},
+                                input_roots=json.loads(run["inputs_json"]))

@@ -477,3 +477,12 @@ def test_english_senses_equal_the_rule_by_rule_reference(rules: SenseRules, text
             dec = resolver.decide(low, i)
             assert (dec.sense, dec.rule) == reference_sense(rules, "en", anchor, low, i)
             i = low.find(anchor, i + 1)
+
+
+def test_english_terms_sharing_a_prefix_are_located_by_one_scan(substring: Matcher) -> None:
+    needles = dict(substring._programs["en"].needles)
+    assert needles["secur"] == ("secure", "security")
+    assert needles["military"] == ("military", "military-civil")  # phrase head from a term
+    from seclens.match.matcher import _needle_groups
+    assert _needle_groups(["abcdx", "abcdy", "abcdxz", "ab"]) == (
+        ("ab", ("ab",)), ("abcd", ("abcdx", "abcdxz", "abcdy")))

@@ -208,14 +208,40 @@ class _ScanProgram:
         Terms found among the hits of a contained shorter term: at each base hit ``i``
         the text ``text[i - offset : i - offset + length]`` names the terms that occur
         there. Ordered by length, so every base is complete before it is used.
+    needles : tuple of (prefix, words)
+        Without the regex: the scanned terms and the first words of English phrases
+        that are found from their first word, located by one ``str.find`` loop per
+        shared prefix (see :func:`_needle_groups`).
     """
 
     regex: re.Pattern[str] | None
     scanned: tuple[tuple[str, tuple[int, ...]], ...]
     derived: tuple[tuple[int, int, int, Mapping[str, tuple[int, ...]]], ...]
+    needles: tuple[tuple[str, tuple[str, ...]], ...]
 
 
-def _scan_program(plan: list[tuple[_Term, int, int]], lang: str) -> _ScanProgram:
+def _needle_groups(words: list[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Words grouped by their first four characters, each group with its common prefix.
+
+    One ``str.find`` loop over the text per group locates the common prefix (overlapping
+    occurrences included); each word's occurrences are the prefix hits where the text
+    continues with the word (e.g. *secur* for *secure* and *security*).
+    """
+    by_start: dict[str, list[str]] = {}
+    for w in sorted(set(words)):
+        by_start.setdefault(w[:4], []).append(w)
+    groups = []
+    for ws in by_start.values():
+        a, b = min(ws), max(ws)  # the common prefix of all is that of the extremes
+        n = 0
+        while n < len(a) and a[n] == b[n]:
+            n += 1
+        groups.append((a[:n], tuple(ws)))
+    return tuple(groups)
+
+
+def _scan_program(plan: list[tuple[_Term, int, int]], lang: str,
+                  heads: Sequence[str] = ()) -> _ScanProgram:
     """Compile a scan plan (see :func:`_scan_plan`) into a :class:`_ScanProgram`.
 
     The single regex pass is used for Chinese only: with its large alphabet the
@@ -239,8 +265,9 @@ def _scan_program(plan: list[tuple[_Term, int, int]], lang: str) -> _ScanProgram
     derived = tuple((base, off, length, {x: tuple(ks) for x, ks in table.items()})
                     for (base, off, length), table in sorted(groups.items(),
                                                              key=lambda g: (g[0][2], g[0])))
+    needles = _needle_groups([*terms, *heads]) if regex is None else _needle_groups(list(heads))
     return _ScanProgram(regex=regex, scanned=tuple((x, tuple(ks)) for x, ks in scanned.items()),
-                        derived=derived)
+                        derived=derived, needles=needles)
 
 
 class Matcher:
@@ -264,7 +291,6 @@ class Matcher:
             self._terms[e.lang].append(
                 _Term(entry=e, order=i, resolver=resolvers.get((e.lang, e.term)), phrase=phrase))
         self._plans = {lang: _scan_plan(terms) for lang, terms in self._terms.items()}
-        self._programs = {lang: _scan_program(plan, lang) for lang, plan in self._plans.items()}
         # English phrases grouped by the plan index of their last word (when that word
         # is itself a lexicon term); the others are found from their first word
         index = {t.entry.term: k for k, (t, _, _) in enumerate(self._plans["en"])}
@@ -279,6 +305,9 @@ class Matcher:
                 self._phrase_groups.setdefault(k, []).append((t, words))
             else:
                 self._phrase_fallback.append(t)
+        heads = [t.entry.term.split(" ", 1)[0] for t in self._phrase_fallback]
+        self._programs = {lang: _scan_program(plan, lang, heads if lang == "en" else [])
+                          for lang, plan in self._plans.items()}
         self._segmenters: dict[str, Segmenter] = {}
 
     # ------------------------------------------------------------------ provenance
@@ -407,16 +436,21 @@ class Matcher:
             for term, ks in program.scanned:
                 for k in ks:
                     raw[k] = found.get(term, [])
-        else:
-            find = text.find
+        hits_of: dict[str, list[int]] = {}
+        find = text.find
+        startswith = text.startswith
+        for key, words in program.needles:
+            hits = []
+            i = find(key)
+            while i >= 0:
+                hits.append(i)
+                i = find(key, i + 1)
+            for w in words:
+                hits_of[w] = hits if w == key else [i for i in hits if startswith(w, i)]
+        if program.regex is None:
             for term, ks in program.scanned:
-                hits = []
-                i = find(term)
-                while i >= 0:
-                    hits.append(i)
-                    i = find(term, i + 1)
                 for k in ks:
-                    raw[k] = hits
+                    raw[k] = hits_of[term]
         for base, off, length, table in program.derived:
             get = table.get
             for i in raw[base]:
@@ -448,28 +482,25 @@ class Matcher:
             for k, phrases in self._phrase_groups.items():
                 _phrase_spans_from_last_word(text, phrases, raw[k], append)
             for t in self._phrase_fallback:
-                self._phrase_spans(text, t, append)
+                self._phrase_spans(text, t, append, hits_of[t.entry.term.split(" ", 1)[0]])
         return spans
 
     @staticmethod
-    def _phrase_spans(low: str, t: _Term, append: Callable[[tuple[int, int, int, _Term]], None]
-                      ) -> None:
-        """English phrases: find the first word, then match the rest of the phrase there."""
+    def _phrase_spans(low: str, t: _Term, append: Callable[[tuple[int, int, int, _Term]], None],
+                      head_hits: list[int]) -> None:
+        """English phrases: at each occurrence of the first word, match the whole phrase."""
         assert t.phrase is not None
         term = t.entry.term
         size = len(low)
         first_w, last_w = _is_word(term[0]), _is_word(term[-1])
-        head = term.split(" ", 1)[0]
         pmatch = t.phrase.match
-        i = low.find(head)
-        while i >= 0:
+        for i in head_hits:
             if not (first_w and i > 0 and _is_word(low[i - 1])):
                 m = pmatch(low, i)
                 if m is not None:
                     e = m.end()
                     if not (last_w and e < size and _is_word(low[e])):
                         append((i, e, t.order, t))
-            i = low.find(head, i + 1)
 
     def _token_spans(self, text: str, lang: str) -> list[tuple[int, int, int, _Term]]:
         spans: list[tuple[int, int, int, _Term]] = []

@@ -151,3 +151,9 @@ def test_cooperation_vocabulary_is_no_security_frame(annotator: RuleAnnotator) -
     # a risk heading next to a sentence about international cooperation is not a move
     a = _ann(annotator, "(c)模型风险。", nxt="深化人工智能国际合作，推动各国交流。")
     assert a.securitizing_move == 0
+
+
+def test_lowercase_homeland_security_is_a_sense_use(annotator: RuleAnnotator) -> None:
+    # office names are matched with their capitals only
+    a = _ann(annotator, "AI could pose threats to homeland security.", "en")
+    assert a.security_sense == "security" and a.securitizing_move == 1

@@ -11,10 +11,7 @@ from seclens.annotate.table import (
     build_framework_table,
     format_table,
     framework_section,
-    in_group,
-    parse_group,
 )
-from seclens.errors import AnnotationError
 
 
 @pytest.mark.parametrize(
@@ -34,15 +31,8 @@ def test_unmapped_issuer_is_kept_and_flagged() -> None:
     assert actor_name("Some Agency") == ("Some Agency", "actor.unmapped")
 
 
-def test_group_filter_validation() -> None:
-    assert parse_group("level=central|provincial") == {"level": {"central", "provincial"}}
-    with pytest.raises(AnnotationError) as exc:
-        parse_group("colour=red")
-    assert exc.value.code == "E422"
-
-
 def test_central_table_has_state_council_and_evidence_offsets(annotated_corpus) -> None:  # type: ignore[no-untyped-def]
-    docs = [d for d in annotated_corpus if in_group(d.document.meta, parse_group("level=central"))]
+    docs = [d for d in annotated_corpus if d.document.meta.level == "central"]
     t = build_framework_table(docs, "level=central")
     actors = {c.label for c in t.rows["securitizing_actor"]}
     assert "State Council" in actors

@@ -26,9 +26,7 @@ from seclens.annotate.corpus import AnnotatedDocument
 from seclens.annotate.cues import load_data_file
 from seclens.annotate.measures import group_index
 from seclens.annotate.types import AUDIENCES, REFERENT_OBJECTS, SentenceAnnotation
-from seclens.errors import AnnotationError
 from seclens.report.sections import ReportSection
-from seclens.types import DocumentMeta
 
 
 @dataclass(frozen=True)
@@ -86,37 +84,6 @@ ROW_TITLES = {
     "audience": "Audience",
     "facilitating_conditions": "Facilitating conditions",
 }
-
-
-def parse_group(spec: str) -> dict[str, set[str]]:
-    """Parse ``key=value[|value2],key2=value`` into a filter on :class:`DocumentMeta` fields.
-
-    Raises
-    ------
-    AnnotationError
-        ``E422`` for a malformed filter or an unknown metadata field.
-    """
-    out: dict[str, set[str]] = {}
-    if not spec.strip():
-        return out
-    allowed = set(DocumentMeta.__dataclass_fields__) - {"extra"}
-    for part in spec.split(","):
-        if "=" not in part:
-            raise AnnotationError("E422", f"group filter {part!r} must look like key=value")
-        key, _, val = part.partition("=")
-        key = key.strip()
-        if key not in allowed:
-            raise AnnotationError(
-                "E422",
-                f"unknown metadata field {key!r} in group filter; use one of {sorted(allowed)}",
-            )
-        out[key] = {v.strip() for v in val.split("|") if v.strip()}
-    return out
-
-
-def in_group(meta: DocumentMeta, flt: Mapping[str, set[str]]) -> bool:
-    """True when ``meta`` satisfies every ``key=value`` condition of ``flt``."""
-    return all(str(getattr(meta, k)) in vals for k, vals in flt.items())
 
 
 def actor_name(issuer: str, actors: Sequence[Mapping[str, str]] | None = None) -> tuple[str, str]:

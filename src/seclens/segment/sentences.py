@@ -20,6 +20,8 @@ Every non-whitespace character of the input lies in exactly one unit.
 from __future__ import annotations
 
 import re
+from collections import deque
+from itertools import repeat
 
 from seclens.errors import ConfigError
 from seclens.types import Sentence
@@ -67,6 +69,16 @@ _ZH_UNIT = re.compile(
 #: (``[.!?][.!?]*`` rather than ``[.!?]+``: a pattern that starts with a character
 #: set lets ``re`` skip to candidate positions quickly.)
 _EN_CUT = re.compile(rf"([.!?][.!?]*)[{_CLOSERS}]*(?=(\s+)[A-Z\"“‘'(])")
+_EN_HSPACE = rf"[^\S{_BREAK}]"
+#: Sentence-end candidates over the whole text, one pattern per terminator character so
+#: that ``re`` can skip to that character quickly; each starts only where a terminator
+#: run starts (lookbehind) and the whitespace before the next unit stays on the line
+#: (so the candidates are those ``_EN_CUT`` finds paragraph by paragraph).
+_EN_CUT_AT = {
+    ch: re.compile(rf"({re.escape(ch)}(?<![.!?]{re.escape(ch)})[.!?]*)[{_CLOSERS}]*"
+                   rf"(?={_EN_HSPACE}+[A-Z\"“‘'(])(?=({_EN_HSPACE}+))")
+    for ch in ".!?"
+}
 _EN_SEPARATORS = "(\"“‘'"
 #: The characters of a word just before a position (the word starts after whitespace
 #: or an opening quote/bracket, as in :func:`_en_is_abbreviation`).
@@ -149,33 +161,74 @@ def _zh_units(text: str) -> list[tuple[int, int, str]]:
     return units
 
 
+def _en_cut_candidates(text: str) -> list[tuple[int, int, int, int]]:
+    """All sentence-end candidates: (run start, run end, cut, start of the next unit)."""
+    cands = [(m.start(1), m.end(1), m.end(), m.end(2)) for m in _EN_CUT_AT["."].finditer(text)]
+    extra = False
+    for ch in "!?":
+        if ch in text:
+            cands += [(m.start(1), m.end(1), m.end(), m.end(2))
+                      for m in _EN_CUT_AT[ch].finditer(text)]
+            extra = True
+    if extra:
+        cands.sort()
+    return cands
+
+
 def _en_units(text: str) -> list[tuple[int, int, str]]:
-    """English units: per paragraph, the sentence ends after its leading marker."""
+    """English units: per paragraph, the sentence ends after its leading marker.
+
+    Sentence-end candidates are found once for the whole text (see ``_EN_CUT_AT``) and
+    taken paragraph by paragraph; a paragraph whose marker ends inside a terminator run
+    (``Sec. 4..``) is searched with ``_EN_CUT`` from the marker's end, as the rule says.
+    """
     first = _MARKER_FIRST["en"]
     mark = _MARKERS["en"].match
     rejects = _en_rejects_cut
+    cands = _en_cut_candidates(text)
+    n_cands = len(cands)
+    ci = 0
     units: list[tuple[int, int, str]] = []
     append = units.append
-    for p in _PARA_CORE.finditer(text):
-        ps, pe = p.span()
+    pos = 0
+    for line in text.splitlines(True):
+        line_start = pos
+        pos += len(line)
+        core = line.strip()
+        if not core:
+            continue
+        ps = line_start + len(line) - len(line.lstrip())
+        pe = ps + len(core)
         kind, search_from = "sentence", ps
         if text[ps] in first:
             m = mark(text, ps, pe)
             if m is not None:
                 kind = "item" if m.group("heading") is None else "heading"
                 search_from = m.end()
+        while ci < n_cands and cands[ci][0] < search_from:
+            ci += 1
+        if search_from > ps and text[search_from - 1] in ".!?" and search_from < pe \
+                and text[search_from] in ".!?":
+            # the marker ends inside a terminator run: search from its end
+            para = [(c.start(1), c.end(1), c.end(), c.end(2))
+                    for c in _EN_CUT.finditer(text, search_from, pe)]
+            while ci < n_cands and cands[ci][0] < pe:
+                ci += 1
+        else:
+            para = []
+            while ci < n_cands and cands[ci][0] < pe:
+                para.append(cands[ci])
+                ci += 1
         s = ps
-        for c in _EN_CUT.finditer(text, search_from, pe):
-            run_start, run_end = c.span(1)
+        for run_start, run_end, e, next_start in para:
             if text[run_end - 1] == "." and rejects(text, run_start, run_end):
                 continue
-            e = c.end()
             if s != ps and text[s] in first:  # a later unit: marker bounded by its end
                 m = mark(text, s, e)
                 if m is not None:
                     kind = "item" if m.group("heading") is None else "heading"
             append((s, e, kind))
-            s = c.end(2)
+            s = next_start
             kind = "sentence"
         if s != ps and text[s] in first:
             m = mark(text, s, pe)
@@ -211,15 +264,11 @@ def split_sentences(doc_id: str, text: str, lang: str) -> list[Sentence]:
     if lang not in ("zh", "en"):
         raise ConfigError("E301", f"split_sentences(): lang must be 'zh' or 'en', got '{lang}'")
     units = _zh_units(text) if lang == "zh" else _en_units(text)
-    out: list[Sentence] = []
-    append = out.append
+    # same as Sentence(...) without the frozen-dataclass __init__ (hot path; field dicts
+    # in field order, tests/segment/test_sentences.py checks the equivalence)
+    fields = [{"doc_id": doc_id, "index": i, "start": s, "end": e, "text": text[s:e],
+               "kind": kind} for i, (s, e, kind) in enumerate(units)]
     new = object.__new__
-    set_dict = object.__setattr__
-    for i, (s, e, kind) in enumerate(units):
-        # same as Sentence(...) without the frozen-dataclass __init__ (hot path;
-        # tests/segment/test_sentences.py checks the equivalence)
-        unit = new(Sentence)
-        set_dict(unit, "__dict__", {"doc_id": doc_id, "index": i, "start": s, "end": e,
-                                    "text": text[s:e], "kind": kind})
-        append(unit)
+    out: list[Sentence] = [new(Sentence) for _ in fields]
+    deque(map(object.__setattr__, out, repeat("__dict__"), fields), maxlen=0)
     return out

@@ -58,3 +58,18 @@ def test_report_section_escapes_document_text(annotated_corpus) -> None:  # type
     html = str(framework_section([t]).html)
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<details>" in html
+
+
+def test_central_table_lists_the_2017_plan_directive_chain(annotated_corpus) -> None:  # type: ignore[no-untyped-def]
+    docs = [d for d in annotated_corpus if d.document.meta.level == "central"]
+    t = build_framework_table(docs, "level=central")
+    chains = [c for c in t.rows["securitizing_move"] if c.unit == "chains"]
+    plan = [c for c in chains if c.detail == "cn-sc-2017-aidp"]
+    assert plan, "the 2017 plan's claim → warning → request chain is missing"
+    steps = plan[0].evidence
+    assert [e.label for e in steps] == ["claim", "warning", "request"]
+    assert [e.sentence_index for e in steps] == sorted(e.sentence_index for e in steps)
+    text = next(d.document.text for d in docs if d.document.doc_id == "cn-sc-2017-aidp")
+    assert all(text[e.start : e.end] == e.text for e in steps)
+    assert "request: cn-sc-2017-aidp" in format_table(t)
+    assert "<strong>claim</strong>" in str(framework_section([t]).html)

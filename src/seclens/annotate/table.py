@@ -8,7 +8,9 @@ character offsets into ``Document.text``), so every entry can be traced to the t
 * securitizing actor: the documents' issuers mapped to English actor names by
   ``data/cues/actors.yaml`` (count = documents; evidence = their securitizing moves);
 * securitizing move: sentences coded ``securitizing_move = 1`` (count) and the group's
-  pooled securitization index (moves per 100 sentences);
+  pooled securitization index (moves per 100 sentences); then, per document, Vuori's
+  directive chains claim → warning → request (count = chains; evidence = the three
+  sentences of the tightest chain, each labelled with its act);
 * referent object / audience: labels among securitizing moves (count = sentences);
 * facilitating conditions: sentences containing a term of the lexicons in
   ``data/cues/facilitating.yaml`` (count = sentences, all sentences of the group).
@@ -40,6 +42,7 @@ class EvidenceSentence:
     text: str
     cue_start: int = -1
     cue_end: int = -1
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,27 @@ def build_framework_table(
         if n_sent
         else "no sentences",
     )
+    chain_cells = []
+    for d in docs:
+        chains = d.measures.chains
+        if not chains:
+            continue
+        tightest = min(chains, key=lambda c: (c.span, c.steps[0].sentence_index))
+        chain_cells.append(
+            TableCell(
+                "Vuori directive chain: " + " → ".join(step.act for step in tightest.steps),
+                len(chains),
+                "chains",
+                tuple(
+                    EvidenceSentence(
+                        d.document.doc_id, st.sentence_index, st.start, st.end, st.text,
+                        label=st.act,
+                    )
+                    for st in tightest.steps
+                ),
+                d.document.doc_id,
+            )
+        )
     ref_cells = []
     for lab in (r for r in REFERENT_OBJECTS if r != "none"):
         sel = [a for a in moves_sorted if lab in a.referent_object]
@@ -208,7 +232,7 @@ def build_framework_table(
         index=group_index([d.measures for d in docs]),
         rows={
             "securitizing_actor": tuple(actor_cells),
-            "securitizing_move": (move_cell,),
+            "securitizing_move": (move_cell, *chain_cells),
             "referent_object": tuple(ref_cells),
             "audience": tuple(aud_cells),
             "facilitating_conditions": tuple(fc_cells),
@@ -233,7 +257,10 @@ def format_table(table: FrameworkTable, width: int = 90) -> str:
             lines.append(f"  {c.label}: {c.count} {c.unit}{extra}")
             for e in c.evidence:
                 snippet = e.text if len(e.text) <= width else e.text[: width - 1] + "…"
-                lines.append(f"    - {e.doc_id} #{e.sentence_index} [{e.start}:{e.end}] {snippet}")
+                act = f"{e.label}: " if e.label else ""
+                lines.append(
+                    f"    - {act}{e.doc_id} #{e.sentence_index} [{e.start}:{e.end}] {snippet}"
+                )
     return "\n".join(lines)
 
 

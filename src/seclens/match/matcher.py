@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import pairwise, repeat
 from operator import attrgetter
 from typing import Literal, Protocol
 
@@ -117,12 +118,8 @@ class _Term:
     order: int
     resolver: SenseResolver | None
     phrase: re.Pattern[str] | None  # en phrases (substring convention)
-
-    @property
-    def fields(self) -> tuple[str, str, str, str]:
-        """(term, entry_id, category, sector): the entry's columns of a match row."""
-        e = self.entry
-        return e.term, e.entry_id, e.category, e.sector
+    #: (term, entry_id, category, sector): the entry's columns of a match row
+    fields: tuple[str, str, str, str] = ("", "", "", "")
 
 
 _LINE_BREAKS = frozenset("\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85")
@@ -289,7 +286,8 @@ class Matcher:
             if e.lang == "en" and " " in e.term:
                 phrase = re.compile(_HSPACE.join(re.escape(w) for w in e.term.split(" ")))
             self._terms[e.lang].append(
-                _Term(entry=e, order=i, resolver=resolvers.get((e.lang, e.term)), phrase=phrase))
+                _Term(entry=e, order=i, resolver=resolvers.get((e.lang, e.term)), phrase=phrase,
+                      fields=(e.term, e.entry_id, e.category, e.sector)))
         self._plans = {lang: _scan_plan(terms) for lang, terms in self._terms.items()}
         # English phrases grouped by the plan index of their last word (when that word
         # is itself a lexicon term); the others are found from their first word
@@ -563,10 +561,9 @@ class Matcher:
         conv = self.options.convention
         doc_id = document.doc_id
         spans.sort()  # (start, end, lexicon order) are unique: _Term is never compared
-        out: list[Match] = []
-        append = out.append
+        rows: list[dict[str, object]] = []
+        append = rows.append
         new = object.__new__
-        set_dict = object.__setattr__
         collapse = _collapse
         for s, e, _, t in spans:
             if analysis_text is None:
@@ -597,15 +594,14 @@ class Matcher:
             else:
                 left = right = ""
             term, entry_id, category, sector = t.fields
-            # equivalent to Match(...) without the frozen-dataclass __init__ (hot path;
-            # keys in field order, tests check equality with Match(...))
-            m = new(Match)
-            set_dict(m, "__dict__", {
-                "doc_id": doc_id, "sentence_index": indexes[k], "start": os_, "end": oe,
-                "term": term, "matched_text": original[os_:oe], "entry_id": entry_id,
-                "category": category, "sector": sector, "sense": sense, "sense_rule": rule,
-                "convention": conv, "left": left, "right": right})
-            append(m)
+            append({"doc_id": doc_id, "sentence_index": indexes[k], "start": os_, "end": oe,
+                    "term": term, "matched_text": original[os_:oe], "entry_id": entry_id,
+                    "category": category, "sector": sector, "sense": sense, "sense_rule": rule,
+                    "convention": conv, "left": left, "right": right})
+        # equivalent to Match(...) without the frozen-dataclass __init__ (hot path; field
+        # dicts in field order, tests check equality with Match(...))
+        out: list[Match] = [new(Match) for _ in rows]
+        deque(map(object.__setattr__, out, repeat("__dict__"), rows), maxlen=0)
         return out
 
 

@@ -13,9 +13,10 @@ of term occurrences, not numbers of distinct text spans (``docs/counting.md``).
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from operator import attrgetter
 
 from seclens.errors import AnalysisError, ConfigError
@@ -157,36 +158,27 @@ def count_table(document: Document, matches: Sequence[Match], lexicon: Lexicon,
                                             "lexicon's entries of its language")
     by_sense = Counter(map(_SENSE, matches))
     reason = "" if size > 0 else f"empty text: 0 {unit}, per-10k rate undefined"
-    # CountRow objects built without the frozen-dataclass __init__ (hot path): the same
-    # field dict, keys in field order (tests check equality with CountRow(...))
-    new = object.__new__
-    set_dict = object.__setattr__
-    rows: list[CountRow] = []
-    append = rows.append
-
-    def add(key_type: str, key: str, count: int, entry_id: str = "", category: str = "",
-            sector: str = "") -> None:
-        r = new(CountRow)
-        set_dict(r, "__dict__", {
-            "doc_id": doc_id, "key_type": key_type, "key": key, "entry_id": entry_id,
-            "count": count, "size": size, "unit": unit,
-            "per_10k": 10_000 * count / size if size > 0 else math.nan,
-            "convention": convention, "reason": reason, "category": category,
-            "sector": sector})
-        append(r)
-
     sectors: dict[str, int] = {}
     categories: dict[str, int] = {}
+    keys: list[tuple[str, str, int, str, str, str]] = []
     for e in entries:
         n = by_entry[e.entry_id]
-        add("term", e.term, n, e.entry_id, e.category, e.sector)
+        keys.append(("term", e.term, n, e.entry_id, e.category, e.sector))
         sectors[e.sector] = sectors.get(e.sector, 0) + n
         categories[e.category] = categories.get(e.category, 0) + n
-    for key in sorted(sectors):
-        add("sector", key, sectors[key])
-    for key in SENSES:
-        add("sense", key, by_sense[key])
-    for key in sorted(categories):
-        add("category", key, categories[key])
-    add("total", "all", len(matches))
+    keys += [("sector", key, sectors[key], "", "", "") for key in sorted(sectors)]
+    keys += [("sense", key, by_sense[key], "", "", "") for key in SENSES]
+    keys += [("category", key, categories[key], "", "", "") for key in sorted(categories)]
+    keys.append(("total", "all", len(matches), "", "", ""))
+    fields = [{"doc_id": doc_id, "key_type": key_type, "key": key, "entry_id": entry_id,
+               "count": count, "size": size, "unit": unit,
+               "per_10k": 10_000 * count / size if size > 0 else math.nan,
+               "convention": convention, "reason": reason, "category": category,
+               "sector": sector}
+              for key_type, key, count, entry_id, category, sector in keys]
+    # CountRow objects built without the frozen-dataclass __init__ (hot path): the same
+    # field dicts, keys in field order (tests check equality with CountRow(...))
+    new = object.__new__
+    rows: list[CountRow] = [new(CountRow) for _ in fields]
+    deque(map(object.__setattr__, rows, repeat("__dict__"), fields), maxlen=0)
     return rows

@@ -8,6 +8,7 @@ import pytest
 
 from seclens.api import AnalysisOptions, analyze
 from seclens.errors import ConfigError
+from seclens.types import Exclusion
 
 
 @pytest.mark.parametrize(
@@ -110,25 +111,82 @@ def test_analyze_reference_corpus(corpus_dir: Path) -> None:
 
 def test_empty_text_is_an_analysis_exclusion() -> None:
     # Backstop for documents that reach analysis with no text (E380).
-    from seclens.api import _analyse_one, _Pipeline
-    from seclens.lexicon import load_lexicon, load_sense_rules
+    from seclens.api import Pipeline
     from seclens.types import Document, DocumentMeta
 
-    pipeline = _Pipeline(AnalysisOptions(), load_lexicon(), load_sense_rules())
-    out = _analyse_one(Document(DocumentMeta("x", language="zh"), " \n\u3000"), pipeline)
-    assert not isinstance(out, tuple)
+    out = Pipeline().analyse(Document(DocumentMeta("x", language="zh"), " \n\u3000"))
+    assert isinstance(out, Exclusion)
     assert (out.doc_id, out.code) == ("x", "E380")
 
 
 def test_language_without_lexicon_is_excluded() -> None:
-    from seclens.api import _analyse_one, _Pipeline
-    from seclens.lexicon import load_lexicon, load_sense_rules
+    from seclens.api import Pipeline
     from seclens.types import Document, DocumentMeta
 
-    pipeline = _Pipeline(AnalysisOptions(), load_lexicon(), load_sense_rules())
-    out = _analyse_one(Document(DocumentMeta("x", language="other"), "Sicherheit"), pipeline)
-    assert not isinstance(out, tuple)
+    out = Pipeline().analyse(Document(DocumentMeta("x", language="other"), "Sicherheit"))
+    assert isinstance(out, Exclusion)
     assert out.code == "E381" and "other" in out.reason
+
+
+def test_pipeline_rejects_other_options() -> None:
+    from seclens.api import Pipeline
+
+    with pytest.raises(ConfigError) as err:
+        Pipeline({"convention": "token"})  # type: ignore[arg-type]
+    assert err.value.code == "E010"
+
+
+def test_pipeline_analyse_returns_the_sentences_it_matched_in() -> None:
+    from seclens.api import DocumentAnalysis, Pipeline
+    from seclens.segment import split_sentences
+    from seclens.types import Document, DocumentMeta
+
+    text = "维护国家安全。加强国防建设！\n保障数据安全。"
+    doc = Document(DocumentMeta("d", language="zh"), text)
+    out = Pipeline().analyse(doc)
+    assert isinstance(out, DocumentAnalysis)
+    assert out.doc_id == "d"
+    assert out.sentences == tuple(split_sentences("d", text, "zh"))
+    assert out.summary.n_sentences == len(out.sentences)
+    assert out.summary.n_matches == len(out.matches) > 0
+    for m in out.matches:
+        sentence = out.sentences[m.sentence_index]
+        assert sentence.start <= m.start < m.end <= sentence.end
+        assert text[m.start:m.end] == m.matched_text
+    total = [c for c in out.counts if c.key_type == "total"]
+    assert total and total[0].count == len(out.matches)
+
+
+def test_pipeline_pickles_as_its_options(tmp_path: Path) -> None:
+    import pickle
+
+    from seclens.api import Pipeline
+    from seclens.types import Document, DocumentMeta
+
+    pipeline = Pipeline(AnalysisOptions(convention="token", context_chars=5))
+    doc = Document(DocumentMeta("d", language="zh"), "维护国家安全，保障网络安全。")
+    before = pipeline.analyse(doc)  # compiles the zh matcher (and its jieba tokenizer)
+    clone = pickle.loads(pickle.dumps(pipeline))
+    assert clone is not pipeline and clone.options == pipeline.options
+    assert clone.analyse(doc) == before
+    assert clone.segmenter_provenance() == pipeline.segmenter_provenance()
+
+
+def test_analyze_and_pipeline_agree(tmp_path: Path) -> None:
+    # analyze() is Pipeline.analyse over the ingest stream, nothing more.
+    from seclens.api import DocumentAnalysis, Pipeline
+    from seclens.ingest import iter_documents
+
+    root = _write_corpus(tmp_path / "c")
+    result = analyze([root])
+    pipeline = Pipeline()
+    outs = [pipeline.analyse(d) for d in iter_documents([root]) if not isinstance(d, Exclusion)]
+    done = [o for o in outs if isinstance(o, DocumentAnalysis)]
+    assert tuple(o.summary for o in done) == result.documents
+    assert tuple(m for o in done for m in o.matches) == result.matches
+    assert tuple(c for o in done for c in o.counts) == result.counts
+    assert pipeline.segmenter_provenance() == result.provenance.segmenters
+    assert pipeline.lexicon_provenance() == result.provenance.lexicons
 
 
 def test_progress_bar_goes_to_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

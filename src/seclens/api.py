@@ -3,8 +3,12 @@
 ``analyze`` streams documents one at a time through
 ingest → (optional) normalize → split sentences → match → counts, and keeps only
 the per-document results (summaries, matches, count rows, exclusions), never the
-corpus text. Every other stage module is imported lazily, inside :func:`analyze`,
-so importing :mod:`seclens.api` stays cheap.
+corpus text. The per-document step (normalize → split sentences → match → counts)
+is :meth:`Pipeline.analyse`, built once per run from :class:`AnalysisOptions`; the
+engines of :mod:`seclens.engine` call the same method, so a store, a worker pool, a
+Dask run and :func:`analyze` compute the same rows. Every other stage module is
+imported lazily (inside functions and methods), so importing :mod:`seclens.api`
+stays cheap.
 
 Error codes raised or recorded here
 -----------------------------------
@@ -29,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from seclens import __version__
 from seclens.errors import ConfigError
-from seclens.types import Document, DocumentMeta, Exclusion, Match
+from seclens.types import Document, DocumentMeta, Exclusion, Match, Sentence
 
 if TYPE_CHECKING:
     from seclens.annotate.corpus import AnnotatedDocument
@@ -286,36 +290,130 @@ def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
-def _load_lexicon(options: AnalysisOptions) -> tuple[Lexicon, list[Path | None]]:
-    from seclens.lexicon import combine, load_lexicon
+@dataclass(frozen=True)
+class DocumentAnalysis:
+    """What the per-document step derives from one document (:meth:`Pipeline.analyse`).
 
-    sources: list[Path | None] = [] if options.replace_lexicon else [None]
-    sources += list(options.lexicon_paths)
-    lexicons = [load_lexicon(p) for p in sources]
-    lexicon = lexicons[0] if len(lexicons) == 1 else combine(lexicons)
-    return lexicon, sources
+    Attributes
+    ----------
+    summary : DocumentSummary
+        Size and unit of the per-10k rates, notes, numbers of sentences and matches.
+    sentences : tuple[Sentence, ...]
+        Sentence-like units of the original text (:func:`seclens.segment.split_sentences`),
+        in text order; ``Match.sentence_index`` refers to their positions.
+    matches : tuple[Match, ...]
+        Every counted occurrence (the evidence), in offset order.
+    counts : tuple[CountRow, ...]
+        Rows of :func:`seclens.measures.counts.count_table` for the document (raw
+        counts and rates per 10,000 units of ``summary.size``).
+    """
+
+    summary: DocumentSummary
+    sentences: tuple[Sentence, ...]
+    matches: tuple[Match, ...]
+    counts: tuple[CountRow, ...]
+
+    @property
+    def doc_id(self) -> str:
+        """The document identifier."""
+        return self.summary.doc_id
 
 
-def _lexicon_for(lexicon: Lexicon, lang: str) -> Lexicon:
-    return dataclasses.replace(
-        lexicon, entries=tuple(e for e in lexicon.entries if e.lang == lang)
-    )
+@dataclass(frozen=True)
+class LanguageMatcher:
+    """The compiled matcher of one language and the lexicon subset it was built from.
+
+    Attributes
+    ----------
+    lang : str
+        Language code (``zh``, ``en`` ...).
+    matcher : seclens.match.Matcher
+    lexicon : seclens.lexicon.Lexicon
+        The run's lexicon restricted to entries of ``lang`` (the rows of the count
+        table, zero counts included).
+    """
+
+    lang: str
+    matcher: Matcher
+    lexicon: Lexicon
 
 
-class _Pipeline:
-    """Per-run state: one matcher (and segmenter) per language, built on first use."""
+class Pipeline:
+    """The per-document step of an analysis run, built once per run.
 
-    def __init__(self, options: AnalysisOptions, lexicon: Lexicon, rules: SenseRules) -> None:
+    Loads the lexicon (packaged default and/or ``options.lexicon_paths``) and the sense
+    rules when built; compiles one matcher per language (and, under the token
+    convention, one segmenter per language owned by that matcher, never jieba's
+    module-level default) and one OpenCC ``t2s`` converter on first use. No global
+    state: two pipelines share nothing. :func:`analyze` and the engines
+    (:func:`seclens.engine.process_document`) call :meth:`analyse` for every document,
+    so their matches and counts are the same by construction.
+
+    A pipeline pickles as its (small, frozen) options: unpickling in a worker process
+    builds a fresh pipeline from them.
+
+    Parameters
+    ----------
+    options : AnalysisOptions, optional
+        Defaults to ``AnalysisOptions()``. ``options.manifest`` is not used here (it
+        belongs to ingest).
+
+    Attributes
+    ----------
+    options : AnalysisOptions
+    lexicon : seclens.lexicon.Lexicon
+        The run's lexicon (combined when several sources are given).
+    lexicon_sources : tuple[pathlib.Path or None, ...]
+        Where the lexicon came from, in combination order (``None``: the packaged
+        default lexicon).
+    rules : seclens.lexicon.SenseRules
+        Sense rules (safety vs security sense of 安全/security).
+
+    Raises
+    ------
+    ConfigError
+        ``E010`` when ``options`` is not an :class:`AnalysisOptions`.
+    LexiconError
+        ``E2xx`` when a lexicon or the sense-rules file is malformed.
+    """
+
+    def __init__(self, options: AnalysisOptions | None = None) -> None:
+        from seclens.lexicon import combine, load_lexicon, load_sense_rules
+
+        if options is None:
+            options = AnalysisOptions()
+        if not isinstance(options, AnalysisOptions):
+            raise ConfigError(
+                "E010", f"options must be an AnalysisOptions; received {type(options).__name__}"
+            )
         self.options = options
-        self.lexicon = lexicon
-        self.rules = rules
-        self.matchers: dict[str, tuple[Matcher, Lexicon]] = {}
-        self.segmenters: dict[str, Mapping[str, str]] = {}
-        self.unmatchable: list[Mapping[str, str]] = []
+        sources: list[Path | None] = [] if options.replace_lexicon else [None]
+        sources += list(options.lexicon_paths)
+        lexicons = [load_lexicon(p) for p in sources]
+        self.lexicon: Lexicon = lexicons[0] if len(lexicons) == 1 else combine(lexicons)
+        self.lexicon_sources: tuple[Path | None, ...] = tuple(sources)
+        self.rules: SenseRules = load_sense_rules(options.sense_rules_path)
+        self._matchers: dict[str, LanguageMatcher | None] = {}
+        self._segmenters: dict[str, Mapping[str, str]] = {}
+        self._unmatchable: list[Mapping[str, str]] = []
         self._converter: Converter | None = None
 
+    def __reduce__(self) -> tuple[type[Pipeline], tuple[AnalysisOptions]]:
+        return (Pipeline, (self.options,))
+
     def normalize(self, document: Document) -> NormalizedText | None:
-        """OpenCC t2s view of a Chinese text (one converter per run), else ``None``."""
+        """OpenCC ``t2s`` view of a Chinese text when ``options.to_simplified``, else ``None``.
+
+        Parameters
+        ----------
+        document : Document
+
+        Returns
+        -------
+        seclens.normalize.NormalizedText or None
+            The converted text with its alignment to the original (one converter per
+            pipeline); ``None`` when conversion is off or the document is not ``zh``.
+        """
         if not self.options.to_simplified or document.meta.language != "zh":
             return None
         if self._converter is None:
@@ -324,28 +422,143 @@ class _Pipeline:
             self._converter = Converter("t2s")
         return self._converter.convert(document.text)
 
-    def matcher(self, lang: str) -> tuple[Matcher, Lexicon] | None:
-        if lang in self.matchers:
-            return self.matchers[lang]
+    def matcher(self, lang: str) -> LanguageMatcher | None:
+        """The compiled matcher of ``lang`` (compiled once, on first use).
+
+        Compiling records the language's segmenter (:meth:`segmenter_provenance`)
+        and the lexicon entries it cannot match (:attr:`unmatchable`).
+
+        Parameters
+        ----------
+        lang : str
+            Language code.
+
+        Returns
+        -------
+        LanguageMatcher or None
+            ``None`` when the lexicon has no entry for ``lang``.
+
+        Raises
+        ------
+        MatchError
+            ``E3xx`` from :func:`seclens.match.compile_matcher`.
+        """
+        if lang in self._matchers:
+            return self._matchers[lang]
         from seclens.match import MatchOptions, compile_matcher
 
-        sub = _lexicon_for(self.lexicon, lang)
+        sub = dataclasses.replace(
+            self.lexicon, entries=tuple(e for e in self.lexicon.entries if e.lang == lang)
+        )
         if not sub.entries:
+            self._matchers[lang] = None
             return None
         match_options = MatchOptions(
             convention=self.options.convention,  # type: ignore[arg-type]
             context_chars=self.options.context_chars,
         )
-        # One matcher per language per run; under the token convention the matcher
-        # owns this run's segmenter instance (never jieba's module-level default).
         matcher = compile_matcher(sub, self.rules, match_options)
-        self.segmenters[lang] = _segmenter_info(matcher, lang)
+        self._segmenters[lang] = _segmenter_info(matcher, lang)
         for entry, reason in matcher.unmatchable():
-            self.unmatchable.append(
+            self._unmatchable.append(
                 {"entry_id": entry.entry_id, "term": entry.term, "lang": lang, "reason": reason}
             )
-        self.matchers[lang] = (matcher, sub)
-        return self.matchers[lang]
+        compiled = LanguageMatcher(lang, matcher, sub)
+        self._matchers[lang] = compiled
+        return compiled
+
+    @property
+    def unmatchable(self) -> tuple[Mapping[str, str], ...]:
+        """Lexicon entries the compiled matchers cannot match (``entry_id``, ``term``,
+        ``lang``, ``reason``), in compilation order."""
+        return tuple(self._unmatchable)
+
+    def segmenter_provenance(self) -> tuple[Mapping[str, str], ...]:
+        """Segmenters (and the OpenCC converter) of the compiled languages, for ``run.json``.
+
+        Returns
+        -------
+        tuple of mapping
+            One mapping (``lang``, ``name``, ``version`` ...) per compiled language in
+            language order, then ``opencc t2s`` with its version when
+            ``options.to_simplified``.
+        """
+        out = [dict(self._segmenters[lang]) for lang in sorted(self._segmenters)]
+        if self.options.to_simplified:
+            out.append({"name": "opencc t2s", "version": _dist_version("opencc")})
+        return tuple(out)
+
+    def lexicon_provenance(self) -> tuple[Mapping[str, str], ...]:
+        """The lexicon and its sources, for ``run.json``.
+
+        Returns
+        -------
+        tuple of mapping
+            First the run's lexicon (``lexicon_id``, ``version``, ``title``,
+            ``entries``, ``role`` ``single``/``combined``), then one mapping per source
+            (``packaged default``, or a path with its SHA-256).
+        """
+        return tuple(_lexicon_provenance(self.lexicon, self.lexicon_sources))
+
+    def sense_rules_provenance(self) -> Mapping[str, str]:
+        """Sense rules' ``rules_id``, ``version``, ``path`` (or ``packaged``) for ``run.json``."""
+        path = self.options.sense_rules_path
+        return {
+            "rules_id": str(self.rules.rules_id),
+            "version": str(self.rules.version),
+            "path": str(path) if path else "packaged",
+        }
+
+    def analyse(self, document: Document) -> DocumentAnalysis | Exclusion:
+        """Normalize (optional), split sentences, match and count one document.
+
+        Parameters
+        ----------
+        document : Document
+
+        Returns
+        -------
+        DocumentAnalysis or Exclusion
+            ``Exclusion`` ``E380`` when the text is empty or whitespace only, ``E381``
+            when the lexicon has no entry for the document's language. Counts are per
+            document; ``per_10k`` is per 10,000 ``unit`` (characters for Chinese,
+            words for English) of the document.
+
+        Raises
+        ------
+        SeclensError
+            Coded errors of the segment, match and measures stages.
+        """
+        from seclens.measures.counts import count_table, text_size
+        from seclens.segment import split_sentences
+
+        if not document.text.strip():
+            return Exclusion(
+                document.path, document.doc_id, EXCLUDE_EMPTY,
+                "empty text: nothing was extracted from the document (scanned PDF or empty file?)",
+            )
+        lang = document.meta.language
+        compiled = self.matcher(lang)
+        if compiled is None:
+            return Exclusion(
+                document.path, document.doc_id, EXCLUDE_NO_LEXICON,
+                f"no lexicon entries for language {lang!r}; add a lexicon with --lexicon "
+                "or set the language in the manifest",
+            )
+        analysis_text = self.normalize(document)
+        sentences = tuple(split_sentences(document.doc_id, document.text, lang))
+        matches = tuple(compiled.matcher.find(document, sentences, analysis_text=analysis_text))
+        counts = tuple(count_table(document, matches, compiled.lexicon, self.options.convention))
+        # count rows carry the size; compute it only when there is no row to read it from
+        size, unit = (counts[0].size, counts[0].unit) if counts else text_size(document.text, lang)
+        notes = document.notes + (("normalized: t2s",) if analysis_text is not None else ())
+        summary = DocumentSummary(
+            meta=document.meta, path=document.path, fmt=document.fmt,
+            encoding=document.encoding, sha256=document.sha256, notes=notes,
+            n_chars=len(document.text), size=size, unit=unit,
+            n_sentences=len(sentences), n_matches=len(matches),
+        )
+        return DocumentAnalysis(summary, sentences, matches, counts)
 
 
 def _segmenter_info(matcher: Matcher, lang: str) -> Mapping[str, str]:
@@ -359,41 +572,6 @@ def _segmenter_info(matcher: Matcher, lang: str) -> Mapping[str, str]:
 
     seg = make_segmenter(lang)
     return {"lang": lang, "name": seg.name, "version": seg.version}
-
-
-def _analyse_one(
-    document: Document, pipeline: _Pipeline
-) -> tuple[DocumentSummary, list[Match], list[CountRow]] | Exclusion:
-    from seclens.measures.counts import count_table, text_size
-    from seclens.segment import split_sentences
-
-    if not document.text.strip():
-        return Exclusion(
-            document.path, document.doc_id, EXCLUDE_EMPTY,
-            "empty text: nothing was extracted from the document (scanned PDF or empty file?)",
-        )
-    lang = document.meta.language
-    compiled = pipeline.matcher(lang)
-    if compiled is None:
-        return Exclusion(
-            document.path, document.doc_id, EXCLUDE_NO_LEXICON,
-            f"no lexicon entries for language {lang!r}; add a lexicon with --lexicon "
-            "or set the language in the manifest",
-        )
-    matcher, sub = compiled
-    analysis_text = pipeline.normalize(document)
-    sentences = split_sentences(document.doc_id, document.text, lang)
-    matches = matcher.find(document, sentences, analysis_text=analysis_text)
-    counts = count_table(document, matches, sub, pipeline.options.convention)
-    # count rows carry the size; compute it only when there is no row to read it from
-    size, unit = (counts[0].size, counts[0].unit) if counts else text_size(document.text, lang)
-    notes = document.notes + (("normalized: t2s",) if analysis_text is not None else ())
-    summary = DocumentSummary(
-        meta=document.meta, path=document.path, fmt=document.fmt, encoding=document.encoding,
-        sha256=document.sha256, notes=notes, n_chars=len(document.text), size=size,
-        unit=unit, n_sentences=len(sentences), n_matches=len(matches),
-    )
-    return summary, list(matches), list(counts)
 
 
 def _progress(items: Iterator[Any], total: int | None, enabled: bool) -> Iterator[Any]:
@@ -452,11 +630,8 @@ def analyze(
         raise ConfigError("E010", "inputs must name at least one file or folder; received none")
 
     from seclens.ingest import IngestOptions, discover, iter_documents
-    from seclens.lexicon import load_sense_rules
 
-    lexicon, lexicon_sources = _load_lexicon(options)
-    rules = load_sense_rules(options.sense_rules_path)
-    pipeline = _Pipeline(options, lexicon, rules)
+    pipeline = Pipeline(options)
 
     documents: list[DocumentSummary] = []
     matches: list[Match] = []
@@ -472,14 +647,13 @@ def analyze(
             input_files.append(_excluded_input(item))
             continue
         input_files.append(InputFile(item.path, item.sha256, "document", item.doc_id))
-        outcome = _analyse_one(item, pipeline)
+        outcome = pipeline.analyse(item)
         if isinstance(outcome, Exclusion):
             exclusions.append(outcome)
             continue
-        summary, doc_matches, doc_counts = outcome
-        documents.append(summary)
-        matches.extend(doc_matches)
-        counts.extend(doc_counts)
+        documents.append(outcome.summary)
+        matches.extend(outcome.matches)
+        counts.extend(outcome.counts)
 
     manifests = [options.manifest] if options.manifest is not None else [
         Path(p) / "manifest.csv" for p in inputs if (Path(p) / "manifest.csv").is_file()
@@ -493,15 +667,11 @@ def analyze(
         platform=platform.platform(terse=True),
         timestamp_utc=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         options=options.to_dict(),
-        lexicons=tuple(_lexicon_provenance(lexicon, lexicon_sources)),
-        sense_rules={
-            "rules_id": str(rules.rules_id),
-            "version": str(rules.version),
-            "path": str(options.sense_rules_path) if options.sense_rules_path else "packaged",
-        },
-        segmenters=tuple(_segmenter_provenance(pipeline)),
+        lexicons=pipeline.lexicon_provenance(),
+        sense_rules=pipeline.sense_rules_provenance(),
+        segmenters=pipeline.segmenter_provenance(),
         inputs=tuple(input_files),
-        unmatchable=tuple(pipeline.unmatchable),
+        unmatchable=pipeline.unmatchable,
         input_roots=tuple(str(Path(p)) for p in inputs),
     )
     return AnalysisResult(
@@ -521,7 +691,7 @@ def _excluded_input(exclusion: Exclusion) -> InputFile:
 
 
 def _lexicon_provenance(
-    lexicon: Lexicon, sources: list[Path | None]
+    lexicon: Lexicon, sources: Sequence[Path | None]
 ) -> Iterator[Mapping[str, str]]:
     yield {
         "lexicon_id": str(lexicon.lexicon_id),
@@ -535,13 +705,6 @@ def _lexicon_provenance(
             yield {"path": "packaged default", "role": "source"}
         else:
             yield {"path": str(src), "sha256": sha256_file(src), "role": "source"}
-
-
-def _segmenter_provenance(pipeline: _Pipeline) -> Iterator[Mapping[str, str]]:
-    for lang in sorted(pipeline.segmenters):
-        yield dict(pipeline.segmenters[lang])
-    if pipeline.options.to_simplified:
-        yield {"name": "opencc t2s", "version": _dist_version("opencc")}
 
 
 def _dist_version(name: str) -> str:

@@ -5,10 +5,14 @@
 single-process loop, the local process pool and the Dask engine all call exactly this
 function, so their results are identical by construction.
 
-Each process builds its pipeline (lexicon, sense rules, matcher, segmenters) once per
+The analysis itself is the orchestrator's public per-document step,
+:meth:`seclens.api.Pipeline.analyse` (the one ``seclens analyze`` runs); this module
+adds the sentence annotations and keeps the document text for the store.
+
+Each process builds its pipeline (lexicon, sense rules, matchers, segmenters) once per
 :class:`~seclens.engine.config.EngineConfig` through :func:`build_pipeline`, a small
-memo keyed by the frozen configuration. The memo holds only immutable compiled objects
-and never changes a result; each configuration gets its own segmenter instances (never
+memo keyed by the frozen configuration. The memo holds only compiled objects that
+never change a result; each configuration gets its own segmenter instances (never
 jieba's module-level default).
 """
 
@@ -27,7 +31,8 @@ from seclens.errors import SeclensError
 from seclens.types import Document, DocumentMeta, Exclusion, Match, Sentence
 
 if TYPE_CHECKING:
-    from seclens.api import DocumentSummary
+    from seclens.annotate import RuleAnnotator
+    from seclens.api import DocumentSummary, Pipeline
     from seclens.measures.counts import CountRow
 
 
@@ -98,23 +103,26 @@ class DocumentResult:
 
 
 @dataclass(frozen=True)
-class Pipeline:
+class EnginePipeline:
     """The compiled parts one process uses for one configuration (built once).
 
-    ``analysis`` is the orchestrator's per-run pipeline (one matcher and segmenter
-    per language, compiled on first use), so the engines and ``seclens analyze``
-    share the same matching code path.
+    Attributes
+    ----------
+    config : EngineConfig
+    analysis : seclens.api.Pipeline
+        The orchestrator's per-document step (lexicon, sense rules, one matcher and
+        segmenter per language compiled on first use), shared with ``seclens analyze``.
+    annotator : seclens.annotate.RuleAnnotator or None
+        Set when ``config.annotate``.
     """
 
     config: EngineConfig
-    analysis: Any
-    lexicon: Any
-    rules: Any
-    annotator: Any = None
+    analysis: Pipeline
+    annotator: RuleAnnotator | None = None
 
 
 @lru_cache(maxsize=4)
-def build_pipeline(config: EngineConfig) -> Pipeline:
+def build_pipeline(config: EngineConfig) -> EnginePipeline:
     """Load the lexicon and rules for ``config`` and prepare the matchers (memoised).
 
     Parameters
@@ -123,26 +131,22 @@ def build_pipeline(config: EngineConfig) -> Pipeline:
 
     Returns
     -------
-    Pipeline
+    EnginePipeline
+        The same object for equal configurations within one process.
 
     Raises
     ------
     LexiconError
         ``E2xx`` when a lexicon or rule file is malformed.
     """
-    from seclens import api
-    from seclens.lexicon import load_sense_rules
+    from seclens.api import Pipeline
 
-    options = config.analysis_options()
-    lexicon, _sources = api._load_lexicon(options)
-    rules = load_sense_rules(options.sense_rules_path)
     annotator = None
     if config.annotate:
-        # INTEGRATION POINT (H4): the shipped rule annotator, one per process/config.
         from seclens.annotate import RuleAnnotator
 
         annotator = RuleAnnotator()
-    return Pipeline(config, api._Pipeline(options, lexicon, rules), lexicon, rules, annotator)
+    return EnginePipeline(config, Pipeline(config.analysis_options()), annotator)
 
 
 def describe_pipeline(config: EngineConfig) -> dict[str, Any]:
@@ -155,13 +159,14 @@ def describe_pipeline(config: EngineConfig) -> dict[str, Any]:
         SHA-256 of every lexicon/rule file given by path, annotator version.
     """
     pipe = build_pipeline(config)
+    lexicon, rules = pipe.analysis.lexicon, pipe.analysis.rules
     out: dict[str, Any] = {
         "seclens_version": __version__,
-        "lexicon_id": str(pipe.lexicon.lexicon_id),
-        "lexicon_version": str(pipe.lexicon.version),
-        "lexicon_entries": len(pipe.lexicon.entries),
-        "rules_id": str(pipe.rules.rules_id),
-        "rules_version": str(pipe.rules.version),
+        "lexicon_id": str(lexicon.lexicon_id),
+        "lexicon_version": str(lexicon.version),
+        "lexicon_entries": len(lexicon.entries),
+        "rules_id": str(rules.rules_id),
+        "rules_version": str(rules.version),
         "file_sha256": {p: hashlib.sha256(Path(p).read_bytes()).hexdigest()
                         for p in (*config.lexicon_paths, config.sense_rules_path) if p},
     }
@@ -174,10 +179,10 @@ def process_document(document: Document, config: EngineConfig) -> DocumentResult
     """Segment, match, count (and optionally annotate) one document.
 
     Pure: the result depends only on ``document`` and ``config`` (and the versions
-    of the data files ``config`` names). Matches, counts and the document summary
-    come from the orchestrator's own per-document step (``seclens.api``), so they
-    are those of ``seclens analyze`` by construction; sentences come from
-    :func:`seclens.segment.split_sentences` (the same call the orchestrator makes).
+    of the data files ``config`` names). Sentences, matches, counts and the document
+    summary come from the orchestrator's own per-document step
+    (:meth:`seclens.api.Pipeline.analyse`), so they are those of ``seclens analyze``
+    by construction; the annotator codes those same sentences (no second split).
 
     Parameters
     ----------
@@ -196,27 +201,20 @@ def process_document(document: Document, config: EngineConfig) -> DocumentResult
     SeclensError
         Any coded error of the segment, match, measures or annotate stages.
     """
-    from seclens import api
-    from seclens.segment import split_sentences
-
     pipe = build_pipeline(config)
-    # INTEGRATION NOTE: ``api._analyse_one`` is the orchestrator's per-document step;
-    # the lead may expose it publicly (with sentences) to avoid splitting twice.
-    outcome = api._analyse_one(document, pipe.analysis)
+    outcome = pipe.analysis.analyse(document)
     if isinstance(outcome, Exclusion):
         return outcome
-    summary, matches, counts = outcome
-    lang = document.meta.language
-    sentences = tuple(split_sentences(document.doc_id, document.text, lang))
     annotations: tuple[AnnotationRow, ...] = ()
     if pipe.annotator is not None:
-        annotations = _annotate(pipe.annotator, document.doc_id, lang, sentences)
-    return DocumentResult(document, summary, sentences, tuple(matches), tuple(counts),
-                          annotations)
+        annotations = _annotate(pipe.annotator, document.doc_id, document.meta.language,
+                                outcome.sentences)
+    return DocumentResult(document, outcome.summary, outcome.sentences, outcome.matches,
+                          outcome.counts, annotations)
 
 
-def _annotate(annotator: Any, doc_id: str, lang: str, sentences: tuple[Sentence, ...]
-              ) -> tuple[AnnotationRow, ...]:
+def _annotate(annotator: RuleAnnotator, doc_id: str, lang: str,
+              sentences: tuple[Sentence, ...]) -> tuple[AnnotationRow, ...]:
     rows = []
     for ann in annotator.annotate_many(sentences, lang):
         record = ann.to_record()

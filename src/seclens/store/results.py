@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from seclens import __version__
 from seclens.engine.config import EngineConfig
-from seclens.engine.process import build_pipeline, describe_pipeline
+from seclens.engine.process import build_pipeline
 from seclens.engine.tables import row_to_document
 from seclens.errors import StoreError
 from seclens.types import Exclusion, Match
@@ -87,26 +88,20 @@ def analysis_from_frames(frames: Mapping[str, pd.DataFrame], config: EngineConfi
                     for r in _records(ordered(frames["matches"])))
     counts = tuple(CountRow(**{k: r[k] for k in count_fields})
                    for r in _records(ordered(frames["counts"])))
-    prov = describe_pipeline(config)
     pipe = build_pipeline(config).analysis
     for lang in sorted({s.meta.language for s in summaries}):
         pipe.matcher(lang)  # compiles (once) to record segmenters and unmatchable entries
-    segmenters = tuple(dict(pipe.segmenters[lang]) for lang in sorted(pipe.segmenters))
     provenance = api.Provenance(
-        package="seclens", package_version=str(prov["seclens_version"]),
+        package="seclens", package_version=__version__,
         python_version=platform.python_version(), platform=platform.platform(terse=True),
         timestamp_utc=pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
-        options=config.analysis_options().to_dict(),
-        lexicons=({"lexicon_id": str(prov["lexicon_id"]),
-                   "version": str(prov["lexicon_version"]),
-                   "entries": str(prov["lexicon_entries"])},),
-        sense_rules={"rules_id": str(prov["rules_id"]), "version": str(prov["rules_version"])},
-        segmenters=segmenters, inputs=tuple(inputs),
-        unmatchable=tuple(dict(u) for u in pipe.unmatchable),
+        options=pipe.options.to_dict(), lexicons=pipe.lexicon_provenance(),
+        sense_rules=pipe.sense_rules_provenance(), segmenters=pipe.segmenter_provenance(),
+        inputs=tuple(inputs), unmatchable=pipe.unmatchable,
         input_roots=tuple(input_roots), extra=dict(extra or {}),
     )
     return api.AnalysisResult(
-        options=config.analysis_options(), documents=tuple(summaries), matches=matches,
+        options=pipe.options, documents=tuple(summaries), matches=matches,
         counts=counts, exclusions=tuple(exclusions), provenance=provenance)
 
 

@@ -257,6 +257,11 @@ def test_sentences_of_another_text_are_rejected(substring: Matcher) -> None:
     with pytest.raises(AnalysisError) as info:
         substring.find(d, split_sentences("d", "前言。", "zh"))
     assert info.value.code == "E305"
+    with pytest.raises(AnalysisError) as info:  # regression: no sentences at all
+        substring.find(d, [])
+    assert info.value.code == "E305"
+    shuffled = list(reversed(split_sentences("d", d.text, "zh")))  # any order is accepted
+    assert substring.find(d, shuffled) == substring.find(d, split_sentences("d", d.text, "zh"))
 
 
 def test_unsupported_language_is_an_error(substring: Matcher) -> None:

@@ -42,8 +42,6 @@ _WS = re.compile(r"\s+")
 _HSPACE = r"[^\S\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]+"
 _EN_TOKEN_GAP = re.compile(_HSPACE)
 _START = attrgetter("start")
-_END = attrgetter("end")
-_INDEX = attrgetter("index")
 
 
 class NormalizedTextLike(Protocol):
@@ -555,8 +553,6 @@ class Matcher:
         if starts != sorted(starts):
             sentences = sorted(sentences, key=_START)
             starts = list(map(_START, sentences))
-        ends = list(map(_END, sentences))
-        indexes = list(map(_INDEX, sentences))
         ctx = self.options.context_chars
         conv = self.options.convention
         doc_id = document.doc_id
@@ -574,10 +570,11 @@ class Matcher:
                     raise AnalysisError("E304", f"document '{doc_id}': analysis span {s}-{e} "
                                                 f"maps to {os_}-{oe}, outside the original text")
             k = bisect_right(starts, os_) - 1
-            if k < 0 or os_ >= ends[k]:
+            if k < 0 or os_ >= sentences[k].end:
                 raise AnalysisError("E305", f"document '{doc_id}': match '{t.entry.term}' at "
                                             f"{os_}-{oe} lies outside every given sentence "
                                             "(sentences of another text?)")
+            sentence = sentences[k]
             resolver = t.resolver
             if resolver is None:
                 sense, rule = "not_applicable", ""
@@ -594,7 +591,7 @@ class Matcher:
             else:
                 left = right = ""
             term, entry_id, category, sector = t.fields
-            append({"doc_id": doc_id, "sentence_index": indexes[k], "start": os_, "end": oe,
+            append({"doc_id": doc_id, "sentence_index": sentence.index, "start": os_, "end": oe,
                     "term": term, "matched_text": original[os_:oe], "entry_id": entry_id,
                     "category": category, "sector": sector, "sense": sense, "sense_rule": rule,
                     "convention": conv, "left": left, "right": right})

@@ -123,16 +123,33 @@ class _Term:
 _LINE_BREAKS = frozenset("\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85")
 
 
+def _by_previous_word(phrases: list[tuple[_Term, list[str]]]
+                      ) -> tuple[int, dict[str, list[tuple[_Term, list[str]]]]]:
+    """Phrases sharing a last word, keyed by the last ``k`` characters of the word before
+    it (``k`` = the shortest such word's length), in phrase order."""
+    k = min(len(words[-2]) for _, words in phrases)
+    table: dict[str, list[tuple[_Term, list[str]]]] = {}
+    for t, words in phrases:
+        table.setdefault(words[-2][len(words[-2]) - k:], []).append((t, words))
+    return k, table
+
+
 def _phrase_spans_from_last_word(low: str, phrases: list[tuple[_Term, list[str]]],
                                  last_hits: list[int],
-                                 append: Callable[[tuple[int, int, int, _Term]], None]) -> None:
+                                 append: Callable[[tuple[int, int, int, _Term]], None],
+                                 by_previous: tuple[int, dict[str, list[tuple[_Term, list[str]]]]]
+                                 | None = None) -> None:
     """English phrase occurrences from the raw occurrences of their common last word.
 
     For each occurrence of the last word (checked once for the whole-word rule at its
     end), walks back over the run of horizontal whitespace before it, then, for each
     phrase, over the preceding words in the same way; finally checks the whole-word
-    rule at the phrase start. Same result as the phrase regex (tested).
+    rule at the phrase start. Same result as the phrase regex (tested). With
+    ``by_previous`` (from :func:`_by_previous_word`) only the phrases whose word before
+    the last one can end there are tried.
     """
+    k, table = by_previous if by_previous is not None else _by_previous_word(phrases)
+    get = table.get
     size = len(low)
     n_last = len(phrases[0][1][-1])
     last_w = _is_word(phrases[0][1][-1][-1])
@@ -147,7 +164,7 @@ def _phrase_spans_from_last_word(low: str, phrases: list[tuple[_Term, list[str]]
             j0 -= 1
         if j0 == i:
             continue  # no space before the last word: no phrase ends here
-        for t, words in phrases:
+        for t, words in get(low[j0 - k:j0] if j0 >= k else "", ()):
             pos, j = i, j0
             for w in reversed(words[:-1]):
                 if j == pos or not endswith(w, 0, j):
@@ -301,6 +318,8 @@ class Matcher:
                 self._phrase_groups.setdefault(k, []).append((t, words))
             else:
                 self._phrase_fallback.append(t)
+        self._by_previous = {k: _by_previous_word(phrases)
+                             for k, phrases in self._phrase_groups.items()}
         heads = [t.entry.term.split(" ", 1)[0] for t in self._phrase_fallback]
         self._programs = {lang: _scan_program(plan, lang, heads if lang == "en" else [])
                           for lang, plan in self._plans.items()}
@@ -476,7 +495,8 @@ class Matcher:
                 append((i, i + n, o, t))
         if lang == "en":
             for k, phrases in self._phrase_groups.items():
-                _phrase_spans_from_last_word(text, phrases, raw[k], append)
+                _phrase_spans_from_last_word(text, phrases, raw[k], append,
+                                             self._by_previous[k])
             for t in self._phrase_fallback:
                 self._phrase_spans(text, t, append, hits_of[t.entry.term.split(" ", 1)[0]])
         return spans

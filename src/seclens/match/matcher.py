@@ -476,11 +476,12 @@ class Matcher:
                         for k in named:
                             raw[k].append(j)
         for (t, _, _), hits in zip(plan, raw, strict=True):
+            if not hits:
+                continue
             term = t.entry.term
             n, o = len(term), t.order
             if lang == "zh":
-                for i in hits:
-                    append((i, i + n, o, t))
+                spans += [(i, i + n, o, t) for i in hits]
                 continue
             first_w, last_w = _is_word(term[0]), _is_word(term[-1])
             for i in hits:

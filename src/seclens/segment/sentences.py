@@ -139,26 +139,17 @@ _MARKER_FIRST = {
 }
 
 
-def _zh_units(text: str) -> list[tuple[int, int, str]]:
-    """Chinese units in one regex pass over the whole text.
-
-    Chinese numbering markers contain no terminator and no whitespace, so the marker
-    of a paragraph's first unit never hides a sentence end and lies inside that unit
-    (same result as searching markers to the paragraph end).
-    """
-    first = _MARKER_FIRST["zh"]
-    mark = _MARKERS["zh"].match
-    units: list[tuple[int, int, str]] = []
-    append = units.append
-    for u in _ZH_UNIT.finditer(text):
-        s, e = u.span()
-        if text[s] in first:
-            m = mark(text, s, e)
-            if m is not None:
-                append((s, e, "item" if m.group("heading") is None else "heading"))
-                continue
-        append((s, e, "sentence"))
-    return units
+#: ``_ZH_UNIT`` with the unit's marker kind: an optional lookahead at the unit start
+#: (so the unit's extent is unchanged) captures ``heading`` or ``item`` (``lastgroup``).
+#: Chinese numbering markers contain no terminator and no whitespace, so the marker of a
+#: paragraph's first unit never hides a sentence end and lies inside that unit (same
+#: result as matching markers up to the paragraph or unit end).
+_ZH_UNIT_KIND = re.compile(
+    "(?:(?=[" + "".join(re.escape(c) for c in sorted(_MARKER_FIRST["zh"])) + "])"
+    f"(?=(?P<heading>{_ZH_HEADING.pattern})|(?P<item>{_ZH_ITEM.pattern})))?"
+    f"(?:{_ZH_UNIT.pattern})"
+)
+_KIND = {None: "sentence", "heading": "heading", "item": "item"}
 
 
 def _en_cut_candidates(text: str) -> list[tuple[int, int, int, int]]:
@@ -263,11 +254,16 @@ def split_sentences(doc_id: str, text: str, lang: str) -> list[Sentence]:
     """
     if lang not in ("zh", "en"):
         raise ConfigError("E301", f"split_sentences(): lang must be 'zh' or 'en', got '{lang}'")
-    units = _zh_units(text) if lang == "zh" else _en_units(text)
     # same as Sentence(...) without the frozen-dataclass __init__ (hot path; field dicts
     # in field order, tests/segment/test_sentences.py checks the equivalence)
-    fields = [{"doc_id": doc_id, "index": i, "start": s, "end": e, "text": text[s:e],
-               "kind": kind} for i, (s, e, kind) in enumerate(units)]
+    if lang == "zh":  # as _zh_units, straight from the matches
+        kinds = _KIND
+        fields = [{"doc_id": doc_id, "index": i, "start": m.start(), "end": m.end(),
+                   "text": m.group(), "kind": kinds[m.lastgroup]}
+                  for i, m in enumerate(_ZH_UNIT_KIND.finditer(text))]
+    else:
+        fields = [{"doc_id": doc_id, "index": i, "start": s, "end": e, "text": text[s:e],
+                   "kind": kind} for i, (s, e, kind) in enumerate(_en_units(text))]
     new = object.__new__
     out: list[Sentence] = [new(Sentence) for _ in fields]
     deque(map(object.__setattr__, out, repeat("__dict__"), fields), maxlen=0)

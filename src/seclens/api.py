@@ -629,9 +629,10 @@ def analyze(
     if not inputs:
         raise ConfigError("E010", "inputs must name at least one file or folder; received none")
 
-    from seclens.ingest import IngestOptions, discover, iter_documents
+    from seclens.ingest import IngestOptions, iter_planned, plan_inputs
 
     pipeline = Pipeline(options)
+    plan = plan_inputs(inputs, IngestOptions(manifest=options.manifest))
 
     documents: list[DocumentSummary] = []
     matches: list[Match] = []
@@ -639,9 +640,7 @@ def analyze(
     exclusions: list[Exclusion] = []
     input_files: list[InputFile] = []
 
-    total = len(discover(inputs)) if progress else None
-    stream = iter_documents(inputs, IngestOptions(manifest=options.manifest))
-    for item in _progress(stream, total, progress):
+    for item in _progress(iter_planned(plan), len(plan.items), progress):
         if isinstance(item, Exclusion):
             exclusions.append(item)
             input_files.append(_excluded_input(item))
@@ -655,10 +654,7 @@ def analyze(
         matches.extend(outcome.matches)
         counts.extend(outcome.counts)
 
-    manifests = [options.manifest] if options.manifest is not None else [
-        Path(p) / "manifest.csv" for p in inputs if (Path(p) / "manifest.csv").is_file()
-    ]
-    for manifest in manifests:
+    for manifest in plan.manifests:
         input_files.append(InputFile(str(manifest), sha256_file(manifest), "manifest"))
     provenance = Provenance(
         package="seclens",

@@ -8,11 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from seclens.engine import EngineConfig, Task, run_local
+from seclens.engine import EngineConfig, Task, plan_tasks, run_local
 from seclens.engine.process import DocumentResult, process_document
 from seclens.errors import ConfigError
 from seclens.store import open_store
-from seclens.store.sync import StoreIngestOptions, ingest_corpus, plan_inputs
+from seclens.store.sync import StoreIngestOptions, ingest_corpus
 from seclens.types import Document, DocumentMeta, Exclusion
 
 TABLES = ("documents", "sentences", "matches", "counts", "annotations")
@@ -46,7 +46,7 @@ def test_two_workers_equal_one(tmp_path: Path, corpus: Path) -> None:
 
 
 def test_pool_yields_in_task_order(corpus: Path) -> None:
-    tasks, _ = plan_inputs([corpus])
+    tasks, _ = plan_tasks([corpus])
     config = EngineConfig()
     serial = list(run_local(tasks, config, workers=1))
     pooled = list(run_local(iter(tasks), config, workers=2, batch_size=1, max_in_flight=1))
@@ -102,7 +102,7 @@ def test_worker_refuses_other_data_versions(corpus: Path) -> None:
     from seclens.engine.local import run_local_tables
     from seclens.errors import StoreError
 
-    tasks, _ = plan_inputs([corpus])
+    tasks, _ = plan_tasks([corpus])
     with pytest.raises(StoreError) as err:
         list(run_local_tables(tasks[:2], EngineConfig(), fingerprint="0" * 64))
     assert err.value.code == "E611"

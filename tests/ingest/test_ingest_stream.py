@@ -9,7 +9,14 @@ from types import SimpleNamespace
 import pytest
 
 from seclens.errors import IngestError
-from seclens.ingest import IngestOptions, discover, iter_documents, read_manifest
+from seclens.ingest import (
+    IngestOptions,
+    discover,
+    iter_documents,
+    iter_planned,
+    plan_inputs,
+    read_manifest,
+)
 from seclens.types import Document, Exclusion
 
 
@@ -131,6 +138,46 @@ def test_malformed_manifest_raises_at_call_time(tmp_path: Path) -> None:
     with pytest.raises(IngestError) as caught:
         iter_documents([tmp_path])  # validation before the first next()
     assert caught.value.code == "E111"
+
+
+def test_plan_reads_no_document_and_names_files_metadata_and_orphans(
+    tmp_path: Path, builders: SimpleNamespace
+) -> None:
+    root = _folder(tmp_path, builders)
+    (root / "docs" / "sub" / "a.txt").write_text("重复", encoding="utf-8")  # duplicate id
+    plan = plan_inputs([root])
+    assert [(type(i).__name__, i.doc_id) for i in plan.items] == [
+        ("PlannedFile", "a"),
+        ("PlannedFile", "c"),
+        ("PlannedFile", "d"),
+        ("Exclusion", "a"),
+        ("PlannedFile", "b"),
+    ]
+    files = {f.doc_id: f for f in plan.files}
+    assert files["a"].path == root / "docs" / "a.txt"
+    meta_a, meta_c = files["a"].meta, files["c"].meta
+    assert meta_a is not None and meta_a.title == "甲"
+    assert meta_c is not None and meta_c.level == "central"
+    assert files["b"].meta is None and files["d"].meta is None
+    assert [(e.code, e.doc_id) for e in plan.exclusions] == [("E109", "a"), ("E112", "zz-missing")]
+    assert [(e.code, e.doc_id) for e in plan.orphans] == [("E112", "zz-missing")]
+    assert plan.manifests == (root / "manifest.csv",)
+    # c.txt is unreadable (binary): planning does not read it, only iter_planned does.
+    streamed = list(iter_planned(plan))
+    assert streamed == list(iter_documents([root]))
+    assert [(type(i).__name__, i.doc_id) for i in streamed][1] == ("Exclusion", "c")
+
+
+def test_plan_with_explicit_manifest_and_single_path(
+    tmp_path: Path, builders: SimpleNamespace
+) -> None:
+    root = _folder(tmp_path, builders)
+    manifest = root / "manifest.csv"
+    plan = plan_inputs(root / "docs" / "a.txt", IngestOptions(manifest=manifest))
+    assert [f.doc_id for f in plan.files] == ["a"]
+    assert plan.manifests == (manifest,)
+    assert [e.doc_id for e in plan.orphans] == ["c", "zz-missing"]
+    assert plan_inputs([root / "docs"]).manifests == ()  # no manifest.csv in docs/
 
 
 # --- the real reference corpus ---------------------------------------------------------

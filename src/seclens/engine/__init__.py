@@ -17,6 +17,7 @@ from seclens.engine.process import (
     analyse_task,
     build_pipeline,
     describe_pipeline,
+    plan_tasks,
     process_document,
 )
 
@@ -29,6 +30,7 @@ __all__ = [
     "build_pipeline",
     "config_fingerprint",
     "describe_pipeline",
+    "plan_tasks",
     "process_document",
     "run_local",
 ]

@@ -26,7 +26,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from seclens.engine.config import EngineConfig, config_fingerprint
-from seclens.engine.process import DocumentResult, Task, describe_pipeline, process_document
+from seclens.engine.process import (
+    DocumentResult,
+    Task,
+    describe_pipeline,
+    plan_tasks,
+    process_document,
+)
 from seclens.engine.tables import (
     EXCLUSIONS,
     META_COLUMNS,
@@ -134,7 +140,7 @@ def plan_partitions(inputs: Sequence[Path], options: DaskOptions
     ----------
     inputs : sequence of pathlib.Path
         ``.parquet`` files are read as tables; everything else is planned by
-        :func:`seclens.store.sync.plan_inputs` (as :mod:`seclens.ingest` streams it).
+        :func:`seclens.engine.process.plan_tasks` (as :mod:`seclens.ingest` streams it).
     options : DaskOptions
 
     Returns
@@ -142,7 +148,7 @@ def plan_partitions(inputs: Sequence[Path], options: DaskOptions
     (partitions, exclusions)
         Exclusions found while planning (duplicate ids, orphan manifest rows).
     """
-    from seclens.store.sync import plan_inputs
+    from seclens.ingest import IngestOptions
 
     parquet = sorted(p.resolve() for p in inputs if p.suffix == ".parquet")
     others = [p.resolve() for p in inputs if p.suffix != ".parquet"]
@@ -153,7 +159,7 @@ def plan_partitions(inputs: Sequence[Path], options: DaskOptions
             parts.append(Partition(len(parts), parquet_path=str(path), row_group=rg))
     if others:
         manifest = options.manifest.resolve() if options.manifest is not None else None
-        tasks, excluded = plan_inputs(others, manifest)
+        tasks, excluded = plan_tasks(others, IngestOptions(manifest=manifest))
         for i in range(0, len(tasks), options.partition_size):
             parts.append(Partition(len(parts), tasks=tuple(tasks[i:i + options.partition_size])))
     return parts, excluded

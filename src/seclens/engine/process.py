@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -33,6 +35,7 @@ from seclens.types import Document, DocumentMeta, Exclusion, Match, Sentence
 if TYPE_CHECKING:
     from seclens.annotate import RuleAnnotator
     from seclens.api import DocumentSummary, Pipeline
+    from seclens.ingest import IngestOptions
     from seclens.measures.counts import CountRow
 
 
@@ -243,6 +246,36 @@ class Task:
     path: str
     doc_id: str
     meta: DocumentMeta | None = None
+
+
+def plan_tasks(inputs: Sequence[str | os.PathLike[str]],
+               options: IngestOptions | None = None) -> tuple[list[Task], list[Exclusion]]:
+    """Tasks for the files of ``inputs``, planned by :func:`seclens.ingest.plan_inputs`.
+
+    Parameters
+    ----------
+    inputs : sequence of path
+        Files and/or folders.
+    options : seclens.ingest.IngestOptions or None
+        Manifest and recursion (default ``IngestOptions()``).
+
+    Returns
+    -------
+    (tasks, exclusions)
+        One :class:`Task` per file in discovery (sorted path) order, with its
+        manifest metadata; the plan's exclusions (duplicate document ids ``E109``,
+        then manifest rows without a file ``E112``).
+
+    Raises
+    ------
+    IngestError
+        Missing input, unsupported file named explicitly, malformed manifest.
+    """
+    from seclens.ingest import IngestOptions, plan_inputs
+
+    plan = plan_inputs(inputs, options or IngestOptions())
+    tasks = [Task(str(f.path), f.doc_id, f.meta) for f in plan.files]
+    return tasks, list(plan.exclusions)
 
 
 @lru_cache(maxsize=1)

@@ -4,6 +4,8 @@ Public API::
 
     discover(inputs) -> list[Path]
     iter_documents(inputs, IngestOptions(...)) -> Iterator[Document | Exclusion]
+    plan_inputs(inputs, IngestOptions(...)) -> IngestPlan      (no document read)
+    iter_planned(plan) -> Iterator[Document | Exclusion]
     read_document(path, meta=None) -> Document
     read_manifest(path) -> Manifest
     fetch_corpus(cache_dir, timeout=10.0, sources_path=None) -> FetchResult
@@ -20,21 +22,32 @@ from seclens.ingest.encoding import Decoded, decode_bytes
 from seclens.ingest.fetch import FetchResult, fetch_corpus
 from seclens.ingest.manifest import Manifest, read_manifest
 from seclens.ingest.metadata import detect_language, find_doc_number, load_prefix_table
-from seclens.ingest.stream import IngestOptions, iter_documents
+from seclens.ingest.stream import (
+    IngestOptions,
+    IngestPlan,
+    PlannedFile,
+    iter_documents,
+    iter_planned,
+    plan_inputs,
+)
 
 __all__ = [
     "CODES",
     "Decoded",
     "FetchResult",
     "IngestOptions",
+    "IngestPlan",
     "Manifest",
+    "PlannedFile",
     "decode_bytes",
     "detect_language",
     "discover",
     "fetch_corpus",
     "find_doc_number",
     "iter_documents",
+    "iter_planned",
     "load_prefix_table",
+    "plan_inputs",
     "read_document",
     "read_manifest",
 ]

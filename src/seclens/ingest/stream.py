@@ -1,7 +1,12 @@
-"""Ingest stage: stream documents (one file at a time) with exclusions, never dropping input.
+"""Ingest stage: plan the inputs, then stream documents (one file at a time) with
+exclusions, never dropping input.
 
-Only :func:`iter_documents` knows the order of the ingest steps: discover files, load
-manifests, read each file, then report manifest rows without a file.
+Only this module knows the order of the ingest steps: :func:`plan_inputs` discovers the
+files, loads the manifests, gives each file its ``doc_id`` (file stem) and metadata,
+and finds duplicate ids and manifest rows without a file; :func:`iter_planned` then
+reads the planned files one at a time. :func:`iter_documents` is the two together.
+Everything that ingests files (``seclens analyze``, the store's incremental sync, the
+engines) plans through :func:`plan_inputs`, so they all see the same documents.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from seclens.ingest.discover import discover
 from seclens.ingest.document import read_document
 from seclens.ingest.manifest import Manifest, read_manifest
 from seclens.ingest.metadata import PrefixTable, load_prefix_table
-from seclens.types import Document, Exclusion
+from seclens.types import Document, DocumentMeta, Exclusion
 
 MANIFEST_NAME = "manifest.csv"
 
@@ -39,13 +44,136 @@ class IngestOptions:
     recursive: bool = True
 
 
+@dataclass(frozen=True)
+class PlannedFile:
+    """One input file to read, with the identity and metadata it will get.
+
+    Attributes
+    ----------
+    path : pathlib.Path
+        The file, as discovered (relative or absolute, as the input was given).
+    doc_id : str
+        The document id (the file stem).
+    meta : DocumentMeta or None
+        The row of the manifest that applies to the file, or ``None``.
+    """
+
+    path: Path
+    doc_id: str
+    meta: DocumentMeta | None = None
+
+
+@dataclass(frozen=True)
+class IngestPlan:
+    """What an ingest will read and what it already excludes, before any file is read.
+
+    Attributes
+    ----------
+    items : tuple[PlannedFile | Exclusion, ...]
+        One item per discovered file, in :func:`discover` (sorted path) order: a
+        :class:`PlannedFile`, or an Exclusion ``E109`` when an earlier file already
+        has the same document id.
+    orphans : tuple[Exclusion, ...]
+        Per manifest in input order, an Exclusion ``E112`` for each row (in file
+        order) whose file is not among the inputs.
+    manifests : tuple[pathlib.Path, ...]
+        The manifests that were applied (``IngestOptions.manifest``, else each folder
+        input's ``manifest.csv``), in input order.
+    """
+
+    items: tuple[PlannedFile | Exclusion, ...]
+    orphans: tuple[Exclusion, ...]
+    manifests: tuple[Path, ...]
+
+    @property
+    def files(self) -> tuple[PlannedFile, ...]:
+        """The files to read, in discovery order."""
+        return tuple(i for i in self.items if isinstance(i, PlannedFile))
+
+    @property
+    def exclusions(self) -> tuple[Exclusion, ...]:
+        """Planning exclusions: duplicate document ids (in discovery order), then orphans."""
+        return tuple(i for i in self.items if isinstance(i, Exclusion)) + self.orphans
+
+
+def plan_inputs(
+    inputs: Sequence[str | os.PathLike[str]], options: IngestOptions = IngestOptions()
+) -> IngestPlan:
+    """Plan an ingest: discover files, apply manifests, find duplicates and orphan rows.
+
+    No document is read (only the manifests).
+
+    Parameters
+    ----------
+    inputs : sequence of path-like
+        Files and/or folders (a single path is accepted too).
+    options : IngestOptions
+
+    Returns
+    -------
+    IngestPlan
+
+    Raises
+    ------
+    IngestError
+        ``E101``/``E102`` from :func:`discover`; ``E110``/``E111``/``E113``/``E114``
+        for a malformed manifest.
+    """
+    if isinstance(inputs, str | os.PathLike):
+        inputs = [inputs]
+    paths = discover(inputs, recursive=options.recursive)
+    scoped = _manifests(inputs, options)
+    items: list[PlannedFile | Exclusion] = []
+    first_path: dict[str, Path] = {}
+    for path in paths:
+        doc_id = path.stem
+        if doc_id in first_path:
+            reason = f"document id {doc_id!r} already used by {first_path[doc_id]}; rename one"
+            items.append(Exclusion(str(path), doc_id, E_DUPLICATE_FILE_ID, reason))
+            continue
+        first_path[doc_id] = path
+        manifest = _manifest_for(path, scoped)
+        meta = manifest.lookup(path) if manifest is not None else None
+        items.append(PlannedFile(path, doc_id, meta))
+    return IngestPlan(
+        items=tuple(items),
+        orphans=tuple(_orphan_rows(paths, scoped)),
+        manifests=tuple(path for path, _, _ in scoped),
+    )
+
+
+def iter_planned(plan: IngestPlan) -> Iterator[Document | Exclusion]:
+    """Read the files of ``plan`` lazily, one at a time, in plan order.
+
+    Parameters
+    ----------
+    plan : IngestPlan
+        From :func:`plan_inputs`.
+
+    Returns
+    -------
+    Iterator[Document | Exclusion]
+        Per item of ``plan.items``: the :class:`~seclens.types.Document`, the
+        planning Exclusion, or an Exclusion with the ingest error's code when the
+        file cannot be read (``E103``–``E108``); then ``plan.orphans``.
+
+    Raises
+    ------
+    IngestError
+        ``E130`` when the packaged document-number prefix table is malformed (at
+        call time).
+    """
+    return _stream(plan, load_prefix_table())
+
+
 def iter_documents(
     inputs: Sequence[str | os.PathLike[str]], options: IngestOptions = IngestOptions()
 ) -> Iterator[Document | Exclusion]:
     """Stream a Document or an Exclusion per input file, then one per orphan manifest row.
 
-    Inputs and manifests are validated when this function is called (not at the first
-    ``next()``); files are then read lazily, one at a time, in :func:`discover` order.
+    ``iter_planned(plan_inputs(inputs, options))``: inputs and manifests are validated
+    when this function is called (not at the first ``next()``); files are then read
+    lazily, one at a time, in :func:`discover` order.
 
     Parameters
     ----------
@@ -56,8 +184,9 @@ def iter_documents(
     Returns
     -------
     Iterator[Document | Exclusion]
-        Files in sorted path order; then, per manifest in input order, an Exclusion
-        ``E112`` for each row (in file order) whose file is not among the inputs.
+        Files in sorted path order (an Exclusion ``E109`` for a second file with the
+        same document id); then, per manifest in input order, an Exclusion ``E112``
+        for each row (in file order) whose file is not among the inputs.
 
     Raises
     ------
@@ -65,58 +194,49 @@ def iter_documents(
         ``E101``/``E102`` from :func:`discover`; ``E110``/``E111``/``E113``/``E114``
         for a malformed manifest.
     """
-    paths = discover(inputs, recursive=options.recursive)
-    scoped = _manifests(inputs, options)
-    return _stream(paths, scoped, load_prefix_table())
+    return iter_planned(plan_inputs(inputs, options))
 
 
 def _manifests(
     inputs: Sequence[str | os.PathLike[str]], options: IngestOptions
-) -> list[tuple[Path | None, Manifest]]:
-    """(folder scope or None for all inputs, manifest) pairs."""
+) -> list[tuple[Path, Path | None, Manifest]]:
+    """(manifest path, folder scope or None for all inputs, manifest) triples."""
     if options.manifest is not None:
-        return [(None, read_manifest(Path(options.manifest)))]
-    if isinstance(inputs, str | os.PathLike):
-        inputs = [inputs]
+        path = Path(options.manifest)
+        return [(path, None, read_manifest(path))]
     folders = [Path(item) for item in inputs if Path(item).is_dir()]
     return [
-        (folder, read_manifest(folder / MANIFEST_NAME))
+        (folder / MANIFEST_NAME, folder, read_manifest(folder / MANIFEST_NAME))
         for folder in folders
         if (folder / MANIFEST_NAME).is_file()
     ]
 
 
-def _manifest_for(path: Path, scoped: list[tuple[Path | None, Manifest]]) -> Manifest | None:
-    for folder, manifest in scoped:
+def _manifest_for(
+    path: Path, scoped: list[tuple[Path, Path | None, Manifest]]
+) -> Manifest | None:
+    for _, folder, manifest in scoped:
         if folder is None or path.is_relative_to(folder):
             return manifest
     return None
 
 
-def _stream(
-    paths: list[Path], scoped: list[tuple[Path | None, Manifest]], prefixes: PrefixTable
-) -> Iterator[Document | Exclusion]:
-    first_path: dict[str, Path] = {}
-    for path in paths:
-        doc_id = path.stem
-        if doc_id in first_path:
-            reason = f"document id {doc_id!r} already used by {first_path[doc_id]}; rename one"
-            yield Exclusion(str(path), doc_id, E_DUPLICATE_FILE_ID, reason)
+def _stream(plan: IngestPlan, prefixes: PrefixTable) -> Iterator[Document | Exclusion]:
+    for item in plan.items:
+        if isinstance(item, Exclusion):
+            yield item
             continue
-        first_path[doc_id] = path
-        manifest = _manifest_for(path, scoped)
-        meta = manifest.lookup(path) if manifest is not None else None
         try:
-            yield read_document(path, meta, prefixes=prefixes)
+            yield read_document(item.path, item.meta, prefixes=prefixes)
         except IngestError as exc:
-            yield Exclusion(str(path), doc_id, exc.code, exc.message)
-    yield from _orphan_rows(paths, scoped)
+            yield Exclusion(str(item.path), item.doc_id, exc.code, exc.message)
+    yield from plan.orphans
 
 
 def _orphan_rows(
-    paths: list[Path], scoped: list[tuple[Path | None, Manifest]]
+    paths: list[Path], scoped: list[tuple[Path, Path | None, Manifest]]
 ) -> Iterator[Exclusion]:
-    for folder, manifest in scoped:
+    for _, folder, manifest in scoped:
         present = {p.stem for p in paths if folder is None or p.is_relative_to(folder)}
         for doc_id in manifest.rows:
             if doc_id not in present:

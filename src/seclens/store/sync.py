@@ -1,9 +1,11 @@
 """Store stage: incremental, idempotent, crash-safe ingest of a corpus into a store.
 
 :func:`ingest_corpus` brings a store up to date with a set of input files. Files are
-planned exactly as :func:`seclens.ingest.iter_documents` streams them (same
-discovery, manifest scoping, ``doc_id`` = file stem, duplicate ids and orphan
-manifest rows as exclusions), so a store holds what ``seclens analyze`` computes:
+planned by :func:`seclens.ingest.plan_inputs`, the planning step of
+:func:`seclens.ingest.iter_documents` (same discovery, manifest scoping, ``doc_id`` =
+file stem, duplicate ids and orphan manifest rows as exclusions), and analysed by
+:meth:`seclens.api.Pipeline.analyse`, so a store holds what ``seclens analyze``
+computes:
 
 - a file whose bytes (SHA-256), manifest metadata and analysis configuration are
   unchanged since it was stored is skipped (``unchanged``);
@@ -30,7 +32,7 @@ from pathlib import Path
 
 from seclens.engine.config import EngineConfig, config_fingerprint
 from seclens.engine.local import run_local_tables
-from seclens.engine.process import Task, describe_pipeline
+from seclens.engine.process import Task, describe_pipeline, plan_tasks
 from seclens.engine.tables import TableBatch, concat_batches
 from seclens.errors import ConfigError
 from seclens.store.store import Store, open_store
@@ -125,50 +127,6 @@ def meta_hash(meta: DocumentMeta | None) -> str:
     return hashlib.sha256(repr(meta).encode("utf-8")).hexdigest()
 
 
-def plan_inputs(inputs: Sequence[Path], manifest: Path | None = None,
-                recursive: bool = True) -> tuple[list[Task], list[Exclusion]]:
-    """Files to analyse and planning exclusions, as :func:`seclens.ingest.iter_documents`.
-
-    Parameters
-    ----------
-    inputs : sequence of pathlib.Path
-    manifest : pathlib.Path or None
-    recursive : bool
-
-    Returns
-    -------
-    (tasks, exclusions)
-        One :class:`~seclens.engine.process.Task` per file in discovery (sorted path)
-        order; exclusions for duplicate document ids and manifest rows without a file.
-
-    Raises
-    ------
-    IngestError
-        Missing input, unsupported file named explicitly, malformed manifest.
-    """
-    from seclens.ingest import IngestOptions, discover
-    from seclens.ingest.codes import E_DUPLICATE_FILE_ID
-    from seclens.ingest.stream import _manifest_for, _manifests, _orphan_rows
-
-    paths = discover(list(inputs), recursive=recursive)
-    scoped = _manifests(list(inputs), IngestOptions(manifest=manifest, recursive=recursive))
-    tasks: list[Task] = []
-    excluded: list[Exclusion] = []
-    first: dict[str, Path] = {}
-    for path in paths:
-        doc_id = path.stem
-        if doc_id in first:
-            excluded.append(Exclusion(
-                str(path), doc_id, E_DUPLICATE_FILE_ID,
-                f"document id {doc_id!r} already used by {first[doc_id]}; rename one"))
-            continue
-        first[doc_id] = path
-        found = _manifest_for(path, scoped)
-        tasks.append(Task(str(path), doc_id, found.lookup(path) if found is not None else None))
-    excluded.extend(_orphan_rows(paths, scoped))
-    return tasks, excluded
-
-
 def ingest_corpus(inputs: Sequence[Path | str], db: Path | str,
                   config: EngineConfig | None = None,
                   options: StoreIngestOptions | None = None) -> IngestSummary:
@@ -196,11 +154,14 @@ def ingest_corpus(inputs: Sequence[Path | str], db: Path | str,
         When the inputs, a manifest or a lexicon cannot be read at all (single bad
         documents become exclusions instead).
     """
+    from seclens.ingest import IngestOptions
+
     config = config or EngineConfig()
     options = options or StoreIngestOptions()
     roots = [Path(p).resolve() for p in inputs]
     manifest = options.manifest.resolve() if options.manifest is not None else None
-    tasks, planned_out = plan_inputs(roots, manifest, options.recursive)
+    tasks, planned_out = plan_tasks(
+        roots, IngestOptions(manifest=manifest, recursive=options.recursive))
     provenance = describe_pipeline(config)
     fingerprint = config_fingerprint(config, provenance)
     with open_store(db) as store:

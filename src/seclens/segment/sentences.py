@@ -20,7 +20,9 @@ Every non-whitespace character of the input lies in exactly one unit.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import deque
+from collections.abc import Sequence
 from itertools import repeat
 
 from seclens.errors import ConfigError
@@ -166,8 +168,9 @@ def _en_cut_candidates(text: str) -> list[tuple[int, int, int, int]]:
     return cands
 
 
-def _en_units(text: str) -> list[tuple[int, int, str]]:
-    """English units: per paragraph, the sentence ends after its leading marker.
+def _en_units(text: str, doc_id: str) -> list[dict[str, object]]:
+    """English units (as :class:`Sentence` field dicts): per paragraph, the sentence
+    ends after its leading marker.
 
     Sentence-end candidates are found once for the whole text (see ``_EN_CUT_AT``) and
     taken paragraph by paragraph; a paragraph whose marker ends inside a terminator run
@@ -177,9 +180,9 @@ def _en_units(text: str) -> list[tuple[int, int, str]]:
     mark = _MARKERS["en"].match
     rejects = _en_rejects_cut
     cands = _en_cut_candidates(text)
-    n_cands = len(cands)
+    cand_starts = [c[0] for c in cands]
     ci = 0
-    units: list[tuple[int, int, str]] = []
+    units: list[dict[str, object]] = []
     append = units.append
     pos = 0
     for line in text.splitlines(True):
@@ -196,20 +199,14 @@ def _en_units(text: str) -> list[tuple[int, int, str]]:
             if m is not None:
                 kind = "item" if m.group("heading") is None else "heading"
                 search_from = m.end()
-        while ci < n_cands and cands[ci][0] < search_from:
-            ci += 1
+        lo = bisect_left(cand_starts, search_from, ci)
+        ci = bisect_left(cand_starts, pe, lo)
+        para: Sequence[tuple[int, int, int, int]] = cands[lo:ci] if lo < ci else ()
         if search_from > ps and text[search_from - 1] in ".!?" and search_from < pe \
                 and text[search_from] in ".!?":
             # the marker ends inside a terminator run: search from its end
             para = [(c.start(1), c.end(1), c.end(), c.end(2))
                     for c in _EN_CUT.finditer(text, search_from, pe)]
-            while ci < n_cands and cands[ci][0] < pe:
-                ci += 1
-        else:
-            para = []
-            while ci < n_cands and cands[ci][0] < pe:
-                para.append(cands[ci])
-                ci += 1
         s = ps
         for run_start, run_end, e, next_start in para:
             if text[run_end - 1] == "." and rejects(text, run_start, run_end):
@@ -218,14 +215,16 @@ def _en_units(text: str) -> list[tuple[int, int, str]]:
                 m = mark(text, s, e)
                 if m is not None:
                     kind = "item" if m.group("heading") is None else "heading"
-            append((s, e, kind))
+            append({"doc_id": doc_id, "index": len(units), "start": s, "end": e,
+                    "text": text[s:e], "kind": kind})
             s = next_start
             kind = "sentence"
         if s != ps and text[s] in first:
             m = mark(text, s, pe)
             if m is not None:
                 kind = "item" if m.group("heading") is None else "heading"
-        append((s, pe, kind))
+        append({"doc_id": doc_id, "index": len(units), "start": s, "end": pe,
+                "text": text[s:pe], "kind": kind})
     return units
 
 
@@ -262,8 +261,7 @@ def split_sentences(doc_id: str, text: str, lang: str) -> list[Sentence]:
                    "text": m.group(), "kind": kinds[m.lastgroup]}
                   for i, m in enumerate(_ZH_UNIT_KIND.finditer(text))]
     else:
-        fields = [{"doc_id": doc_id, "index": i, "start": s, "end": e, "text": text[s:e],
-                   "kind": kind} for i, (s, e, kind) in enumerate(_en_units(text))]
+        fields = _en_units(text, doc_id)
     new = object.__new__
     out: list[Sentence] = [new(Sentence) for _ in fields]
     deque(map(object.__setattr__, out, repeat("__dict__"), fields), maxlen=0)

@@ -71,6 +71,23 @@ def test_process_document_is_pure() -> None:
     assert all(doc.text[m.start:m.end] == m.matched_text for m in first.matches)
 
 
+def test_process_document_is_the_orchestrator_step_plus_annotations() -> None:
+    # One split per document: the engine keeps the sentences Pipeline.analyse matched
+    # in, and the annotator codes exactly those.
+    from seclens.api import DocumentAnalysis, Pipeline
+
+    doc = Document(DocumentMeta("d", language="zh"),
+                   "维护国家安全。\n加强网络安全和数据安全保护！巩固国防。", path="d.txt")
+    config = EngineConfig(annotate=True)
+    result = process_document(doc, config)
+    direct = Pipeline(config.analysis_options()).analyse(doc)
+    assert isinstance(result, DocumentResult) and isinstance(direct, DocumentAnalysis)
+    assert (result.summary, result.sentences, result.matches, result.counts) == (
+        direct.summary, direct.sentences, direct.matches, direct.counts)
+    assert [a.sentence_index for a in result.annotations] == [
+        s.index for s in result.sentences]
+
+
 @pytest.mark.parametrize("kwargs", [{"workers": 0}, {"batch_size": 0},
                                     {"workers": 2, "max_in_flight": 0}])
 def test_bad_pool_parameters(kwargs: dict[str, int]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -68,3 +69,29 @@ def test_store_provenance_names_segmenters_and_roots(
     assert store.provenance.unmatchable == folder.provenance.unmatchable
     assert store.provenance.input_roots == folder.provenance.input_roots
     assert store.provenance.extra["store"] == str(db)
+
+
+def test_store_lexicon_and_rules_provenance_equal_analyze(
+        reference_pair: tuple[AnalysisResult, AnalysisResult, Path]) -> None:
+    folder, store, _ = reference_pair
+    assert store.provenance.lexicons == folder.provenance.lexicons
+    assert store.provenance.sense_rules == folder.provenance.sense_rules
+    assert store.provenance.options == folder.provenance.options
+
+
+def test_store_t2s_provenance_names_opencc_like_analyze(
+        tmp_path: Path, make_corpus: Callable[..., list[Path]]) -> None:
+    # Regression: a report from a store built with --t2s lacked the OpenCC converter
+    # that the same report from the folder names (both now ask the one Pipeline).
+    from seclens.api import AnalysisOptions
+    from seclens.engine import EngineConfig
+
+    folder = tmp_path / "c"
+    make_corpus(folder, 3, seed=5)
+    ingest_corpus([folder], tmp_path / "s.duckdb", EngineConfig(to_simplified=True))
+    with open_store(tmp_path / "s.duckdb", read_only=True) as store:
+        from_store = load_analysis(store)
+    direct = analyze([folder], AnalysisOptions(to_simplified=True))
+    assert from_store.matches == direct.matches
+    assert from_store.provenance.segmenters == direct.provenance.segmenters
+    assert any(s.get("name") == "opencc t2s" for s in from_store.provenance.segmenters)

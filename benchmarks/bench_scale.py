@@ -171,16 +171,15 @@ def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
 
 def stages(corpus: Path, sample_mb: float) -> dict[str, float]:
     """Single-process, streaming per-stage timings."""
-    from seclens import api
-    from seclens.engine import EngineConfig
-    from seclens.engine.process import _prefix_table, build_pipeline
-    from seclens.segment import split_sentences
-    from seclens.store.sync import plan_inputs
+    from seclens.api import DocumentAnalysis
+    from seclens.engine import EngineConfig, build_pipeline, plan_tasks
+    from seclens.ingest import load_prefix_table
 
-    tasks, _ = plan_inputs([corpus])
+    tasks, _ = plan_tasks([corpus])
+    prefixes = load_prefix_table()
     pipe = build_pipeline(EngineConfig())
     terms: dict[str, list[str]] = collections.defaultdict(list)
-    for e in pipe.lexicon.entries:
+    for e in pipe.analysis.lexicon.entries:
         terms[e.lang].append(e.term)
     try:
         from seclens.annotate import RuleAnnotator
@@ -194,18 +193,19 @@ def stages(corpus: Path, sample_mb: float) -> dict[str, float]:
     nbytes = sample_bytes = sample_docs = 0
     for task in tasks:
         doc, dt = timed(lambda task=task: read_document(Path(task.path), task.meta,
-                                                        prefixes=_prefix_table()))
+                                                        prefixes=prefixes))
         t["ingest"] += dt
         size = len(doc.text.encode("utf-8"))
         nbytes += size
-        _, dt = timed(lambda doc=doc: api._analyse_one(doc, pipe.analysis))
+        analysed, dt = timed(lambda doc=doc: pipe.analysis.analyse(doc))
         t["count"] += dt
         text = doc.text.lower() if doc.meta.language == "en" else doc.text
         _, dt = timed(lambda text=text, lang=doc.meta.language:
                       [text.count(x) for x in terms[lang]])
         t["strcount"] += dt
-        if annotator is not None and sample_bytes < sample_mb * MB:
-            sents = split_sentences(doc.doc_id, doc.text, doc.meta.language)
+        if (annotator is not None and sample_bytes < sample_mb * MB
+                and isinstance(analysed, DocumentAnalysis)):
+            sents = analysed.sentences  # annotated as in the engine: no second split
             _, dt = timed(lambda s=sents, lang=doc.meta.language:
                           annotator.annotate_many(s, lang))
             t["annotate"] += dt

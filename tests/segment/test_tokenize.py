@@ -112,6 +112,17 @@ def test_regression_utf16_word_count_equals_the_regex(text: str) -> None:
     assert text_words(text) == len(re.findall(r"\w+", text))
 
 
+@pytest.mark.parametrize("text", [
+    "a" * (1 << 15) + "b" * 10,            # one word across the cut
+    "a" * ((1 << 15) - 1) + " " + "b" * 5,  # a space just before the cut
+    "a" * (1 << 15) + " b",                 # a space just after the cut
+    "x 𝐀" * 20_000,                         # pieces with characters beyond U+FFFF
+    " " * (1 << 16) + "word",
+])
+def test_regression_word_runs_across_piece_cuts(text: str) -> None:
+    assert text_words(text) == len(re.findall(r"\w+", text))
+
+
 def test_long_text_word_count_uses_chunks_consistently() -> None:
     text = ("National security, U.S. AI’s risks — 𝐀𝐁 and_more. " * 30_000)
     assert text_words(text) == len(re.findall(r"\w+", text))

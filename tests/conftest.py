@@ -1,7 +1,8 @@
 """Shared fixtures: locations of the reference corpus and reference material.
 
-The corpus is read from ``$SECLENS_CORPUS`` or ``<repo>/../shared/corpus`` (as in CI);
-it is never copied into the repository. When CI=true and it is missing, tests that
+The corpus is read from ``$SECLENS_CORPUS`` or ``<repo>/../shared/corpus`` (as in CI),
+the reference material from ``$SECLENS_REFERENCE`` or ``<repo>/../shared/reference``;
+neither is ever copied into the repository. When CI=true and it is missing, tests that
 need it fail instead of skipping.
 """
 
@@ -34,4 +35,5 @@ def corpus_dir() -> Path:
 @pytest.fixture(scope="session")
 def reference_dir() -> Path:
     """The reference material: seed_figures.json, CODEBOOK.md, gold/."""
-    return _need(SHARED / "reference", "reference material")
+    env = os.environ.get("SECLENS_REFERENCE")
+    return _need(Path(env) if env else SHARED / "reference", "reference material")

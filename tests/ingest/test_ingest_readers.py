@@ -116,7 +116,7 @@ def test_pdf_english(builders: SimpleNamespace, tmp_path: Path) -> None:
     assert document.fmt == "pdf"
     assert document.encoding == "n/a"
     assert document.meta.title == "A Memo"
-    assert document.meta.meta_source == "pdf"
+    assert document.meta.meta_source == "pdf+no_date"  # PDF CreationDate is not used
     assert document.meta.language == "en"
 
 
@@ -148,7 +148,7 @@ def test_docx_paragraphs_and_tables_in_body_order(
         "第二段：保障措施。",
     ]
     assert document.meta.title == "测试文件标题"
-    assert document.meta.meta_source == "docx"
+    assert document.meta.meta_source == "docx+no_date"  # core-property dates are not used
 
 
 def test_docx_merged_cell_is_read_once(tmp_path: Path) -> None:

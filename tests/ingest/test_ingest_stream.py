@@ -68,6 +68,7 @@ def test_iter_documents_yields_documents_and_exclusions(
     items = list(iter_documents([root]))
     kinds = [(type(item).__name__, item.doc_id) for item in items]
     assert kinds == [
+        ("Exclusion", "README"),  # unsupported .md: an E102 exclusion, not dropped
         ("Document", "a"),
         ("Exclusion", "c"),
         ("Document", "d"),
@@ -147,6 +148,7 @@ def test_plan_reads_no_document_and_names_files_metadata_and_orphans(
     (root / "docs" / "sub" / "a.txt").write_text("重复", encoding="utf-8")  # duplicate id
     plan = plan_inputs([root])
     assert [(type(i).__name__, i.doc_id) for i in plan.items] == [
+        ("Exclusion", "README"),
         ("PlannedFile", "a"),
         ("PlannedFile", "c"),
         ("PlannedFile", "d"),
@@ -159,13 +161,15 @@ def test_plan_reads_no_document_and_names_files_metadata_and_orphans(
     assert meta_a is not None and meta_a.title == "甲"
     assert meta_c is not None and meta_c.level == "central"
     assert files["b"].meta is None and files["d"].meta is None
-    assert [(e.code, e.doc_id) for e in plan.exclusions] == [("E109", "a"), ("E112", "zz-missing")]
+    assert [(e.code, e.doc_id) for e in plan.exclusions] == [
+        ("E102", "README"), ("E109", "a"), ("E112", "zz-missing")
+    ]
     assert [(e.code, e.doc_id) for e in plan.orphans] == [("E112", "zz-missing")]
     assert plan.manifests == (root / "manifest.csv",)
     # c.txt is unreadable (binary): planning does not read it, only iter_planned does.
     streamed = list(iter_planned(plan))
     assert streamed == list(iter_documents([root]))
-    assert [(type(i).__name__, i.doc_id) for i in streamed][1] == ("Exclusion", "c")
+    assert [(type(i).__name__, i.doc_id) for i in streamed][2] == ("Exclusion", "c")
 
 
 def test_plan_with_explicit_manifest_and_single_path(
@@ -189,18 +193,20 @@ def corpus_items(corpus_dir: Path) -> list[Document | Exclusion]:
 
 
 def test_corpus_all_documents_ingest_without_exclusions(
-    corpus_items: list[Document | Exclusion],
+    corpus_dir: Path, corpus_items: list[Document | Exclusion],
 ) -> None:
+    # Only the corpus README.md is excluded (E102, not a document); all 28 documents load.
     exclusions = [item for item in corpus_items if isinstance(item, Exclusion)]
-    assert exclusions == []
-    assert len(corpus_items) == 28
+    assert [(e.path, e.code) for e in exclusions] == [(str(corpus_dir / "README.md"), "E102")]
+    assert len([item for item in corpus_items if isinstance(item, Document)]) == 28
 
 
 def test_corpus_text_equals_file_content(
     corpus_dir: Path, corpus_items: list[Document | Exclusion]
 ) -> None:
     for item in corpus_items:
-        assert isinstance(item, Document)
+        if isinstance(item, Exclusion):
+            continue
         raw = Path(item.path).read_bytes().decode("utf-8")
         assert item.text == raw.removeprefix("\ufeff")
         assert Path(item.path).parent == corpus_dir / "docs"
@@ -229,7 +235,8 @@ def test_corpus_language_detection_agrees_with_manifest(
     from seclens.ingest import detect_language
 
     for item in corpus_items:
-        assert isinstance(item, Document)
+        if isinstance(item, Exclusion):
+            continue
         assert detect_language(item.text) == item.meta.language, item.doc_id
 
 

@@ -241,11 +241,14 @@ class Task:
         The document id the file will get (its stem, as in :mod:`seclens.ingest`).
     meta : DocumentMeta or None
         Manifest metadata for the file, if any.
+    manifest_gap : str
+        As :attr:`seclens.ingest.PlannedFile.manifest_gap` ("" when none).
     """
 
     path: str
     doc_id: str
     meta: DocumentMeta | None = None
+    manifest_gap: str = ""
 
 
 def plan_tasks(inputs: Sequence[str | os.PathLike[str]],
@@ -263,8 +266,9 @@ def plan_tasks(inputs: Sequence[str | os.PathLike[str]],
     -------
     (tasks, exclusions)
         One :class:`Task` per file in discovery (sorted path) order, with its
-        manifest metadata; the plan's exclusions (duplicate document ids ``E109``,
-        then manifest rows without a file ``E112``).
+        manifest metadata; the plan's exclusions (unsupported files in folder inputs
+        ``E102`` and duplicate document ids ``E109``, then manifest rows without a
+        file ``E112``).
 
     Raises
     ------
@@ -274,7 +278,7 @@ def plan_tasks(inputs: Sequence[str | os.PathLike[str]],
     from seclens.ingest import IngestOptions, plan_inputs
 
     plan = plan_inputs(inputs, options or IngestOptions())
-    tasks = [Task(str(f.path), f.doc_id, f.meta) for f in plan.files]
+    tasks = [Task(str(f.path), f.doc_id, f.meta, f.manifest_gap) for f in plan.files]
     return tasks, list(plan.exclusions)
 
 
@@ -299,10 +303,12 @@ def analyse_task(task: Task, config: EngineConfig) -> DocumentResult | Exclusion
         An :class:`~seclens.types.Exclusion` carrying the error code and message when
         the file cannot be read or analysed (never a silent drop).
     """
-    from seclens.ingest import read_document
+    from seclens.ingest import PlannedFile
+    from seclens.ingest.stream import read_planned
 
     try:
-        document = read_document(Path(task.path), task.meta, prefixes=_prefix_table())
+        planned = PlannedFile(Path(task.path), task.doc_id, task.meta, task.manifest_gap)
+        document = read_planned(planned, _prefix_table())
         return process_document(document, config)
     except SeclensError as exc:
         return Exclusion(task.path, task.doc_id, exc.code, exc.message)

@@ -1,15 +1,23 @@
-"""Ingest stage: find the supported files among the user's inputs (files and folders).
+"""Ingest stage: find the files among the user's inputs (files and folders).
 
-Folders are walked (recursively by default); hidden files and folders (name starting
-with ``.``) and Office lock files (``~$...``) are skipped, as are files of other types
-(``manifest.csv``, ``README.md`` ...). A file named explicitly must be supported.
+Folders are walked (recursively by default). Rule for what is looked at (documented in
+``docs/ingest.md``):
+
+- hidden files and folders (name starting with ``.``: ``.git``, ``.DS_Store`` ...) and
+  Office lock files (``~$...``) are skipped without a record;
+- every other file is either a supported document (:data:`~seclens.ingest.readers.FORMATS`)
+  or an *unsupported* file (:func:`discover_unsupported`), which the ingest plan turns
+  into an Exclusion ``E102`` with the reason (a manifest that is applied is not an input
+  document and is left out of both lists by the planner);
+- a file named explicitly must be supported (``E102`` is raised).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 
 from seclens.errors import IngestError
 from seclens.ingest.codes import E_NOT_FOUND, E_UNSUPPORTED
@@ -57,13 +65,75 @@ def discover(inputs: Sequence[str | os.PathLike[str]], *, recursive: bool = True
     return sorted(found, key=str)
 
 
-def _walk(folder: Path, recursive: bool) -> list[Path]:
+def discover_unsupported(
+    inputs: Sequence[str | os.PathLike[str]], *, recursive: bool = True
+) -> list[Path]:
+    """Files in folder inputs that are not supported documents, sorted by path.
+
+    Hidden files and folders (``.``) and Office lock files (``~$``) are not listed.
+    Files named explicitly are not listed either (:func:`discover` raises ``E102``
+    for those).
+
+    Parameters
+    ----------
+    inputs : sequence of path-like
+        Files and/or folders (missing paths are ignored here; :func:`discover`
+        reports them).
+    recursive : bool
+        Walk sub-folders of folder inputs.
+
+    Returns
+    -------
+    list[Path]
+        Sorted by their string form, without duplicates.
+    """
+    if isinstance(inputs, str | os.PathLike):
+        inputs = [inputs]
+    found: set[Path] = set()
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            found.update(p for p in _visible_files(path, recursive) if not _supported(p))
+    return sorted(found, key=str)
+
+
+def unsupported_reason(path: Path) -> str:
+    """Reason text of the ``E102`` Exclusion of an unsupported file, with advice."""
+    suffix = path.suffix.lower()
+    shown = suffix or "(no extension)"
+    advice = _ADVICE.get(suffix, f"convert to one of {', '.join(sorted(FORMATS))}")
+    return f"unsupported type {shown}: {advice}"
+
+
+_ADVICE: Mapping[str, str] = MappingProxyType({
+    ".doc": "convert to .docx or .txt",
+    ".wps": "convert to .docx or .txt",
+    ".rtf": "convert to .docx or .txt",
+    ".odt": "convert to .docx or .txt",
+    ".wpd": "convert to .docx or .txt",
+    ".ofd": "convert to .pdf or .txt",
+    ".caj": "convert to .pdf or .txt",
+    ".xps": "convert to .pdf or .txt",
+    ".md": "rename to .txt if it is a document to analyse",
+    ".csv": "not a document (only manifest.csv at the root of a folder input, or the "
+    "file given with --manifest, is read as a manifest)",
+})
+
+
+def _supported(path: Path) -> bool:
+    return path.suffix.lower() in FORMATS
+
+
+def _visible_files(folder: Path, recursive: bool) -> list[Path]:
     candidates = folder.rglob("*") if recursive else folder.glob("*")
     return [
         path
         for path in candidates
         if path.is_file()
-        and path.suffix.lower() in FORMATS
         and not path.name.startswith("~$")
         and not any(part.startswith(".") for part in path.relative_to(folder).parts)
     ]
+
+
+def _walk(folder: Path, recursive: bool) -> list[Path]:
+    return [path for path in _visible_files(folder, recursive) if _supported(path)]

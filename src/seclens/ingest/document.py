@@ -12,6 +12,12 @@ Metadata resolution order (see ``docs/ingest.md``):
    ``region`` / ``issuer``) from the packaged prefix table; ``+doc_number`` is appended
    to ``meta_source`` and ``extra["level_rule"]`` names the table entry.
 4. ``language`` from the share of CJK characters.
+5. Date: a manifest date that is not ISO 8601 after normalisation is kept and noted.
+   Without a manifest row, the file's own creation/modification dates (DOCX core
+   properties, PDF info) are *never* the document date (they are template or
+   software dates); the date is the sign-off date that closes the text
+   (:func:`~seclens.ingest.metadata.find_signoff_date`, ``meta_source`` gets
+   ``+text_date``), or empty (DOCX/PDF: ``meta_source`` gets ``+no_date``).
 """
 
 from __future__ import annotations
@@ -25,7 +31,9 @@ from seclens.ingest.metadata import (
     PrefixTable,
     detect_language,
     find_doc_number,
+    find_signoff_date,
     load_prefix_table,
+    normalise_date,
 )
 from seclens.ingest.readers import FORMATS, Extracted, extract_file
 from seclens.types import Document, DocumentMeta
@@ -97,6 +105,12 @@ def resolve_meta(
     """
     base = meta if meta is not None else _file_meta(doc_id, extracted)
     notes: list[str] = []
+    if meta is not None:
+        problem = normalise_date(meta.date).problem
+        if problem:
+            notes.append(f"manifest {problem}; year not derived from it")
+    elif not base.date:
+        base = _text_date(base, extracted, notes)
     if not base.language:
         base = dataclasses.replace(base, language=detect_language(extracted.text))
         notes.append(f"language {base.language} detected from the text")
@@ -117,6 +131,20 @@ def _file_meta(doc_id: str, extracted: Extracted) -> DocumentMeta:
         meta_source=found.source or "filename",
         extra=dict(found.extra),
     )
+
+
+def _text_date(meta: DocumentMeta, extracted: Extracted, notes: list[str]) -> DocumentMeta:
+    found = find_signoff_date(extracted.text)
+    if found:
+        notes.append(f"date {found} from the sign-off at the end of the text")
+        return dataclasses.replace(meta, date=found, meta_source=meta.meta_source + "+text_date")
+    if extracted.fmt in ("docx", "pdf"):
+        notes.append(
+            "date empty: no sign-off date at the end of the text "
+            f"({extracted.fmt} property dates are not used as the document date)"
+        )
+        return dataclasses.replace(meta, meta_source=meta.meta_source + "+no_date")
+    return meta
 
 
 def _infer_level(

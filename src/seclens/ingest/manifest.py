@@ -5,6 +5,11 @@ date, doc_number, language, source_repo, source_path, source_commit, original_ur
 license_note, completeness, chars``. Only ``id`` is required. Known columns map to
 :class:`~seclens.types.DocumentMeta` fields, every other column goes to ``extra``.
 Rows match files by file stem == ``id``.
+
+Dates: ``date`` cells are normalised to ISO 8601 when their reading is unambiguous
+(``2017年7月8日`` → ``2017-07-08``, ``2017/7/8`` → ``2017-07-08``), keeping the raw cell
+in ``extra["date_raw"]``; other cells (``07/08/2017``: day/month order unknown) are kept
+as they are and the document gets a note (see :func:`seclens.ingest.metadata.normalise_date`).
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from seclens.ingest.codes import (
     E_MANIFEST_VALUE,
 )
 from seclens.ingest.encoding import decode_bytes
-from seclens.ingest.metadata import LANGUAGES, LEVELS
+from seclens.ingest.metadata import LANGUAGES, LEVELS, normalise_date
 from seclens.ingest.readers import read_bytes
 from seclens.types import DocumentMeta
 
@@ -56,10 +61,13 @@ class Manifest:
     rows : Mapping[str, DocumentMeta]
         Metadata by document id, in file order. ``language`` is ``""`` and ``level``
         ``"unknown"`` when the cell is empty (filled from the text later).
+    columns : tuple[str, ...]
+        The header of the manifest (stripped), in file order.
     """
 
     path: Path
     rows: Mapping[str, DocumentMeta] = field(default_factory=dict)
+    columns: tuple[str, ...] = tuple(KNOWN_COLUMNS)
 
     def lookup(self, path: Path) -> DocumentMeta | None:
         """Metadata of the row whose ``id`` equals the file stem of ``path``."""
@@ -110,7 +118,7 @@ def read_manifest(path: Path) -> Manifest:
             )
         rows[meta.doc_id] = meta
         first_line[meta.doc_id] = line
-    return Manifest(path, rows)
+    return Manifest(path, rows, tuple(columns))
 
 
 def _row_meta(record: Mapping[str | None, object], path: Path, line: int) -> DocumentMeta:
@@ -134,6 +142,10 @@ def _row_meta(record: Mapping[str | None, object], path: Path, line: int) -> Doc
     known = {KNOWN_COLUMNS[k]: v for k, v in cells.items() if k in KNOWN_COLUMNS}
     known.update(level=level, language=language)
     extra = {k: v for k, v in cells.items() if k not in KNOWN_COLUMNS}
+    date = normalise_date(known.get("date", ""))
+    if date.normalised:
+        known["date"] = date.value
+        extra["date_raw"] = cells["date"]
     return DocumentMeta(**known, meta_source="manifest", extra=extra)
 
 

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -197,3 +198,178 @@ def _prefix_entry(row: Any, index: int) -> PrefixEntry:
         message = f"issuer prefix table: entry {row['id']} has level {row['level']!r}"
         raise IngestError(E_DATA, message)
     return PrefixEntry(*(str(row[name]) for name in fields))
+
+
+# --- dates -------------------------------------------------------------------------
+
+#: Non-empty lines at the end of a text searched for a sign-off (issuing) date.
+SIGNOFF_LINES = 6
+#: Longest line (characters) that can hold a sign-off: issuer name + date.
+SIGNOFF_MAX_CHARS = 60
+
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+_YEAR_FIRST = re.compile(r"^(\d{4})\s*[/.年]\s*(\d{1,2})\s*(?:[/.月]\s*(?:(\d{1,2})\s*日?)?)?$")
+_YEAR_LAST = re.compile(r"^\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{2,4}$")
+_ZH_NUMERAL = "〇零一二三四五六七八九"
+_ZH_DIGITS = "〇零一二三四五六七八九十"
+_ZH_DATE_TAIL = re.compile(
+    rf"(?P<y>[0-9０-９{_ZH_NUMERAL}Ｏ○]{{4}})\s*年\s*(?P<m>[0-9０-９{_ZH_DIGITS}]{{1,3}})\s*月"
+    rf"\s*(?P<d>[0-9０-９{_ZH_DIGITS}]{{1,3}})\s*日$"
+)
+_MONTHS = (
+    "january february march april may june july august september october november december"
+).split()
+_MONTH = r"(?P<mon>" + "|".join(m.capitalize() for m in _MONTHS) + r")"
+_EN_DATE_TAIL = re.compile(
+    rf"(?:{_MONTH}\s+(?P<d1>\d{{1,2}}),?\s+(?P<y1>\d{{4}})"
+    rf"|(?P<d2>\d{{1,2}})\s+{_MONTH.replace('mon', 'mon2')},?\s+(?P<y2>\d{{4}}))$"
+)
+_TRAILING = " \t\u3000.。)）]】"
+_SENTENCE_PUNCT = re.compile(r"[。，；！？,;!?]")
+
+
+@dataclass(frozen=True)
+class DateValue:
+    """A date cell or text date, normalised where that is unambiguous.
+
+    Attributes
+    ----------
+    value : str
+        ISO 8601 (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) when it could be normalised,
+        else the raw text unchanged.
+    normalised : bool
+        ``value`` differs from the raw text only in form (same date).
+    problem : str
+        ``""`` when ``value`` is ISO 8601; else why the raw text was kept.
+    """
+
+    value: str
+    normalised: bool = False
+    problem: str = ""
+
+
+def normalise_date(raw: str) -> DateValue:
+    """Normalise a date cell to ISO 8601 when its reading is unambiguous.
+
+    Accepted and converted: ``2017-07-08``/``2017-7-8``, ``2017/7/8``, ``2017.7.8``,
+    ``2017年7月8日``, ``2017年7月`` and full-width digits. Year-last numeric dates
+    (``07/08/2017``) are ambiguous (day/month order) and kept raw with a problem.
+
+    Parameters
+    ----------
+    raw : str
+
+    Returns
+    -------
+    DateValue
+    """
+    text = unicodedata.normalize("NFKC", raw).strip()
+    if not text:
+        return DateValue("")
+    for pattern in (_ISO_DATE, _YEAR_FIRST):
+        found = pattern.match(text)
+        if found:
+            iso = _iso(*found.groups())
+            if iso:
+                return DateValue(iso, normalised=iso != raw)
+            return DateValue(raw, problem=f"date {raw!r} is not a valid calendar date")
+    if _YEAR_LAST.match(text):
+        return DateValue(
+            raw, problem=f"date {raw!r} is ambiguous (day/month order unknown); "
+            "kept as is — write it as YYYY-MM-DD"
+        )
+    return DateValue(raw, problem=f"date {raw!r} is not in a recognised form (YYYY-MM-DD)")
+
+
+def find_signoff_date(text: str, *, lines: int = SIGNOFF_LINES) -> str:
+    """The issuing date that closes a document (its sign-off), as ISO ``YYYY-MM-DD``.
+
+    A date counts only when it ends a short line (at most :data:`SIGNOFF_MAX_CHARS`
+    characters) among the last ``lines`` non-empty lines: a Chinese date may follow the
+    issuer's name (no sentence punctuation, not after 于/自/至/到/在), e.g.
+    ``2017年7月8日``, ``国务院 2017年7月8日``, ``二〇一七年七月八日``, ``（2017年7月8日）``;
+    an English date stands alone (``July 8, 2017``, ``8 July 2017``, ``Dated: ...``).
+    Dates inside sentences ("自2018年1月1日起施行。") are not sign-offs.
+
+    Parameters
+    ----------
+    text : str
+    lines : int
+        Non-empty lines inspected from the end.
+
+    Returns
+    -------
+    str
+        ``""`` when there is no clear sign-off date.
+    """
+    tail = [line.strip() for line in text.splitlines() if line.strip()][-lines:]
+    for line in reversed(tail):
+        if len(line) > SIGNOFF_MAX_CHARS:
+            continue
+        core = line.rstrip(_TRAILING)
+        iso = _zh_tail_date(core) or _en_tail_date(core)
+        if iso:
+            return iso
+    return ""
+
+
+def _zh_tail_date(line: str) -> str:
+    found = _ZH_DATE_TAIL.search(line)
+    if not found:
+        return ""
+    before = line[: found.start()].rstrip(" \t\u3000（(:：")
+    if _SENTENCE_PUNCT.search(before) or before.endswith(("于", "自", "至", "到", "在", "截至")):
+        return ""
+    year = "".join(_zh_digit(ch) for ch in unicodedata.normalize("NFKC", found.group("y")))
+    return _iso(year, _zh_small(found.group("m")), _zh_small(found.group("d")))
+
+
+def _en_tail_date(line: str) -> str:
+    found = _EN_DATE_TAIL.search(line)
+    if not found or line[: found.start()].strip(" \t([:").lower() not in ("", "date", "dated"):
+        return ""
+    month = found.group("mon") or found.group("mon2")
+    day = found.group("d1") or found.group("d2")
+    year = found.group("y1") or found.group("y2")
+    return _iso(year, str(_MONTHS.index(month.lower()) + 1), day)
+
+
+def _zh_digit(ch: str) -> str:
+    if ch.isdigit():
+        return ch
+    if ch in "〇零○O":
+        return "0"
+    return str(_ZH_NUMERAL.index(ch) - 1) if ch in _ZH_NUMERAL else ""
+
+
+def _zh_small(value: str) -> str:
+    """``7``/``７``/``七``/``十二``/``二十八`` → decimal string ("" if not a number)."""
+    value = unicodedata.normalize("NFKC", value)
+    if value.isdigit():
+        return value
+    if "十" in value:
+        tens, _, units = value.partition("十")
+        high = int(_zh_digit(tens)) if tens else 1
+        low = int(_zh_digit(units)) if units else 0
+        return str(high * 10 + low)
+    return "".join(_zh_digit(ch) for ch in value)
+
+
+def _iso(year: str | None, month: str | None = None, day: str | None = None) -> str:
+    """ISO 8601 for valid parts (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``), else ``""``."""
+    import datetime as _dt
+
+    if not year or not year.isdigit() or len(year) != 4:
+        return ""
+    if not month:
+        return year
+    if not month.isdigit() or not 1 <= int(month) <= 12:
+        return ""
+    if not day:
+        return f"{year}-{int(month):02d}"
+    if not day.isdigit():
+        return ""
+    try:
+        return _dt.date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return ""

@@ -140,11 +140,18 @@ def extract_pdf(data: bytes, source: str) -> Extracted:
         raise IngestError(E_NO_TEXT_LAYER, f"{source}: no text layer (scanned?); OCR it first")
     empty = sum(1 for page in pages if not page.strip())
     notes = (f"pdf: {len(pages)} pages, {empty} without text",)
+    title = _text(info.get("Title"))
+    extra = {
+        f"pdf_{key.lower()}": value
+        for key in ("Title", "Author", "Creator", "Producer")
+        if (value := _text(info.get(key)))
+    }
+    if created := _pdf_date(_text(info.get("CreationDate"))):
+        extra["pdf_creationdate"] = created
+    # Author/Creator/Producer name a person or software, never the issuing body;
+    # CreationDate is when the file was made, not the issuing date.
     file_meta = FileMeta(
-        title=_text(info.get("Title")),
-        issuer=_text(info.get("Author")),
-        date=_pdf_date(_text(info.get("CreationDate"))),
-        source="pdf",
+        title="" if is_default_title(title) else title, source="pdf", extra=extra
     )
     return Extracted("\n".join(pages), "pdf", "n/a", _sha(data), notes, file_meta)
 
@@ -163,9 +170,19 @@ def extract_docx(data: bytes, source: str) -> Extracted:
         raise IngestError(E_CORRUPT, f"{source}: DOCX cannot be parsed ({exc})") from exc
     lines = list(_docx_lines(document))
     core = document.core_properties
-    created = core.created.date().isoformat() if core.created else ""
+    extra = {
+        f"docx_{key}": value
+        for key in ("title", "author", "last_modified_by")
+        if (value := (getattr(core, key) or "").strip())
+    }
+    if core.created:
+        extra["docx_created"] = core.created.date().isoformat()
+    # author / last_modified_by name whoever saved the file ("Administrator",
+    # "python-docx"), never the issuing body; created/modified are template or save
+    # dates, not the issuing date (see seclens.ingest.document).
+    title = (core.title or "").strip()
     file_meta = FileMeta(
-        title=core.title or "", issuer=core.author or "", date=created, source="docx"
+        title="" if is_default_title(title) else title, source="docx", extra=extra
     )
     return Extracted("\n".join(lines), "docx", "n/a", _sha(data), (), file_meta)
 
@@ -195,6 +212,33 @@ def _table_lines(table: Table) -> Iterator[str]:
                 continue
             seen.add(id(cell._tc))
             yield cell.text
+
+
+#: Titles that software and templates put in file properties (compared case-folded,
+#: whitespace collapsed); such a title is not the document's title.
+DEFAULT_TITLES: frozenset[str] = frozenset(
+    {
+        "", "title", "untitled", "document", "doc", "new document", "word document",
+        "microsoft word document", "powerpoint presentation", "pdf", "slide 1",
+        "文档", "新建文档", "新建 microsoft word 文档", "新建 doc 文档", "无标题", "标题",
+    }
+)
+_DEFAULT_TITLE_PREFIXES = ("microsoft word - ", "microsoft powerpoint - ", "untitled-")
+
+
+def is_default_title(title: str) -> bool:
+    """True when a property title is a software/template default, not a real title.
+
+    Defaults: :data:`DEFAULT_TITLES`, titles starting with ``Microsoft Word - `` (the
+    file name printed to PDF) and titles that are a file name (``.doc``/``.docx``/
+    ``.pdf``/``.wps`` ending).
+    """
+    folded = " ".join(title.split()).casefold()
+    return (
+        folded in DEFAULT_TITLES
+        or folded.startswith(_DEFAULT_TITLE_PREFIXES)
+        or folded.endswith((".doc", ".docx", ".pdf", ".wps", ".txt"))
+    )
 
 
 def _sha(data: bytes) -> str:

@@ -11,14 +11,15 @@ engines) plans through :func:`plan_inputs`, so they all see the same documents.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from seclens.errors import IngestError
-from seclens.ingest.codes import E_DUPLICATE_FILE_ID, E_MANIFEST_MISSING_FILE
-from seclens.ingest.discover import discover
+from seclens.ingest.codes import E_DUPLICATE_FILE_ID, E_MANIFEST_MISSING_FILE, E_UNSUPPORTED
+from seclens.ingest.discover import discover, discover_unsupported, unsupported_reason
 from seclens.ingest.document import read_document
 from seclens.ingest.manifest import Manifest, read_manifest
 from seclens.ingest.metadata import PrefixTable, load_prefix_table
@@ -56,11 +57,16 @@ class PlannedFile:
         The document id (the file stem).
     meta : DocumentMeta or None
         The row of the manifest that applies to the file, or ``None``.
+    manifest_gap : str
+        Why the manifest gives no level: ``""`` (it does, or no manifest applies),
+        or a remark such as "manifest ... has no row for this file" / "has no 'level'
+        column"; added to the Document's notes when its level stays ``unknown``.
     """
 
     path: Path
     doc_id: str
     meta: DocumentMeta | None = None
+    manifest_gap: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,9 +76,10 @@ class IngestPlan:
     Attributes
     ----------
     items : tuple[PlannedFile | Exclusion, ...]
-        One item per discovered file, in :func:`discover` (sorted path) order: a
-        :class:`PlannedFile`, or an Exclusion ``E109`` when an earlier file already
-        has the same document id.
+        One item per file found, in sorted path order: a :class:`PlannedFile`, an
+        Exclusion ``E109`` when an earlier file already has the same document id, or
+        an Exclusion ``E102`` for a file in a folder input that is not a supported
+        document (hidden files and the applied manifests excepted).
     orphans : tuple[Exclusion, ...]
         Per manifest in input order, an Exclusion ``E112`` for each row (in file
         order) whose file is not among the inputs.
@@ -123,10 +130,20 @@ def plan_inputs(
         inputs = [inputs]
     paths = discover(inputs, recursive=options.recursive)
     scoped = _manifests(inputs, options)
+    applied = {manifest_path.resolve() for manifest_path, _, _ in scoped}
+    unsupported = [
+        path
+        for path in discover_unsupported(inputs, recursive=options.recursive)
+        if path.resolve() not in applied
+    ]
     items: list[PlannedFile | Exclusion] = []
     first_path: dict[str, Path] = {}
-    for path in paths:
+    unsupported_set = set(unsupported)
+    for path in sorted([*paths, *unsupported], key=str):
         doc_id = path.stem
+        if path in unsupported_set:
+            items.append(Exclusion(str(path), doc_id, E_UNSUPPORTED, unsupported_reason(path)))
+            continue
         if doc_id in first_path:
             reason = f"document id {doc_id!r} already used by {first_path[doc_id]}; rename one"
             items.append(Exclusion(str(path), doc_id, E_DUPLICATE_FILE_ID, reason))
@@ -134,7 +151,7 @@ def plan_inputs(
         first_path[doc_id] = path
         manifest = _manifest_for(path, scoped)
         meta = manifest.lookup(path) if manifest is not None else None
-        items.append(PlannedFile(path, doc_id, meta))
+        items.append(PlannedFile(path, doc_id, meta, _manifest_gap(manifest, meta)))
     return IngestPlan(
         items=tuple(items),
         orphans=tuple(_orphan_rows(paths, scoped)),
@@ -221,16 +238,53 @@ def _manifest_for(
     return None
 
 
+def _manifest_gap(manifest: Manifest | None, meta: DocumentMeta | None) -> str:
+    if manifest is None:
+        return ""
+    if meta is None:
+        return f"manifest {manifest.path} has no row for this file"
+    if "level" not in manifest.columns:
+        return f"manifest {manifest.path} has no 'level' column"
+    return ""
+
+
 def _stream(plan: IngestPlan, prefixes: PrefixTable) -> Iterator[Document | Exclusion]:
     for item in plan.items:
         if isinstance(item, Exclusion):
             yield item
             continue
         try:
-            yield read_document(item.path, item.meta, prefixes=prefixes)
+            yield read_planned(item, prefixes)
         except IngestError as exc:
             yield Exclusion(str(item.path), item.doc_id, exc.code, exc.message)
     yield from plan.orphans
+
+
+def read_planned(item: PlannedFile, prefixes: PrefixTable | None = None) -> Document:
+    """Read one planned file; note a manifest gap when its level stays ``unknown``.
+
+    Parameters
+    ----------
+    item : PlannedFile
+    prefixes : PrefixTable, optional
+        Issuing-office prefix table (default: the packaged one).
+
+    Returns
+    -------
+    Document
+        With the note ``"level unknown: <manifest_gap>"`` appended when the manifest
+        has no row or no ``level`` column for the file and no level was inferred.
+
+    Raises
+    ------
+    IngestError
+        As :func:`seclens.ingest.read_document`.
+    """
+    document = read_document(item.path, item.meta, prefixes=prefixes)
+    if item.manifest_gap and document.meta.level == "unknown":
+        note = f"level unknown: {item.manifest_gap}"
+        document = dataclasses.replace(document, notes=(*document.notes, note))
+    return document
 
 
 def _orphan_rows(

@@ -26,7 +26,8 @@ decision rules below combine the cues as documented in ``docs/annotation.md``:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -109,6 +110,76 @@ def _clause_ids(text: str, lang: str) -> list[int]:
             n += 1
     ids.append(n)
     return ids
+
+
+class _Spans:
+    """Hits sorted by start, with bisect look-ups (keeps annotation near-linear).
+
+    A sentence of n characters with k cue hits used to be coded with pairwise scans
+    (O(k²)); every look-up below visits only the hits whose start lies in a window
+    bounded by the longest hit, so a long single-line document costs O(k log k).
+    Order of ``hits`` is preserved (the cue finder sorts by start), so "the first hit
+    that ..." answers are the same as a scan of the whole list.
+    """
+
+    __slots__ = ("hits", "maxlen", "starts")
+
+    def __init__(self, hits: Sequence[Hit]) -> None:
+        self.hits = list(hits)
+        if any(a.start > b.start for a, b in zip(self.hits, self.hits[1:], strict=False)):
+            self.hits.sort(key=lambda h: h.start)  # stable: ties keep their order
+        self.starts = [h.start for h in self.hits]
+        self.maxlen = max((h.end - h.start for h in self.hits), default=0)
+
+    def between(self, lo: int, hi: int) -> Iterator[Hit]:
+        """Hits with ``lo <= start <= hi``, in order."""
+        i = bisect_left(self.starts, lo)
+        j = bisect_right(self.starts, hi)
+        for k in range(i, j):
+            yield self.hits[k]
+
+    def index_at(self, pos: int) -> int:
+        """Index of the first hit starting at or after ``pos`` (``len(hits)`` if none)."""
+        return bisect_left(self.starts, pos)
+
+    def covering(self, start: int, end: int) -> Iterator[Hit]:
+        """Hits ``m`` with ``m.start <= start`` and ``m.end >= end``, in order."""
+        for m in self.between(start - self.maxlen, start):
+            if m.end >= end:
+                yield m
+
+
+def _clause_begins(clauses: list[int]) -> list[int]:
+    """Offset of the first character of every clause (index: clause number)."""
+    begins = [0]
+    for i in range(1, len(clauses)):
+        if clauses[i] != clauses[i - 1]:
+            begins.append(i)
+    return begins
+
+
+def _word_starts(text: str) -> list[int]:
+    """Prefix counts of whitespace-separated word starts: ``ws[i]`` counts ``text[:i]``."""
+    ws = [0]
+    n = 0
+    prev_space = True
+    for ch in text:
+        space = ch.isspace()
+        if not space and prev_space:
+            n += 1
+        prev_space = space
+        ws.append(n)
+    return ws
+
+
+def _words_between(text: str, ws: list[int], a: int, b: int) -> int:
+    """``len(text[a:b].split())`` in O(1) from the prefix counts of :func:`_word_starts`."""
+    if a >= b:
+        return 0
+    n = ws[b] - ws[a]
+    if a > 0 and not text[a].isspace() and not text[a - 1].isspace():
+        n += 1  # the slice starts inside a word
+    return n
 
 
 @dataclass(frozen=True)
@@ -209,18 +280,15 @@ class RuleAnnotator:
         off = sentence.start if has_doc_offsets else None
         hits = book.find(text)
         # procedural compounds mask the cues inside them (国际竞争力 is not 国际竞争)
-        masks = [h for h in hits if h.cue.field == "threat_procedural"]
-        names = [h for h in hits if h.cue.field == "name"]
+        masks = _Spans([h for h in hits if h.cue.field == "threat_procedural"])
+        names = _Spans([h for h in hits if h.cue.field == "name"])
         by: dict[str, list[Hit]] = {}
         for h in hits:
             if h.cue.field in _MASKABLE and any(
-                m.start <= h.start and h.end <= m.end and (m.end - m.start) > (h.end - h.start)
-                for m in masks
+                (m.end - m.start) > (h.end - h.start) for m in masks.covering(h.start, h.end)
             ):
                 continue
-            if h.cue.field in _NAME_MASKABLE and any(
-                m.start <= h.start and h.end <= m.end for m in names
-            ):
+            if h.cue.field in _NAME_MASKABLE and any(True for _ in names.covering(h.start, h.end)):
                 continue
             by.setdefault(h.cue.field, []).append(h)
         ev: list[Evidence] = []
@@ -295,10 +363,16 @@ class RuleAnnotator:
         protected = bool(
             threat_hits or anchors or by.get("protect") or sense in ("security", "mixed")
         )
-        sources = by.get("threat_source", [])
+        sources = _Spans(by.get("threat_source", []))
         for h in by.get("referent_object", []):
-            if h.cue.strength == "weak" and any(
-                s.start >= h.end and clauses[s.start] == clauses[h.start] for s in sources
+            # clause numbers grow with the offset: only the first source at or after the
+            # referent can share its clause
+            i_src = sources.index_at(h.end)
+            nxt_source = sources.hits[i_src] if i_src < len(sources.hits) else None
+            if (
+                h.cue.strength == "weak"
+                and nxt_source is not None
+                and clauses[nxt_source.start] == clauses[h.start]
             ):
                 # 人工智能技术也带来……风险: the source of the danger, not its referent
                 continue
@@ -516,11 +590,11 @@ class RuleAnnotator:
         words = by.get("sense_word", [])
         if not words:
             return "none"
-        compounds = by.get("sense", [])
+        compounds = _Spans(by.get("sense", []))
         explicit: set[str] = set()
         bare: list[Hit] = []
         for w in words:
-            cover = [c for c in compounds if c.start <= w.start and c.end >= w.end]
+            cover = list(compounds.covering(w.start, w.end))
             if cover:
                 # 安全 + a two-character head noun (安全防护, 安全监测) decides the sense
                 # (人工智能安全防护 is security protection); otherwise the longest
@@ -574,35 +648,33 @@ class RuleAnnotator:
         return next(iter(labels))
 
     def _threats(self, text: str, lang: str, by: dict[str, list[Hit]], add: Any) -> list[Hit]:
-        procedural = by.get("threat_procedural", [])
-        scopes = by.get("threat_scope", [])
-        prohibitions = by.get("prohibition", [])
+        procedural = _Spans(by.get("threat_procedural", []))
+        scopes = _Spans(by.get("threat_scope", []))
+        prohibitions = _Spans(by.get("prohibition", []))
         boiler = by.get("vuori_boiler", [])
         clauses = _clause_ids(text, lang)
-        negators = by.get("negation", [])
+        begins = _clause_begins(clauses)
+        negators = _Spans(by.get("negation", []))
+        ws = _word_starts(text) if lang == "en" else []
         window = int(self._rules.get("negation_window", {}).get(lang, 6))
         kept: list[Hit] = []
         for h in by.get("threat", []):
-            proc = next((p for p in procedural if p.start <= h.start and p.end >= h.end), None)
+            proc = next(procedural.covering(h.start, h.end), None)
             if proc is not None:
                 add("threat", "0", proc, "suppressed:procedural")
                 continue
+            clause = clauses[h.start]
+            clause_begin = begins[clause]
             if h.cue.cue_id.endswith(".threat.generic"):
+                # a scope noun before the cue in its clause, or (zh) one just after it
+                # (潜在风险的实时监测: the measure noun follows the risk)
+                after_de = lang == "zh" and text.startswith("的", h.end)
                 scope = next(
                     (
                         c
-                        for c in scopes
-                        if clauses[c.start] == clauses[h.start]
-                        and (
-                            c.end <= h.start
-                            # 潜在风险的实时监测: the measure noun follows the risk
-                            or (
-                                lang == "zh"
-                                and c.start >= h.end
-                                and c.start - h.end <= 8
-                                and text.startswith("的", h.end)
-                            )
-                        )
+                        for c in scopes.between(clause_begin, h.end + 8 if after_de else h.start)
+                        if clauses[c.start] == clause
+                        and (c.end <= h.start or (after_de and c.start >= h.end))
                     ),
                     None,
                 )
@@ -612,8 +684,8 @@ class RuleAnnotator:
             banned = next(
                 (
                     p
-                    for p in prohibitions
-                    if p.end <= h.start and clauses[p.start] == clauses[h.start]
+                    for p in prohibitions.between(clause_begin, h.start)
+                    if p.end <= h.start and clauses[p.start] == clause
                 ),
                 None,
             )
@@ -623,7 +695,7 @@ class RuleAnnotator:
             if boiler:
                 add("threat", "0", boiler[0], "suppressed:definition")
                 continue
-            neg = self._negator(text, lang, h, negators, window)
+            neg = self._negator(text, lang, h, negators, window, clause_begin, ws)
             if neg is not None:
                 add("threat", "0", neg, "suppressed:negation")
                 continue
@@ -632,15 +704,31 @@ class RuleAnnotator:
         return kept
 
     @staticmethod
-    def _negator(text: str, lang: str, h: Hit, negators: list[Hit], window: int) -> Hit | None:
-        ends = _CLAUSE_END[lang]
-        for n in negators:
-            if n.end > h.start:
-                continue
-            between = text[n.end : h.start]
-            if any(ch in ends for ch in between):
-                continue
-            dist = len(between) if lang == "zh" else len(between.split())
+    def _negator(
+        text: str,
+        lang: str,
+        h: Hit,
+        negators: _Spans,
+        window: int,
+        clause_begin: int,
+        ws: list[int],
+    ) -> Hit | None:
+        """The first negator before ``h`` in its clause within ``window`` (characters in
+        Chinese, words in English), or None.
+
+        Only negators that start between the clause start (less the longest negator)
+        and ``h`` are visited; for Chinese also no further back than the window.
+        """
+        lo = clause_begin - negators.maxlen
+        if lang == "zh":
+            lo = max(lo, h.start - window - negators.maxlen)
+        elif ws:
+            # a negator ending before the window's first word is too far
+            lo = max(lo, bisect_left(ws, ws[h.start] - window) - 1 - negators.maxlen)
+        for n in negators.between(lo, h.start):
+            if n.end > h.start or n.end < clause_begin:
+                continue  # overlaps the cue, or a clause end lies between
+            dist = h.start - n.end if lang == "zh" else _words_between(text, ws, n.end, h.start)
             if dist <= window:
                 return n
         return None
@@ -758,7 +846,7 @@ class RuleAnnotator:
         """
         if not named:
             return named
-        objects = by.get("audience_object", [])
+        objects = _Spans(by.get("audience_object", []))
         lead_end = -1
         if lang == "en" and _EN_PURPOSE.match(text):
             modals = [
@@ -787,7 +875,7 @@ class RuleAnnotator:
                         and "的" in text[h.end : o.start]
                     )
                 )
-                for o in objects
+                for o in objects.between(h.start - window - objects.maxlen, h.end + 6)
             ):
                 continue
             out.append(h)

@@ -141,7 +141,8 @@ def test_longest_pattern_wins(substring: Matcher) -> None:
     ("Security is key.", "security", "security", "en.sense.security"),
     ("AI safety matters.", "safety", "safety", "en.sense.safety"),
     ("for public safety.", "safety", "safety", "en.sense.public_safety"),
-    ("the Social Security Administration", "security", "undetermined", "en.sense.social_security"),
+    ("the Social Security Administration", "security", "name", "en.name.social_security"),
+    ("cuts to social security payments", "security", "undetermined", "en.sense.social_security"),
     ("a safe harbor", "safe", "undetermined", "en.sense.safe_harbor"),
     ("safe, secure AI", "secure", "security", "en.sense.secure"),
 ])

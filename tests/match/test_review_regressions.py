@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from seclens.lexicon import Lexicon, SenseRules, load_lexicon, load_sense_rules
@@ -95,3 +97,94 @@ def test_regression_ai_security_entry_consistent_with_ai_safety_rule(lexicon: Le
     assert "safety and security" in entry.note and "zh.sense.ai_safety" in entry.note
     (rule,) = [r for r in rules.rules if r.rule_id == "zh.sense.ai_safety"]
     assert rule.pattern == entry.term and rule.sense == "safety"
+
+
+# ---------------------------------------------------------------- case 1: proper names
+@pytest.mark.parametrize(("text", "term", "rule"), [
+    ("the Secretary of Homeland Security shall", "security", "en.name.secretary_dhs"),
+    ("the Secretary of Homeland Security shall", "homeland security", "en.name.secretary_dhs"),
+    ("the Department of Homeland Security", "homeland security", "en.name.dhs"),
+    ("the Assistant to the President for National Security Affairs", "national security",
+     "en.name.apnsa"),
+    ("the National Security Council", "security", "en.name.nsc"),
+    ("the National Security Agency", "national security", "en.name.nsa"),
+    ("the Cybersecurity and Infrastructure Security Agency", "cybersecurity", "en.name.cisa"),
+    ("the Cybersecurity and Infrastructure Security Agency", "security", "en.name.cisa"),
+    ("the Social Security Administration", "security", "en.name.social_security"),
+    ("the Secretary of Defense", "defense", "en.name.secdef"),
+    ("the National\nSecurity Council", "security", "en.name.nsc"),  # broken across lines
+])
+def test_regression_office_names_get_sense_name(matcher: Matcher, text: str, term: str,
+                                                rule: str) -> None:
+    ms = bare(run(matcher, text, "en"), term)
+    assert ms and all((m.sense, m.sense_rule) == ("name", rule) for m in ms)
+
+
+@pytest.mark.parametrize("text", [
+    "protect homeland security and national security.",  # lower case: ordinary use
+    "the national security council of experts",
+    "HOMELAND SECURITY DEPARTMENT",
+])
+def test_regression_lowercase_is_not_a_name(matcher: Matcher, text: str) -> None:
+    assert all(m.sense != "name" for m in run(matcher, text, "en"))
+
+
+def test_regression_names_still_counted_under_substring(matcher: Matcher,
+                                                        lexicon: Lexicon) -> None:
+    from seclens.measures.counts import count_table
+
+    text = "The Secretary of Homeland Security shall protect national security."
+    d = Document(meta=DocumentMeta(doc_id="d", language="en"), text=text)
+    ms = matcher.find(d, split_sentences("d", text, "en"))
+    rows = {(r.key_type, r.key): r.count for r in count_table(d, ms, lexicon, "substring")}
+    # every occurrence is found and kept as evidence: 2 x security, 1 x each compound
+    assert rows[("term", "security")] == 2
+    assert rows[("term", "homeland security")] == 1 and rows[("term", "national security")] == 1
+    # the two matches inside the office name are reported as name, the rest as before
+    assert rows[("sense", "name")] == 2
+    assert rows[("sense", "security")] == 1
+    # sector/category/total rows stay sums of term rows (documented)
+    assert rows[("sector", "homeland")] == 1 and rows[("total", "all")] == len(ms)
+
+
+def test_regression_eo14110_names_54_of_security(corpus_dir: Path, matcher: Matcher) -> None:
+    text = (corpus_dir / "docs" / "us-eo-14110-2023.txt").read_text(encoding="utf-8")
+    ms = bare(run(matcher, text, "en"), "security")
+    assert len(ms) == 111  # substring: every occurrence is still found
+    named = [m for m in ms if m.sense == "name"]
+    assert len(named) == 54
+    assert all(m.matched_text == "Security" for m in named)
+    # ordinary title-case uses are not names
+    assert any(m.sense == "security" and m.matched_text == "Security" for m in ms)
+
+
+def test_regression_chinese_ministry_of_state_security_stays_security(matcher: Matcher) -> None:
+    ms = run(matcher, "国家安全部依法履行职责。")
+    assert {m.term: m.sense for m in ms if m.term == "安全"} == {"安全": "security"}
+
+
+def test_regression_aidp_golden_unchanged_by_names(corpus_dir: Path, matcher: Matcher) -> None:
+    text = (corpus_dir / "docs" / "cn-sc-2017-aidp.txt").read_text(encoding="utf-8")
+    ms = run(matcher, text)
+    assert (len(bare(ms, "安全")), len(bare(ms, "国家安全")), len(bare(ms, "国防"))) == (48, 8, 11)
+    assert all(m.sense != "name" for m in ms)
+
+
+@pytest.mark.parametrize(("names", "code"), [
+    ('- {id: n.1, lang: en, pattern: "A  B", source: s}', "E210"),
+    ('- {id: n.1, lang: en, pattern: " A B", source: s}', "E210"),
+    ('- {id: r.1, lang: en, pattern: "A B", source: s}', "E207"),
+    ('- {id: n.1, lang: xx, pattern: "A B", source: s}', "E206"),
+    ('- {id: n.1, lang: en, pattern: "A B"}', "E205"),
+    ('- {id: n.1, lang: en, pattern: "A B", source: s, extra: 1}', "E204"),
+])
+def test_name_rules_validation(tmp_path: Path, names: str, code: str) -> None:
+    from seclens.errors import LexiconError
+
+    f = tmp_path / "r.yaml"
+    f.write_text("rules_id: t\nversion: '1'\nrules:\n"
+                 "- {id: r.1, lang: en, pattern: security, anchor: security, sense: security,"
+                 " source: s}\nnames:\n" + names + "\n", encoding="utf-8")
+    with pytest.raises(LexiconError) as err:
+        load_sense_rules(f)
+    assert err.value.code == code

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from seclens.errors import LexiconError
-from seclens.lexicon.model import RULE_SENSES, Lexicon, SenseRule, SenseRules
+from seclens.lexicon.model import RULE_SENSES, Lexicon, NameRule, SenseRule, SenseRules
 from seclens.types import LexiconEntry
 
 #: Languages a lexicon entry may declare.
@@ -28,7 +28,9 @@ _LEX_TOP = {"lexicon_id", "version", "title", "source", "description", "referenc
             "categories", "sectors", "entries"}
 _ENTRY_REQUIRED = ("id", "term", "lang", "category", "sector", "source")
 _ENTRY_FIELDS = {*_ENTRY_REQUIRED, "note"}
-_RULES_TOP = {"rules_id", "version", "title", "source", "description", "rules"}
+_RULES_TOP = {"rules_id", "version", "title", "source", "description", "rules", "names"}
+_NAME_REQUIRED = ("id", "lang", "pattern", "source")
+_NAME_FIELDS = {*_NAME_REQUIRED, "note"}
 _RULE_REQUIRED = ("id", "lang", "pattern", "anchor", "sense", "source")
 _RULE_FIELDS = {*_RULE_REQUIRED, "note"}
 _CSV_META = {"lexicon_id", "version", "title", "source"}
@@ -301,7 +303,11 @@ def load_sense_rules(path: str | Path | None = None) -> SenseRules:
     ------
     LexiconError
         ``E201``-``E206`` as for :func:`load_lexicon`; ``E207`` duplicate rule id;
-        ``E209`` the anchor does not occur exactly once in the pattern.
+        ``E209`` the anchor does not occur exactly once in the pattern. The optional
+        ``names:`` section (proper names, see :class:`~seclens.lexicon.NameRule`) is
+        checked the same way (``E203``/``E204``/``E205``/``E206``; ``E207`` for an id
+        already used by a rule or name; ``E210`` a name pattern with surrounding or
+        double whitespace, a tab or a line break).
     """
     text, name = _read_text(None if path is None else Path(path), "senses", DEFAULT_SENSES)
     data = _parse_yaml(text, name)
@@ -342,6 +348,41 @@ def load_sense_rules(path: str | Path | None = None) -> SenseRules:
         seen.add(v["id"])
         rules.append(SenseRule(rule_id=v["id"], lang=v["lang"], pattern=pattern, anchor=anchor,
                                sense=v["sense"], source=v["source"], note=v["note"]))
+    names = _name_rules(data.get("names"), name, seen)
     return SenseRules(rules_id=meta["rules_id"], version=meta["version"], rules=tuple(rules),
                       title=_str_field(data.get("title"), name, "header", "title", False),
-                      source=_str_field(data.get("source"), name, "header", "source", False))
+                      source=_str_field(data.get("source"), name, "header", "source", False),
+                      names=names)
+
+
+def _name_rules(raw_names: object, name: str, seen: set[str]) -> tuple[NameRule, ...]:
+    """The ``names:`` section of a sense-rule file (optional; ``seen``: ids used so far)."""
+    if raw_names is None:
+        return ()
+    if not isinstance(raw_names, list):
+        raise LexiconError("E203", f"{name}: 'names' must be a list")
+    out: list[NameRule] = []
+    for i, raw in enumerate(raw_names, start=1):
+        where = f"name #{i}"
+        if not isinstance(raw, dict):
+            raise LexiconError("E203", f"{name}: {where} is not a mapping")
+        if isinstance(raw.get("id"), str) and raw["id"].strip():
+            where = f"name '{raw['id']}' ({where})"
+        bad = sorted(set(raw) - _NAME_FIELDS)
+        if bad:
+            raise LexiconError("E204", f"{name}: {where}: unknown field(s) {bad}; allowed: "
+                                       f"{sorted(_NAME_FIELDS)}")
+        v = {f: _str_field(raw.get(f), name, where, f, f in _NAME_REQUIRED) for f in _NAME_FIELDS}
+        if v["lang"] not in LANGS:
+            raise LexiconError("E206", f"{name}: {where}: lang must be one of {list(LANGS)}")
+        pattern = v["pattern"]
+        if pattern != pattern.strip() or "  " in pattern or any(
+                c.isspace() and c != " " for c in pattern):
+            raise LexiconError("E210", f"{name}: {where}: name pattern {pattern!r} must be "
+                                       "words separated by single spaces")
+        if v["id"] in seen:
+            raise LexiconError("E207", f"{name}: duplicate rule id '{v['id']}'")
+        seen.add(v["id"])
+        out.append(NameRule(rule_id=v["id"], lang=v["lang"], pattern=pattern,
+                            source=v["source"], note=v["note"]))
+    return tuple(out)

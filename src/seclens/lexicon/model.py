@@ -15,6 +15,9 @@ from seclens.types import LexiconEntry
 
 #: Senses a sense rule may assign.
 RULE_SENSES: tuple[str, ...] = ("security", "safety", "undetermined")
+#: Sense of a match lying inside a proper name (office, agency, statute, programme) found
+#: by a :class:`NameRule`; the match is still counted under its term.
+NAME_SENSE = "name"
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,38 @@ class SenseRule:
 
 
 @dataclass(frozen=True)
+class NameRule:
+    """A proper name (office, agency, statute, programme) that contains lexicon terms.
+
+    A match lying inside an occurrence of the name gets sense ``name`` and this rule's
+    id (``docs/counting.md``): *Department of Homeland Security* is the name of a
+    department, not a use of *homeland security* or *security*.
+
+    Attributes
+    ----------
+    rule_id : str
+        Stable identifier, e.g. ``en.name.dhs``.
+    lang : str
+        ``zh`` or ``en``.
+    pattern : str
+        The name, matched **case-sensitively** on the analysis text (office names are
+        capitalised; lower-case *homeland security* is an ordinary use). Each space
+        matches any run of whitespace, line breaks included (names broken across PDF
+        lines); the name must stand as whole words. Plurals are separate rules.
+    source : str
+        Citation establishing the name (statute, organisation).
+    note : str
+        Free text.
+    """
+
+    rule_id: str
+    lang: str
+    pattern: str
+    source: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class SenseRules:
     """A versioned set of sense rules.
 
@@ -116,6 +151,8 @@ class SenseRules:
         The rules, in file order. Rule ids are unique.
     title, source : str
         Description and citation of the rule set.
+    names : tuple[NameRule, ...]
+        Proper names whose matches get sense ``name`` (file section ``names:``).
     """
 
     rules_id: str
@@ -123,6 +160,7 @@ class SenseRules:
     rules: tuple[SenseRule, ...]
     title: str = ""
     source: str = ""
+    names: tuple[NameRule, ...] = ()
 
     def anchors(self) -> frozenset[tuple[str, str]]:
         """``(lang, anchor)`` pairs that are sense-ambiguous (English lower-cased)."""

@@ -32,7 +32,7 @@ from operator import attrgetter
 from typing import Literal, Protocol
 
 from seclens.errors import AnalysisError, ConfigError
-from seclens.lexicon import Lexicon, SenseRules
+from seclens.lexicon import NAME_SENSE, Lexicon, NameRule, SenseRules
 from seclens.match.senses import SenseResolver, build_resolvers
 from seclens.segment.tokenize import RegexWordSegmenter, Segmenter, make_segmenter
 from seclens.types import Document, LexiconEntry, Match, Sentence
@@ -199,6 +199,39 @@ def _scan_plan(terms: list[_Term]) -> list[tuple[_Term, int, int]]:
     return plan
 
 
+def _name_program(names: Sequence[NameRule]
+                  ) -> tuple[re.Pattern[str], dict[str, str]] | None:
+    """One case-sensitive regex for the proper names of a language, and name → rule id.
+
+    Longest names first (the longest name starting at a position wins); each space of a
+    name matches any whitespace run; the name stands as whole words. ``None`` without
+    names. A name occurring twice in the rules keeps its first rule id.
+    """
+    if not names:
+        return None
+    ids: dict[str, str] = {}
+    for n in names:
+        ids.setdefault(n.pattern, n.rule_id)
+    alts = sorted(ids, key=lambda x: (-len(x), x))
+    body = "|".join(r"\s+".join(re.escape(w) for w in x.split(" ")) for x in alts)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)"), ids
+
+
+def _name_spans(program: tuple[re.Pattern[str], dict[str, str]], text: str
+                ) -> tuple[list[int], list[int], list[str]]:
+    """Starts, ends and rule ids of the (non-overlapping) proper-name occurrences."""
+    regex, ids = program
+    starts: list[int] = []
+    ends: list[int] = []
+    rule_ids: list[str] = []
+    for m in regex.finditer(text):
+        starts.append(m.start())
+        ends.append(m.end())
+        found = m.group()
+        rule_ids.append(ids[found] if found in ids else ids[" ".join(found.split())])
+    return starts, ends, rule_ids
+
+
 def _can_overlap(a: str, b: str) -> bool:
     """True if an occurrence of ``a`` can overlap a later occurrence of ``b``."""
     return any(a[-k:] == b[:k] for k in range(1, min(len(a), len(b))))
@@ -324,6 +357,8 @@ class Matcher:
         self._programs = {lang: _scan_program(plan, lang, heads if lang == "en" else [])
                           for lang, plan in self._plans.items()}
         self._segmenters: dict[str, Segmenter] = {}
+        self._names = {lang: _name_program([n for n in sense_rules.names if n.lang == lang])
+                       for lang in self._terms}
 
     # ------------------------------------------------------------------ provenance
     @property
@@ -577,6 +612,12 @@ class Matcher:
         ctx = self.options.context_chars
         conv = self.options.convention
         doc_id = document.doc_id
+        names = self._names.get(document.meta.language)
+        nstarts: list[int] = []
+        if names is not None and spans:
+            # proper names are matched case-sensitively on the analysis text (not lowered)
+            ntext = original if analysis_text is None else analysis_text.text
+            nstarts, nends, nids = _name_spans(names, ntext)
         spans.sort()  # (start, end, lexicon order) are unique: _Term is never compared
         rows: list[dict[str, object]] = []
         append = rows.append
@@ -597,7 +638,10 @@ class Matcher:
                                             "(sentences of another text?)")
             sentence = sentences[k]
             resolver = t.resolver
-            if resolver is None:
+            j = bisect_right(nstarts, s) - 1 if nstarts else -1
+            if j >= 0 and e <= nends[j]:  # inside a proper name (names do not overlap)
+                sense, rule = NAME_SENSE, nids[j]
+            elif resolver is None:
                 sense, rule = "not_applicable", ""
             else:
                 dec = resolver.decide(atext, s)

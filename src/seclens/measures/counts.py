@@ -25,8 +25,10 @@ from seclens.match.matcher import CONVENTIONS
 from seclens.segment.tokenize import text_words
 from seclens.types import Document, Match
 
-#: Sense values reported in ``sense`` rows (matches of sense-ambiguous entries only).
-SENSES: tuple[str, ...] = ("security", "safety", "undetermined")
+#: Sense values reported in ``sense`` rows: ``security``/``safety``/``undetermined`` over
+#: matches of sense-ambiguous entries outside proper names; ``name`` over matches of any
+#: entry inside a proper name (``docs/counting.md``).
+SENSES: tuple[str, ...] = ("security", "safety", "undetermined", "name")
 KEY_TYPES: tuple[str, ...] = ("term", "sector", "sense", "category", "total")
 
 _ENTRY_ID = attrgetter("entry_id")
@@ -72,7 +74,7 @@ class CountRow:
     key_type : str
         ``term``, ``sector``, ``sense``, ``category`` or ``total``.
     key : str
-        The term, sector id, sense (``security``/``safety``/``undetermined``),
+        The term, sector id, sense (``security``/``safety``/``undetermined``/``name``),
         category, or ``all``.
     entry_id : str
         Lexicon entry id for ``term`` rows, else ``""``.
@@ -125,7 +127,8 @@ def count_table(document: Document, matches: Sequence[Match], lexicon: Lexicon,
     -------
     list of CountRow
         Deterministic order: term rows (by entry id), sector rows (by sector id), sense
-        rows (security, safety, undetermined — over sense-ambiguous matches only),
+        rows (security, safety, undetermined — over sense-ambiguous matches outside proper
+        names; name — over matches of any entry inside a proper name),
         category rows (by category), one total row (key ``all``).
 
     Raises

@@ -19,7 +19,8 @@ from seclens.errors import CompareError
 @pytest.fixture(scope="session")
 def corpus_tables(corpus_dir: Path) -> tuple[object, dict[str, object]]:
     table, excl = document_table(corpus_dir, CorpusOptions())
-    assert excl == []
+    # the corpus README is not a document: reported (E102), every document analysed
+    assert [(Path(e.path).name, e.code) for e in excl] == [("README.md", "E102")]
     return table, document_frequencies(corpus_dir, CorpusOptions())
 
 
@@ -73,3 +74,27 @@ def test_languages_are_not_pooled(corpus_tables: tuple[object, dict[str, object]
     )
     assert list(res.keyness) == ["zh"]
     assert any("'en' skipped" in n for n in res.notes)
+
+
+def test_document_table_from_existing_analysis_annotates_once(
+    corpus_dir: Path, corpus_tables: tuple[object, dict[str, object]]
+) -> None:
+    """Case: ``seclens analyze`` annotated the corpus once per report section (framework
+    table, trends, comparison). ``document_table_from`` builds the same table from the
+    analysis and annotations the orchestrator already has."""
+    import pandas as pd
+
+    from seclens.annotate.corpus import annotate_corpus
+    from seclens.api import AnalysisOptions, analyze
+    from seclens.compare.corpus import document_table_from, trend_corpus
+
+    result = analyze([str(corpus_dir)], AnalysisOptions())
+    annotated = list(annotate_corpus([str(corpus_dir)]))
+    table, excl = document_table_from(result, annotated)
+    expected, _ = corpus_tables
+    assert [e.code for e in excl] == ["E102"]  # the corpus README
+    pd.testing.assert_frame_equal(table, expected)  # type: ignore[arg-type]
+    bare, _ = document_table_from(result)
+    assert "move_share" not in bare.columns and len(bare) == len(table)
+    series, used = trend_corpus(corpus_dir, "level", CorpusOptions(), table=table)
+    assert used is table and len(series)

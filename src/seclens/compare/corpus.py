@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -36,6 +37,10 @@ from seclens.compare.grouptest import GroupTestOptions, compare_groups
 from seclens.compare.keyness import FrequencyList, KeynessOptions, keyness
 from seclens.errors import CompareError, ConfigError
 from seclens.types import Exclusion
+
+if TYPE_CHECKING:
+    from seclens.annotate.corpus import AnnotatedDocument
+    from seclens.api import AnalysisResult
 
 DEFAULT_MEASURES: tuple[str, ...] = (
     "security_per_10k",
@@ -129,7 +134,6 @@ def document_table(
         plus other manifest columns) and every input that was not analysed.
     """
     from seclens.api import AnalysisOptions, analyze
-    from seclens.report.aggregate import document_figures, per_10k
 
     opts = options or CorpusOptions()
     paths = _inputs(inputs)
@@ -139,6 +143,42 @@ def document_table(
             convention=opts.convention, lexicon_paths=opts.lexicon_paths, manifest=opts.manifest
         ),
     )
+    annotated = None
+    if opts.moves and result.documents:
+        from seclens.annotate.corpus import annotate_corpus
+
+        annotated = annotate_corpus(paths)
+    return document_table_from(result, annotated)
+
+
+def document_table_from(
+    result: AnalysisResult,
+    annotated: Iterable[AnnotatedDocument | Exclusion] | None = None,
+) -> tuple[pd.DataFrame, list[Exclusion]]:
+    """The table of :func:`document_table` from an analysis already run.
+
+    Lets an orchestrator that has both the :class:`seclens.api.AnalysisResult` and
+    the annotated documents build the table without analysing or annotating again.
+
+    Parameters
+    ----------
+    result : seclens.api.AnalysisResult
+        Output of :func:`seclens.api.analyze` (its summaries, matches, exclusions).
+    annotated : iterable of AnnotatedDocument or Exclusion, optional
+        Output of :func:`seclens.annotate.corpus.annotate_corpus` /
+        :func:`~seclens.annotate.corpus.annotate_document` for the same documents.
+        ``None``: no ``move_share``, ``securitization_index``, ``move_exclusion``
+        columns (as ``CorpusOptions(moves=False)``). Documents of ``result`` absent
+        from ``annotated`` get NaN with ``move_exclusion`` "not annotated";
+        annotation exclusions give NaN with their code and reason.
+
+    Returns
+    -------
+    (pandas.DataFrame, list of Exclusion)
+        As :func:`document_table`; the exclusions are ``result.exclusions``.
+    """
+    from seclens.report.aggregate import document_figures, per_10k
+
     figures = document_figures(result)
     sectors = sorted({s for f in figures for s in f.sectors})
     by_doc: dict[str, Counter[str]] = {}
@@ -165,8 +205,8 @@ def document_table(
         if col not in table.columns and len(table):
             table[col] = [per_10k(0, int(n)) for n in table["size"]]
     exclusions = list(result.exclusions)
-    if opts.moves and len(table):
-        moves = _move_measures(paths, set(table["doc_id"]))
+    if annotated is not None and len(table):
+        moves = _move_measures(annotated, set(table["doc_id"]))
         table["move_share"] = [
             moves.get(d, (float("nan"), "not annotated"))[0] for d in table["doc_id"]
         ]
@@ -176,11 +216,11 @@ def document_table(
     return table.reset_index(drop=True), exclusions
 
 
-def _move_measures(paths: list[str], keep: set[str]) -> dict[str, tuple[float, str]]:
-    from seclens.annotate.corpus import annotate_corpus
-
+def _move_measures(
+    annotated: Iterable[AnnotatedDocument | Exclusion], keep: set[str]
+) -> dict[str, tuple[float, str]]:
     out: dict[str, tuple[float, str]] = {}
-    for item in annotate_corpus(paths):
+    for item in annotated:
         if isinstance(item, Exclusion):
             if item.doc_id:
                 out[item.doc_id] = (float("nan"), f"{item.code}: {item.reason}")
@@ -271,6 +311,8 @@ def compare_corpus(
     target: str,
     reference: str,
     options: CorpusOptions | None = None,
+    *,
+    documents: tuple[pd.DataFrame, Sequence[Exclusion]] | None = None,
 ) -> ComparisonResult:
     """Keyness and group tests between two groups of documents of a corpus.
 
@@ -282,6 +324,9 @@ def compare_corpus(
         Group expressions (:mod:`seclens.compare.groups`), e.g. ``level=central`` and
         ``level=provincial,municipal``.
     options : CorpusOptions, optional
+    documents : (pandas.DataFrame, sequence of Exclusion), optional
+        The per-document table and its exclusions when already built (e.g. by
+        :func:`document_table_from`); default: :func:`document_table` of ``inputs``.
 
     Returns
     -------
@@ -294,7 +339,7 @@ def compare_corpus(
         groups overlap; ``E506`` no language has documents in both groups.
     """
     opts = options or CorpusOptions()
-    table, ingest_excl = document_table(inputs, opts)
+    table, ingest_excl = documents if documents is not None else document_table(inputs, opts)
     if table.empty:
         raise CompareError("E504", "no document could be analysed; see the exclusions")
     select_group(table, target), select_group(table, reference)  # validate before tokenizing
@@ -461,6 +506,7 @@ def trend_corpus(
     options: CorpusOptions | None = None,
     *,
     small_n: int = 3,
+    table: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-year series of the measures, by group.
 
@@ -474,6 +520,9 @@ def trend_corpus(
     options : CorpusOptions, optional
     small_n : int
         Years with fewer documents than this are flagged ``small_n``.
+    table : pandas.DataFrame, optional
+        The per-document table when already built (:func:`document_table_from`);
+        default: :func:`document_table` of ``inputs``.
 
     Returns
     -------
@@ -484,7 +533,8 @@ def trend_corpus(
     from seclens.compare.trends import yearly_series
 
     opts = options or CorpusOptions()
-    table, _ = document_table(inputs, opts)
+    if table is None:
+        table, _ = document_table(inputs, opts)
     if opts.language != "auto":
         table = table[table["language"] == opts.language].reset_index(drop=True)
     measures = [m for m in opts.measures if m in table.columns]

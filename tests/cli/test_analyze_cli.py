@@ -29,14 +29,14 @@ def test_analyze_writes_report_and_summary(tmp_path: Path) -> None:
     out = tmp_path / "out"
     res = CliRunner().invoke(main, ["analyze", str(corpus), "--out", str(out), "--no-progress"])
     assert res.exit_code == 0, res.output
-    assert "Analysed 1 documents" in res.output
+    assert "Analysed 1 document (" in res.output  # regression: "1 documents"
     assert "excluded 2" in res.output
     assert "excluded blank: [E1" in res.output  # empty text, with its code and reason
     assert "Top terms: 安全 2, 国家安全 1, 国防 1, 网络安全 1" in res.output
     for name in ("report.html", "documents.csv", "counts.csv", "matches.csv", "run.json"):
         assert (out / name).is_file()
         assert str(out / name) in res.output
-    with (out / "documents.csv").open(encoding="utf-8", newline="") as fh:
+    with (out / "documents.csv").open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert {r["doc_id"]: r["status"] for r in rows} == {
         "a": "analysed", "blank": "excluded", "broken": "excluded",
@@ -69,7 +69,8 @@ def test_analyze_reference_corpus(corpus_dir: Path, tmp_path: Path) -> None:
     )
     assert res.exit_code == 0, res.output
     assert "Analysed 28 documents" in res.output
-    assert "excluded 0" in res.output
+    assert "excluded 1" in res.output  # the corpus README.md (E102, not a document)
+    assert "unsupported type .md" in res.output
 
 
 USER_LEXICON = """\
@@ -91,7 +92,7 @@ def _ai_corpus(root: Path) -> Path:
 
 
 def _terms(out: Path) -> list[str]:
-    with (out / "matches.csv").open(encoding="utf-8", newline="") as fh:
+    with (out / "matches.csv").open(encoding="utf-8-sig", newline="") as fh:
         return sorted(row["term"] for row in csv.DictReader(fh))
 
 
@@ -132,7 +133,7 @@ def test_t2s_matches_traditional_text_with_original_offsets(tmp_path: Path) -> N
     assert "国家安全" not in _terms(tmp_path / "plain")
     res = runner.invoke(main, [*base, "--t2s", "--out", str(tmp_path / "t2s")])
     assert res.exit_code == 0, res.output
-    with (tmp_path / "t2s" / "matches.csv").open(encoding="utf-8", newline="") as fh:
+    with (tmp_path / "t2s" / "matches.csv").open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     found = {r["term"]: r for r in rows}
     assert found["国家安全"]["matched_text"] == "國家安全"
@@ -152,17 +153,57 @@ def test_many_exclusions_are_summarised(tmp_path: Path, corpus_dir: Path) -> Non
     assert "excluded 27" in res.output
     assert res.output.count("  excluded ") == 10
     assert "... and 17 more" in res.output
-    with (out / "documents.csv").open(encoding="utf-8", newline="") as fh:
+    with (out / "documents.csv").open(encoding="utf-8-sig", newline="") as fh:
         assert sum(r["status"] == "excluded" for r in csv.DictReader(fh)) == 27
 
 
 def test_run_with_every_input_excluded_still_reports(tmp_path: Path) -> None:
+    # The report is written (it explains the exclusions), then the run fails with E115.
     (tmp_path / "c").mkdir()
     (tmp_path / "c" / "a.txt").write_text("", encoding="utf-8")
     res = CliRunner().invoke(
         main, ["analyze", str(tmp_path / "c"), "--out", str(tmp_path / "o"), "--no-progress"]
     )
-    assert res.exit_code == 0, res.output
+    assert res.exit_code == 1, res.output
     assert "Analysed 0 documents" in res.output and "excluded 1" in res.output
+    assert "error E115: nothing analysed" in res.output
     html = (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
     assert "no body text" in html or "E1" in html
+
+
+def test_folder_of_only_doc_files_is_an_error_with_exclusions(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.doc").write_bytes(b"\xd0\xcf\x11\xe0")
+    (corpus / "b.wps").write_bytes(b"x")
+    out = tmp_path / "o"
+    res = CliRunner().invoke(main, ["analyze", str(corpus), "--out", str(out), "--no-progress"])
+    assert res.exit_code == 1, res.output
+    assert "excluded 2" in res.output
+    assert "[E102] unsupported type .doc: convert to .docx or .txt" in res.output
+    assert "error E115: nothing analysed" in res.output and "all 2 inputs excluded" in res.output
+    with (out / "documents.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(Path(r["path"]).name, r["exclusion_code"]) for r in rows] == [
+        ("a.doc", "E102"), ("b.wps", "E102"),
+    ]
+    assert "unsupported type .wps" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_empty_folder_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    res = CliRunner().invoke(
+        main, ["analyze", str(tmp_path / "empty"), "--out", str(tmp_path / "o"), "--no-progress"]
+    )
+    assert res.exit_code == 1, res.output
+    assert "error E115: nothing analysed: no file found" in res.output
+
+
+def test_summary_pluralisation_one_document_one_match(tmp_path: Path) -> None:
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "a.txt").write_text("巩固国防。", encoding="utf-8")
+    res = CliRunner().invoke(
+        main, ["analyze", str(tmp_path / "c"), "--out", str(tmp_path / "o"), "--no-progress"]
+    )
+    assert res.exit_code == 0, res.output
+    assert "Analysed 1 document (substring convention, 1 match); excluded 0." in res.output

@@ -68,7 +68,7 @@ def test_iter_documents_yields_documents_and_exclusions(
     items = list(iter_documents([root]))
     kinds = [(type(item).__name__, item.doc_id) for item in items]
     assert kinds == [
-        ("Exclusion", "README"),  # unsupported .md: an E102 exclusion, not dropped
+        ("Exclusion", ""),  # README.md: unsupported, an E102 exclusion (no doc id)
         ("Document", "a"),
         ("Exclusion", "c"),
         ("Document", "d"),
@@ -148,7 +148,7 @@ def test_plan_reads_no_document_and_names_files_metadata_and_orphans(
     (root / "docs" / "sub" / "a.txt").write_text("重复", encoding="utf-8")  # duplicate id
     plan = plan_inputs([root])
     assert [(type(i).__name__, i.doc_id) for i in plan.items] == [
-        ("Exclusion", "README"),
+        ("Exclusion", ""),
         ("PlannedFile", "a"),
         ("PlannedFile", "c"),
         ("PlannedFile", "d"),
@@ -162,7 +162,7 @@ def test_plan_reads_no_document_and_names_files_metadata_and_orphans(
     assert meta_c is not None and meta_c.level == "central"
     assert files["b"].meta is None and files["d"].meta is None
     assert [(e.code, e.doc_id) for e in plan.exclusions] == [
-        ("E102", "README"), ("E109", "a"), ("E112", "zz-missing")
+        ("E102", ""), ("E109", "a"), ("E112", "zz-missing")
     ]
     assert [(e.code, e.doc_id) for e in plan.orphans] == [("E112", "zz-missing")]
     assert plan.manifests == (root / "manifest.csv",)

@@ -19,7 +19,7 @@ from seclens.report.tables import DOCUMENT_COLUMNS, MATCH_COLUMNS, count_columns
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -165,3 +165,37 @@ def test_end_to_end_hostile_document(tmp_path: Path) -> None:
     assert len(re.findall(r"<script\b", html)) == 2
     assert html.count("</script>") == 2
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;/script&gt;" in html  # the title
+
+
+def test_csv_outputs_have_utf8_bom_for_excel(result_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    paths = write_report(result_factory(), tmp_path / "out")
+    for path in (paths.documents_csv, paths.counts_csv, paths.matches_csv):
+        raw = path.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf"), path.name
+        assert raw.count(b"\xef\xbb\xbf") == 1
+        frame = pd.read_csv(path, encoding="utf-8-sig")
+        assert not frame.columns[0].startswith("\ufeff")
+    docs = pd.read_csv(paths.documents_csv, encoding="utf-8-sig")
+    assert list(docs.columns) == list(DOCUMENT_COLUMNS)
+
+
+def test_output_folder_guard_is_shared(tmp_path: Path) -> None:
+    from seclens.errors import SeclensError
+    from seclens.outputs import check_output_path
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    doc = corpus / "a.txt"
+    doc.write_text("x", encoding="utf-8")
+    for out, kind in ((corpus / "x.duckdb", "file"), (corpus / "sub", "folder"), (doc, "file"),
+                      (tmp_path, "folder")):
+        with pytest.raises(SeclensError) as err:
+            check_output_path(out, [corpus, doc], kind=kind)  # type: ignore[arg-type]
+        assert err.value.code == "E020", (out, kind)
+    check_output_path(tmp_path / "elsewhere", [corpus], kind="folder")
+    check_output_path(tmp_path / "x.duckdb", [corpus])
+    with pytest.raises(SeclensError) as wrong:
+        check_output_path(doc, [tmp_path / "other"], kind="folder")
+    assert wrong.value.code == "E021"

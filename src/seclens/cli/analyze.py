@@ -113,6 +113,40 @@ def analyze_command(
     extra, _ = report_sections(list(corpus), options, wanted)
     paths = write_report(result, out_dir, extra)
     echo_summary(result, paths)
+    require_analysed(result, paths)
+
+
+def plural(n: int, word: str, plural_form: str | None = None) -> str:
+    """``"1 document"``, ``"2 documents"`` (``plural_form`` for irregular words)."""
+    return f"{n} {word if n == 1 else (plural_form or word + 's')}"
+
+
+def require_analysed(result: AnalysisResult, paths: ReportPaths) -> None:
+    """Fail (``E115``, exit 1) after writing the report when no document was analysed.
+
+    Raises
+    ------
+    IngestError
+        ``E115`` naming the number of exclusions and where their reasons are, or
+        saying that no file was found.
+    """
+    from seclens.errors import IngestError
+    from seclens.ingest.codes import E_NOTHING_ANALYSED
+
+    if result.documents:
+        return
+    roots = ", ".join(result.provenance.input_roots)
+    if result.exclusions:
+        message = (
+            f"nothing analysed in {roots}: all {plural(len(result.exclusions), 'input')} "
+            f"excluded (reasons above and in {paths.documents_csv})"
+        )
+    else:
+        message = (
+            f"nothing analysed: no file found in {roots} "
+            "(supported: .txt, .html/.htm, .pdf, .docx)"
+        )
+    raise IngestError(E_NOTHING_ANALYSED, message)
 
 
 def echo_summary(
@@ -122,8 +156,9 @@ def echo_summary(
     from seclens.report.aggregate import top_terms
 
     click.echo(
-        f"Analysed {len(result.documents)} documents "
-        f"({result.options.convention} convention, {len(result.matches)} matches); "
+        f"Analysed {plural(len(result.documents), 'document')} "
+        f"({result.options.convention} convention, "
+        f"{plural(len(result.matches), 'match', 'matches')}); "
         f"excluded {len(result.exclusions)}."
     )
     for ex in result.exclusions[:max_exclusions]:

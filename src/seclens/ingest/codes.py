@@ -23,6 +23,7 @@ E_MANIFEST_DUPLICATE = "E111"
 E_MANIFEST_MISSING_FILE = "E112"
 E_MANIFEST_UNREADABLE = "E113"
 E_MANIFEST_VALUE = "E114"
+E_NOTHING_ANALYSED = "E115"
 E_FETCH = "E120"
 E_FETCH_HTTP = "E121"
 E_SOURCES = "E122"
@@ -31,7 +32,8 @@ E_DATA = "E130"
 CODES: Mapping[str, str] = MappingProxyType(
     {
         E_NOT_FOUND: "input path does not exist",
-        E_UNSUPPORTED: "file type not supported (txt, html/htm, pdf, docx)",
+        E_UNSUPPORTED: "file type not supported (txt, html/htm, pdf, docx): a file named "
+        "explicitly (error) or found in a folder input (exclusion)",
         E_UNREADABLE: "file cannot be read (permissions, I/O error)",
         E_ENCODING: "text cannot be decoded without replacement characters, or encoding unsure",
         E_BINARY: "a text file holds binary content (NUL bytes)",
@@ -44,6 +46,8 @@ CODES: Mapping[str, str] = MappingProxyType(
         E_MANIFEST_MISSING_FILE: "manifest row whose file is not among the inputs",
         E_MANIFEST_UNREADABLE: "manifest cannot be read or decoded",
         E_MANIFEST_VALUE: "manifest cell has a value outside the allowed set (level, language)",
+        E_NOTHING_ANALYSED: "a run analysed no document at all (every input excluded, or no "
+        "file found); the report lists the exclusions",
         E_FETCH: "download failed (network, timeout, offline)",
         E_FETCH_HTTP: "download answered with an HTTP error status",
         E_SOURCES: "sources CSV is malformed",

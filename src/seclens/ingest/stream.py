@@ -142,7 +142,7 @@ def plan_inputs(
     for path in sorted([*paths, *unsupported], key=str):
         doc_id = path.stem
         if path in unsupported_set:
-            items.append(Exclusion(str(path), doc_id, E_UNSUPPORTED, unsupported_reason(path)))
+            items.append(Exclusion(str(path), "", E_UNSUPPORTED, unsupported_reason(path)))
             continue
         if doc_id in first_path:
             reason = f"document id {doc_id!r} already used by {first_path[doc_id]}; rename one"

@@ -1,8 +1,11 @@
 """Report stage: the CSV tables (``documents.csv``, ``counts.csv``, ``matches.csv``).
 
-All files are UTF-8 (no byte-order mark), comma-separated, with a header row,
-written with :mod:`csv` (quoting as needed). Columns are described in
-``docs/report.md``. Floats are written with ``repr`` precision; ``NaN`` as ``nan``.
+All files are UTF-8 *with* a byte-order mark (``utf-8-sig``, so that Excel on Windows
+shows Chinese correctly), comma-separated, with a header row, written with :mod:`csv`
+(quoting as needed). Read them with ``encoding="utf-8-sig"`` (pandas:
+``pd.read_csv(path, encoding="utf-8-sig")``), which also reads files without a BOM.
+Columns are described in ``docs/report.md``. Floats are written with ``repr`` precision;
+``NaN`` as ``nan``.
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ from typing import Any
 from seclens.api import AnalysisResult
 from seclens.report.aggregate import document_figures
 from seclens.types import Match
+
+CSV_ENCODING = "utf-8-sig"
+"""Encoding of every CSV seclens writes (UTF-8 with BOM); readers use the same name."""
 
 META_COLUMNS: tuple[str, ...] = (
     "title", "title_en", "issuer", "level", "region", "date", "doc_number", "language",
@@ -40,7 +46,7 @@ def count_columns() -> tuple[str, ...]:
 
 
 def _write(path: Path, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as fh:
+    with path.open("w", encoding=CSV_ENCODING, newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(columns)
         writer.writerows(rows)

@@ -3,9 +3,10 @@
 Output-folder rules (documented in ``docs/report.md``):
 
 - the folder is created if missing;
-- the writer refuses (``E020``) a folder that contains any input file of the run
-  (a document, an excluded file or the manifest), directly or in a sub-folder, and a
-  folder inside an input folder (a later run on that folder would read the report);
+- the writer refuses (``E020``, via the shared guard
+  :func:`seclens.outputs.check_output_path`) a folder that contains any input file of
+  the run (a document, an excluded file or the manifest), directly or in a sub-folder,
+  and a folder inside an input folder (a later run on that folder would read the report);
 - an existing folder with other files is accepted, but only the writer's own files
   (:data:`OUTPUT_FILES`) are replaced; nothing else in it is touched;
 - each file is written to a temporary name in the same folder and then renamed, so
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from seclens.api import AnalysisResult
-from seclens.errors import ConfigError
+from seclens.outputs import check_output_path
 from seclens.report.html import render_report
 from seclens.report.sections import ReportSection
 from seclens.report.tables import write_counts_csv, write_documents_csv, write_matches_csv
@@ -77,23 +78,7 @@ def check_out_dir(out_dir: Path, inputs: Sequence[Path], roots: Sequence[Path] =
         ``E021`` if ``out_dir`` exists and is not a folder; ``E020`` if an input
         file lies in ``out_dir`` or below it, or ``out_dir`` lies inside an input folder.
     """
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ConfigError("E021", f"--out {out_dir} exists and is not a folder; choose a folder")
-    target = out_dir.resolve()
-    for path in inputs:
-        if path == target or target in path.parents:
-            raise ConfigError(
-                "E020",
-                f"refusing to write into {out_dir}: it contains the input file {path}. "
-                "Choose an output folder outside the corpus (e.g. --out seclens-report).",
-            )
-    for root in roots:
-        if root == target or root in target.parents:
-            raise ConfigError(
-                "E020",
-                f"refusing to write into {out_dir}: it is inside the input folder {root}. "
-                "Choose an output folder outside the corpus (e.g. --out seclens-report).",
-            )
+    check_output_path(out_dir, [*inputs, *roots], kind="folder")
 
 
 def _atomic_write(path: Path, writer: Callable[[Path], object]) -> None:

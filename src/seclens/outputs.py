@@ -1,0 +1,93 @@
+"""Output paths (all stages): the one guard every command uses before writing a file or folder.
+
+seclens never writes into the user's corpus. :func:`check_output_path` refuses an output
+path that is an input file, lies inside an input folder, or (for an output folder)
+contains an input file. Every writer calls it: ``analyze``/``demo`` (report folder, via
+:func:`seclens.report.writer.check_out_dir`), ``ingest`` (``--db`` store, ``--out``
+Parquet folder), ``annotate --out``, ``table --html``, ``biblio --out``.
+
+Error codes: ``E020`` the output path is, or is inside, an input (or contains one);
+``E021`` the output path exists and is of the wrong kind (a file where a folder is
+expected, or a folder where a file is expected).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Literal
+
+from seclens.errors import ConfigError, SeclensError
+
+E_OUTPUT_IN_INPUT = "E020"
+E_OUTPUT_KIND = "E021"
+
+
+def check_output_path(
+    out: str | os.PathLike[str],
+    inputs: Iterable[str | os.PathLike[str]],
+    *,
+    option: str = "--out",
+    kind: Literal["file", "folder"] = "file",
+    code: str = E_OUTPUT_IN_INPUT,
+    error: Callable[[str, str], SeclensError] = ConfigError,
+) -> None:
+    """Refuse an output path that would write into the inputs.
+
+    Parameters
+    ----------
+    out : path
+        The file or folder about to be written.
+    inputs : iterable of path
+        The inputs of the run: files and folders the user named (and, when known, the
+        input files found in them). Paths that do not exist are compared as given.
+    option : str
+        Name of the option for the message (``--out``, ``--db``, ``--html``).
+    kind : {"file", "folder"}
+        What ``out`` is. For a folder, an input file inside it is refused too.
+    code : str
+        Error code raised when ``out`` is or lies in an input (default ``E020``;
+        commands with an older documented code pass theirs).
+    error : callable
+        Error class (default :class:`~seclens.errors.ConfigError`).
+
+    Raises
+    ------
+    SeclensError
+        ``E021`` (:class:`ConfigError`) when ``out`` exists and is of the other kind;
+        ``code`` when ``out`` equals an input file, is inside an input folder or
+        (folder) contains an input.
+    """
+    out_path = Path(out)
+    if kind == "folder" and out_path.exists() and not out_path.is_dir():
+        raise ConfigError(
+            E_OUTPUT_KIND, f"{option} {out_path} exists and is not a folder; choose a folder"
+        )
+    if kind == "file" and out_path.is_dir():
+        raise ConfigError(
+            E_OUTPUT_KIND, f"{option} {out_path} is a folder; give a file name"
+        )
+    target = out_path.resolve()
+    for item in inputs:
+        given = Path(item)
+        source = given.resolve()
+        if source == target:
+            raise error(
+                code,
+                f"refusing to write {option} {out_path}: it is the input {given}. "
+                "seclens never writes into the corpus; choose a path outside it.",
+            )
+        if source.is_dir() and source in target.parents:
+            raise error(
+                code,
+                f"refusing to write into {out_path}: it is inside the input folder {given}. "
+                "seclens never writes into the corpus; choose a path outside it "
+                "(e.g. --out seclens-report).",
+            )
+        if kind == "folder" and target in source.parents:
+            raise error(
+                code,
+                f"refusing to write into {out_path}: it contains the input file {given}. "
+                "Choose an output folder outside the corpus (e.g. --out seclens-report).",
+            )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 from seclens.cli import main
@@ -107,3 +108,72 @@ def test_compare_by_level_one_vs_rest(corpus_dir: Path, tmp_path: Path) -> None:
     assert "[E506]" in result.output and "target level=foreign" in result.output
     assert (out / "keyness_zh_level-central.csv").exists()
     assert not (out / "keyness_en_level-foreign.csv").exists()
+
+
+def _small_corpus(tmp_path: Path) -> Path:
+    """Three dated Chinese documents with a manifest (seconds to analyse)."""
+    root = tmp_path / "corpus"
+    (root / "docs").mkdir(parents=True)
+    rows = ["id,title,issuer,level,date,language"]
+    texts = [("2017", "维护国家安全。发展人工智能。"), ("2018", "加强网络安全。")]
+    texts.append(("2019", "国防建设。"))
+    for i, (year, text) in enumerate(texts):
+        (root / "docs" / f"d{i}.txt").write_text(text, encoding="utf-8")
+        rows.append(f"d{i},T{i},国务院,central,{year}-01-01,zh")
+    (root / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return root
+
+
+def test_trend_unknown_measure_is_e501(tmp_path: Path) -> None:
+    """Case: ``trend --measure nonsense`` printed an empty table with rc=0."""
+    corpus = _small_corpus(tmp_path)
+    args = ["trend", str(corpus), "--by", "issuer", "--measure", "nonsense", "--no-moves"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert "E501" in result.output and "'nonsense'" in result.output
+    assert "security_per_10k" in result.output  # the allowed measures are named
+
+
+def test_compare_unknown_measure_is_e501(tmp_path: Path) -> None:
+    """Case: ``compare`` with an unknown measure only printed a note."""
+    corpus = _small_corpus(tmp_path)
+    args = ["compare", str(corpus), "--target", "date<2018-06-01", "--reference"]
+    args += ["date>=2018-06-01", "--measure", "nonsense", "--no-moves"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert "E501" in result.output and "'nonsense'" in result.output
+
+
+def test_trend_nothing_analysed_says_so(tmp_path: Path) -> None:
+    """Case: ``trend`` on a corpus where nothing was analysed said "the table has
+    neither a 'date' nor a 'year' column"."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.md").write_text("not a document", encoding="utf-8")
+    result = CliRunner().invoke(main, ["trend", str(empty), "--no-moves"])
+    assert result.exit_code == 1
+    assert "E504" in result.output and "no document could be analysed" in result.output
+    assert "notes.md" in result.output and "'year'" not in result.output
+
+
+def test_trend_out_files_written_before_stdout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Case: ``trend … --out d | head`` ended with only trends.csv of 8 files written
+    (the reader closed stdout while the table was printed)."""
+    import click
+
+    import seclens.cli.trend as trend_cli
+
+    corpus = _small_corpus(tmp_path)
+    out = tmp_path / "out"
+
+    def closed_pipe(*args: object, **kwargs: object) -> None:
+        raise BrokenPipeError
+
+    monkeypatch.setattr(click, "echo", closed_pipe)
+    monkeypatch.setattr(trend_cli.click, "echo", closed_pipe)
+    CliRunner().invoke(main, ["trend", str(corpus), "--no-moves", "--out", str(out)])
+    names = {p.name for p in out.iterdir()}
+    assert {"trends.csv", "documents.csv", "trends.html"} <= names
+    assert any(n.startswith("trend_") and n.endswith(".svg") for n in names)

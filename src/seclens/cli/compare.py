@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from seclens.cli.trend import corpus_options, write_outputs
+
+if TYPE_CHECKING:
+    from seclens.compare.corpus import ComparisonResult
 
 
 def _print_result(result: object, top: int) -> None:
@@ -157,12 +161,10 @@ def compare_command(
     no_moves: bool,
 ) -> None:
     """Compare groups of documents of CORPUS: keyness and tests of per-document measures."""
-    import pandas as pd
 
     from seclens.compare.corpus import DEFAULT_MEASURES, CorpusOptions, compare_by, compare_corpus
     from seclens.compare.grouptest import GroupTestOptions
     from seclens.compare.keyness import KeynessOptions
-    from seclens.compare.report import comparison_section, standalone_page
     from seclens.errors import ConfigError
 
     if by is None and not (target and reference):
@@ -190,10 +192,18 @@ def compare_command(
     else:
         assert target is not None and reference is not None
         results = [compare_corpus(paths, target, reference, opts)]
+    if out_dir is not None:
+        # outputs first, then the tables on stdout (a reader such as `head` may close it)
+        _write(out_dir, results, top, paths)
     for result in results:
         _print_result(result, top)
-    if out_dir is None:
-        return
+
+
+def _write(out_dir: Path, results: list[ComparisonResult], top: int, paths: list[Path]) -> None:
+    import pandas as pd
+
+    from seclens.compare.report import comparison_section, standalone_page
+
     files: dict[str, pd.DataFrame | str] = {"documents.csv": results[0].documents}
     tests = [
         r.tests.assign(target=r.target, reference=r.reference) for r in results if len(r.tests)

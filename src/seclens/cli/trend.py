@@ -90,6 +90,7 @@ def write_outputs(
                 "choose a folder outside the inputs",
             )
     out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
     for name, content in files.items():
         path = out_dir / name
         if isinstance(content, pd.DataFrame):
@@ -98,6 +99,10 @@ def write_outputs(
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf-8")
+        written.append(path)
+    # every file is written before anything is printed: a closed stdout (| head)
+    # cannot cut the outputs short
+    for path in written:
         click.echo(f"  wrote {path}")
 
 
@@ -150,16 +155,19 @@ def trend_command(
         measures=measures or DEFAULT_MEASURES,
     )
     series, docs = trend_corpus(list(corpus), by, opts, small_n=small_n)
+    if out_dir is not None:
+        # outputs first, then the table on stdout (a reader such as `head` may close it)
+        files: dict[str, pd.DataFrame | str | bytes] = {
+            "trends.csv": series,
+            "documents.csv": docs,
+        }
+        for m in sorted(set(series["measure"])):
+            files[f"trend_{m}.svg"] = str(svg_markup(trend_figure(series, m)))
+        files["trends.html"] = standalone_page("seclens trends", [trend_section(series)])
+        write_outputs(out_dir, files, list(corpus))
     with pd.option_context("display.width", 200, "display.max_rows", 500):
         click.echo(series.to_string(index=False, float_format="%.4g"))
     if series.attrs.get("undated"):
         click.echo(f"Documents without a year: {', '.join(series.attrs['undated'])}")
     if series.attrs.get("ungrouped"):
         click.echo(f"Documents without a group value: {', '.join(series.attrs['ungrouped'])}")
-    if out_dir is None:
-        return
-    files: dict[str, pd.DataFrame | str | bytes] = {"trends.csv": series, "documents.csv": docs}
-    for m in sorted(set(series["measure"])):
-        files[f"trend_{m}.svg"] = str(svg_markup(trend_figure(series, m)))
-    files["trends.html"] = standalone_page("seclens trends", [trend_section(series)])
-    write_outputs(out_dir, files, list(corpus))

@@ -98,6 +98,60 @@ class CorpusOptions:
             )
 
 
+_MOVE_MEASURES = ("move_share", "securitization_index")
+
+
+def measure_columns(table: pd.DataFrame) -> list[str]:
+    """The per-document measures of a :func:`document_table`: every ``*_per_10k``
+    column plus ``move_share`` and ``securitization_index`` when present."""
+    return [str(c) for c in table.columns if str(c).endswith("_per_10k") or c in _MOVE_MEASURES]
+
+
+def check_measures(
+    table: pd.DataFrame, measures: Sequence[str], *, moves: bool = True
+) -> tuple[list[str], list[str]]:
+    """Split requested ``measures`` into those of ``table`` and known-but-absent ones.
+
+    A sector rate of a sector the corpus never mentions (``cyber_per_10k``) is known
+    but absent (reported as a note); any other name is an error.
+
+    Returns
+    -------
+    (present, absent) : (list of str, list of str)
+
+    Raises
+    ------
+    CompareError
+        ``E501`` for a name that is no measure, naming the allowed measures.
+    """
+    allowed = measure_columns(table)
+    unknown = [
+        m
+        for m in measures
+        if m not in allowed
+        and not m.endswith("_per_10k")
+        and not (m in _MOVE_MEASURES and not moves)
+    ]
+    if unknown:
+        raise CompareError(
+            "E501",
+            f"unknown measure(s) {', '.join(map(repr, unknown))}; allowed: "
+            f"{', '.join(allowed) or '(none: no document analysed)'}"
+            + ("" if moves else " (move_share needs the annotator: drop --no-moves)"),
+        )
+    return [m for m in measures if m in allowed], [m for m in measures if m not in allowed]
+
+
+def _nothing_analysed(exclusions: Sequence[Exclusion]) -> CompareError:
+    shown = "; ".join(f"{e.path or e.doc_id}: {e.code} {e.reason}" for e in exclusions[:5])
+    more = f" (and {len(exclusions) - 5} more)" if len(exclusions) > 5 else ""
+    return CompareError(
+        "E504",
+        "no document could be analysed"
+        + (f"; excluded: {shown}{more}" if shown else " (no input document found)"),
+    )
+
+
 def _inputs(inputs: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> list[str]:
     if isinstance(inputs, (str, os.PathLike)):
         return [os.fspath(inputs)]
@@ -335,13 +389,15 @@ def compare_corpus(
     Raises
     ------
     CompareError
-        ``E501``/``E502`` bad expression; ``E504`` a group is empty; ``E505`` the
-        groups overlap; ``E506`` no language has documents in both groups.
+        ``E501``/``E502`` bad expression or unknown measure; ``E504`` a group is
+        empty or no document could be analysed; ``E505`` the groups overlap; ``E506``
+        no language has documents in both groups.
     """
     opts = options or CorpusOptions()
     table, ingest_excl = documents if documents is not None else document_table(inputs, opts)
     if table.empty:
-        raise CompareError("E504", "no document could be analysed; see the exclusions")
+        raise _nothing_analysed(list(ingest_excl))
+    check_measures(table, opts.measures, moves=opts.moves)
     select_group(table, target), select_group(table, reference)  # validate before tokenizing
     freqs = document_frequencies(inputs, opts)
     return compare_tables(table, freqs, target, reference, opts, ingest_excl)
@@ -362,12 +418,16 @@ def compare_by(
     Raises
     ------
     CompareError
-        ``E501`` unknown column; ``E504`` fewer than two groups.
+        ``E501`` unknown column or measure; ``E504`` fewer than two groups, or no
+        document could be analysed.
     """
     from seclens.compare.groups import split_by
 
     opts = options or CorpusOptions()
     table, ingest_excl = document_table(inputs, opts)
+    if table.empty:
+        raise _nothing_analysed(ingest_excl)
+    check_measures(table, opts.measures, moves=opts.moves)
     split = split_by(table, by)
     if len(split.groups) < 2:
         raise CompareError("E504", f"--by {by}: fewer than two groups ({split.groups})")
@@ -473,8 +533,7 @@ def compare_tables(
                 )
             )
         keyness_tables[lang] = keyness(sides[0], sides[1], opts.keyness)
-        measures = [m for m in opts.measures if m in table.columns]
-        missing = [m for m in opts.measures if m not in table.columns]
+        measures, missing = check_measures(table, opts.measures, moves=opts.moves)
         if missing:
             notes.append(f"measure(s) not available: {', '.join(missing)}")
         res = compare_groups(
@@ -529,14 +588,26 @@ def trend_corpus(
     (series, documents) : (pandas.DataFrame, pandas.DataFrame)
         ``series`` from :func:`seclens.compare.trends.yearly_series`; ``documents`` the
         per-document table used.
+
+    Raises
+    ------
+    CompareError
+        ``E501`` unknown measure or group column (names the allowed ones); ``E502``
+        malformed ``by``; ``E504`` no document could be analysed (names the
+        exclusions) or none has the requested language.
     """
     from seclens.compare.trends import yearly_series
 
     opts = options or CorpusOptions()
+    excl: list[Exclusion] = []
     if table is None:
-        table, _ = document_table(inputs, opts)
+        table, excl = document_table(inputs, opts)
+    if table.empty:
+        raise _nothing_analysed(excl)
+    measures, _ = check_measures(table, opts.measures, moves=opts.moves)
     if opts.language != "auto":
         table = table[table["language"] == opts.language].reset_index(drop=True)
-    measures = [m for m in opts.measures if m in table.columns]
+        if table.empty:
+            raise CompareError("E504", f"no analysed document has language {opts.language!r}")
     series = yearly_series(table, measures, by=by, small_n=small_n)
     return series, table

@@ -36,6 +36,12 @@ def substring(lexicon: Lexicon, rules: SenseRules) -> Matcher:
 
 
 @pytest.fixture(scope="session")
+def exact(lexicon: Lexicon, rules: SenseRules) -> Matcher:
+    """Substring matcher on the text exactly as given (no joining of broken compounds)."""
+    return compile_matcher(lexicon, rules, MatchOptions("substring", join_cjk_breaks=False))
+
+
+@pytest.fixture(scope="session")
 def token(lexicon: Lexicon, rules: SenseRules) -> Matcher:
     return compile_matcher(lexicon, rules, MatchOptions("token"))
 
@@ -184,15 +190,23 @@ WORDS = ["安全", "国家安全", "国防", "建设", "，", "。", "\n", "\u30
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.sampled_from(WORDS), max_size=40).map("".join))
 def test_offsets_slice_back_and_counts_equal_overlapping_find(
-        substring: Matcher, lexicon: Lexicon, text: str) -> None:
-    ms = run(substring, text)
+        substring: Matcher, exact: Matcher, lexicon: Lexicon, text: str) -> None:
+    from seclens.normalize import join_cjk_breaks
+
+    ms = run(exact, text)
     for x in ms:
         assert text[x.start:x.end] == x.matched_text == x.term
+    joined_ms = run(substring, text)  # default: compounds broken by whitespace joined
+    for x in joined_ms:
+        assert text[x.start:x.end] == x.matched_text
+        assert "".join(x.matched_text.split()) == x.term
+    joined = join_cjk_breaks(text).text
     for e in lexicon.for_lang("zh"):
-        n, i = 0, text.find(e.term)
-        while i >= 0:
-            n, i = n + 1, text.find(e.term, i + 1)
-        assert terms(ms)[e.term] == n
+        for source, found in ((text, ms), (joined, joined_ms)):
+            n, i = 0, source.find(e.term)
+            while i >= 0:
+                n, i = n + 1, source.find(e.term, i + 1)
+            assert terms(found)[e.term] == n
 
 
 @settings(max_examples=100, deadline=None)
@@ -233,13 +247,16 @@ class SpaceFreeText:
         return self.pos[start], self.pos[end - 1] + 1
 
 
-def test_analysis_text_spans_map_back_to_the_original(substring: Matcher) -> None:
+def test_analysis_text_spans_map_back_to_the_original(substring: Matcher,
+                                                     exact: Matcher) -> None:
     text = "维护国家\n安全，国 防。"
     d = doc(text)
     sents = split_sentences("d", text, "zh")
-    plain = terms(substring.find(d, sents))
+    plain = terms(exact.find(d, sents))
     assert plain["国家安全"] == 0 and plain["国防"] == 0
-    ms = substring.find(d, sents, SpaceFreeText.of(text))
+    joined = terms(substring.find(d, sents))  # default: broken compounds joined
+    assert joined["国家安全"] == 1 and joined["国防"] == 1
+    ms = exact.find(d, sents, SpaceFreeText.of(text))
     got = {(x.term, x.matched_text) for x in ms}
     assert ("国家安全", "国家\n安全") in got and ("国防", "国 防") in got
     for x in ms:
@@ -340,15 +357,26 @@ def test_english_substring_equals_a_naive_regex_reference(substring: Matcher, le
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(["安全", "国家", "网络", "意识形态", "总体", "观", "国防", "军民",
                                  "融合", "可控", "科技", "。", "\n"]), max_size=30).map("".join))
-def test_chinese_substring_equals_naive_find(substring: Matcher, lexicon: Lexicon,
-                                             text: str) -> None:
+def test_chinese_substring_equals_naive_find(exact: Matcher, substring: Matcher,
+                                             lexicon: Lexicon, text: str) -> None:
     expected = set()
     for e in lexicon.for_lang("zh"):
         i = text.find(e.term)
         while i >= 0:
             expected.add((i, i + len(e.term), e.entry_id))
             i = text.find(e.term, i + 1)
-    assert {(m.start, m.end, m.entry_id) for m in run(substring, text)} == expected
+    assert {(m.start, m.end, m.entry_id) for m in run(exact, text)} == expected
+    # default: the same naive find on the joined text, spans mapped back
+    from seclens.normalize import join_cjk_breaks
+
+    nt = join_cjk_breaks(text)
+    joined = set()
+    for e in lexicon.for_lang("zh"):
+        i = nt.text.find(e.term)
+        while i >= 0:
+            joined.add((*nt.to_original(i, i + len(e.term)), e.entry_id))
+            i = nt.text.find(e.term, i + 1)
+    assert {(m.start, m.end, m.entry_id) for m in run(substring, text)} == joined
 
 
 def test_traditional_text_matches_through_the_normalizer(substring: Matcher) -> None:

@@ -188,3 +188,48 @@ def test_name_rules_validation(tmp_path: Path, names: str, code: str) -> None:
     with pytest.raises(LexiconError) as err:
         load_sense_rules(f)
     assert err.value.code == code
+
+
+# ---------------------------------------------------------------- case 2: broken compounds
+@pytest.mark.parametrize("text", ["维护国家\n安全。", "维护国家 安全。", "维护国家\u3000安全。",
+                                  "维护国\n家安全。"])
+def test_regression_compound_split_by_line_break(matcher: Matcher, text: str) -> None:
+    ms = run(matcher, text)
+    (nat,) = bare(ms, "国家安全")
+    assert nat.matched_text == text[nat.start:nat.end]
+    assert "".join(nat.matched_text.split()) == "国家安全" != nat.matched_text
+    (anquan,) = bare(ms, "安全")
+    assert (anquan.sense, anquan.sense_rule) == ("security", "zh.sense.national_security")
+    assert anquan.matched_text == "安全"
+
+
+def test_regression_compound_split_join_can_be_turned_off(lexicon: Lexicon,
+                                                          rules: SenseRules) -> None:
+    off = compile_matcher(lexicon, rules, MatchOptions(join_cjk_breaks=False))
+    assert not bare(run(off, "维护国家\n安全。"), "国家安全")
+
+
+def test_regression_compound_split_with_t2s(matcher: Matcher) -> None:
+    text = "維護國家\n安全。"
+    ms = run(matcher, text, analysis_text=to_simplified(text))
+    (nat,) = bare(ms, "国家安全")
+    assert nat.matched_text == "國家\n安全"
+
+
+def test_regression_compound_split_token_convention(lexicon: Lexicon, rules: SenseRules) -> None:
+    tok = compile_matcher(lexicon, rules, MatchOptions("token"))
+    (nat,) = bare(run(tok, "维护国家\n安全。"), "国家安全")
+    assert nat.matched_text == "国家\n安全"
+
+
+def test_regression_join_option_validated() -> None:
+    from seclens.errors import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        MatchOptions(join_cjk_breaks="yes")  # type: ignore[arg-type]
+    assert err.value.code == "E301"
+
+
+def test_regression_english_unaffected_by_join(matcher: Matcher) -> None:
+    ms = run(matcher, "national\nsecurity", "en")
+    assert not bare(ms, "national security")  # English phrases never cross a line break

@@ -34,6 +34,7 @@ from typing import Literal, Protocol
 from seclens.errors import AnalysisError, ConfigError
 from seclens.lexicon import NAME_SENSE, Lexicon, NameRule, SenseRules
 from seclens.match.senses import SenseResolver, build_resolvers
+from seclens.normalize.join import join_cjk_breaks
 from seclens.segment.tokenize import RegexWordSegmenter, Segmenter, make_segmenter
 from seclens.types import Document, LexiconEntry, Match, Sentence
 
@@ -66,10 +67,16 @@ class MatchOptions:
         Counting convention (see module docstring). Default ``substring``.
     context_chars : int
         KWIC context width on each side, in characters of the original text (>= 0).
+    join_cjk_breaks : bool
+        Chinese documents: match on the text with whitespace between two Han characters
+        removed (``维护国家\n安全`` counts as 国家安全; :func:`seclens.normalize.join_cjk_breaks`),
+        spans mapped back to the original. Default ``True``; ``False`` matches the text
+        exactly as given.
     """
 
     convention: Literal["substring", "token"] = "substring"
     context_chars: int = 30
+    join_cjk_breaks: bool = True
 
     def __post_init__(self) -> None:
         if self.convention not in CONVENTIONS:
@@ -79,6 +86,28 @@ class MatchOptions:
                 or self.context_chars < 0):
             raise ConfigError("E301", "MatchOptions.context_chars must be an integer >= 0, "
                                       f"got {self.context_chars!r}")
+        if not isinstance(self.join_cjk_breaks, bool):
+            raise ConfigError("E301", "MatchOptions.join_cjk_breaks must be True or False, "
+                                      f"got {self.join_cjk_breaks!r}")
+
+
+@dataclass(frozen=True)
+class _Chained:
+    """A normalization of a normalization: ``outer`` was applied to ``inner.text``."""
+
+    inner: NormalizedTextLike
+    outer: NormalizedTextLike
+
+    @property
+    def text(self) -> str:
+        return self.outer.text
+
+    @property
+    def original(self) -> str:
+        return self.inner.original
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        return self.inner.to_original(*self.outer.to_original(start, end))
 
 
 def _is_word(ch: str) -> bool:
@@ -426,6 +455,10 @@ class Matcher:
         analysis_text : NormalizedText, optional
             A normalized version of ``document.text``; matching and sense rules run on
             ``analysis_text.text`` and spans are mapped back with ``to_original``.
+            Chinese with ``options.join_cjk_breaks`` (default): whitespace between two
+            Han characters of that text is removed before matching (see
+            :func:`seclens.normalize.join_cjk_breaks`), so ``matched_text`` (the exact
+            original span) may contain a line break while ``term`` is what was counted.
 
         Returns
         -------
@@ -450,6 +483,11 @@ class Matcher:
                 and analysis_text.original != original:
             raise AnalysisError("E304", f"document '{document.doc_id}': analysis_text is the "
                                         "normalization of a different text")
+        if lang == "zh" and self.options.join_cjk_breaks:
+            joined = join_cjk_breaks(original if analysis_text is None else analysis_text.text)
+            if joined.starts is not None:  # something was joined
+                analysis_text = joined if analysis_text is None else _Chained(analysis_text,
+                                                                               joined)
         atext = original if analysis_text is None else analysis_text.text
         # sense rules for English compare lower-cased windows: lower the text once
         stext = atext if lang == "zh" else _lower_same_length(atext)

@@ -61,7 +61,9 @@ class NormalizedText:
         if start == end:  # a boundary: empty, unless it falls inside a re-sized phrase
             before = self.ends[start - 1] if start > 0 else 0
             after = self.starts[start] if start < len(self.text) else len(self.original)
-            return min(before, after), max(before, after)
+            # before > after: inside a re-sized phrase (map to it); before < after: at a
+            # removed whitespace run (seclens.normalize.join): an empty span before it
+            return (before, before) if before <= after else (after, before)
         return self.starts[start], self.ends[end - 1]
 
 

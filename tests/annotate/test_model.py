@@ -45,3 +45,48 @@ def test_too_few_sentences_for_cv(tmp_path: Path, reference_dir: Path) -> None:
     with pytest.raises(AnnotationError) as exc:
         train_model(p, folds=5)
     assert exc.value.code == "E430"
+
+
+def test_validate_model_on_its_training_data_is_flagged_in_sample(
+    small_gold: Path, reference_dir: Path, tmp_path: Path
+) -> None:
+    """Case: ``annotate --train dev.jsonl --save m`` then ``validate --gold dev.jsonl
+    --model m`` printed move F1 0.986 with no warning."""
+    from click.testing import CliRunner
+
+    from seclens.cli import main
+
+    model_path = tmp_path / "m.joblib"
+    train = CliRunner().invoke(
+        main, ["annotate", "--train", str(small_gold), "--save", str(model_path), "--folds", "3"]
+    )
+    assert train.exit_code == 0, train.output
+    assert "folds=3\n" in train.output and "folds=3.000" not in train.output
+    meta = load_model(model_path).meta
+    assert len(meta["training_sentences"]) == 120
+
+    # the same file: text and JSON both say IN-SAMPLE
+    text = CliRunner().invoke(
+        main, ["validate", "--gold", str(small_gold), "--model", str(model_path)]
+    )
+    assert text.exit_code == 0, text.output
+    assert text.output.count("IN-SAMPLE: the model was trained on (part of) this gold file") >= 2
+    js = CliRunner().invoke(
+        main, ["validate", "--gold", str(small_gold), "--model", str(model_path), "--json"]
+    )
+    data = json.loads(js.output[js.output.index("{") :])
+    assert data["in_sample"]["same_file"] is True and "IN-SAMPLE" in data["in_sample"]["warning"]
+
+    # another file sharing 20 sentences with the training file: overlap by doc_id + text
+    lines = (reference_dir / "gold" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
+    part = tmp_path / "part.jsonl"
+    part.write_text("\n".join(lines[100:160]) + "\n", encoding="utf-8")
+    rep = validate_detector(part, model_detector(load_model(model_path)), model_meta=meta)
+    assert rep.in_sample["same_file"] is False
+    assert (rep.in_sample["n_overlap"], rep.in_sample["n"]) == (20, 60)
+
+    # disjoint gold: no warning
+    held_out = tmp_path / "held_out.jsonl"
+    held_out.write_text("\n".join(lines[120:180]) + "\n", encoding="utf-8")
+    rep = validate_detector(held_out, model_detector(load_model(model_path)), model_meta=meta)
+    assert rep.in_sample == {}

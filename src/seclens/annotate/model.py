@@ -36,7 +36,7 @@ from seclens.annotate.types import (
 )
 from seclens.errors import AnnotationError
 from seclens.validate.core import gold_to_sentence
-from seclens.validate.gold import CodedSentence, read_coded
+from seclens.validate.gold import CodedSentence, read_coded, sentence_key
 
 FEATURES = "char(1,3)-tfidf + word(1,2)-tfidf + rule outputs"
 
@@ -190,6 +190,9 @@ def train_model(
         "rules_detector": rules.version,
         "training_file": str(train_path),
         "training_sha256": hashlib.sha256(Path(train_path).read_bytes()).hexdigest(),
+        # fingerprints of the training sentences (doc_id + text), so that `validate`
+        # can warn when gold sentences were seen in training (no text stored)
+        "training_sentences": sorted({sentence_key(r.doc_id, r.text) for r in rows}),
         "n_training": len(rows),
         "cv": cv,
         "cv_method": f"stratified {folds}-fold (fewer when a class has fewer members), seed {seed}",

@@ -66,7 +66,12 @@ def annotate(
             raise AnnotationError("E433", "--train needs --save MODEL (where to write the model)")
         trained, cv = train_model(train, folds=folds)
         for key, scores in cv.items():
-            click.echo(f"{key:40s} " + " ".join(f"{k}={v:.3f}" for k, v in scores.items()))
+            click.echo(
+                f"{key:40s} "
+                + " ".join(
+                    f"{k}={int(v)}" if k == "folds" else f"{k}={v:.3f}" for k, v in scores.items()
+                )
+            )
         sidecar = save_model(trained, save)
         click.echo(f"saved {save} and {sidecar}")
         if not corpus:
@@ -84,6 +89,9 @@ def annotate(
         def predictor(anns):  # type: ignore[no-untyped-def]
             return predict(trained_model, list(anns))
 
+    from seclens.outputs import check_output_path  # never write into the corpus (E020)
+
+    check_output_path(out, corpus)
     if out is not None and out.exists():
         raise AnnotationError("E424", f"{out} exists; choose a new file (outputs never overwrite)")
     fh = out.open("w", encoding="utf-8") if out is not None else None

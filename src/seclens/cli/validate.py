@@ -57,10 +57,13 @@ def validate(
     from seclens.validate.core import format_validation, validate_detector
 
     detector = None
+    model_meta = None
     if model is not None:
         from seclens.annotate.model import load_model, model_detector
 
-        detector = model_detector(load_model(model))
+        trained = load_model(model)
+        detector = model_detector(trained)
+        model_meta = trained.meta
     levels = None
     if manifest is None and not no_auto_manifest:
         from seclens.annotate.devset import find_corpus_dir
@@ -72,7 +75,9 @@ def validate(
         from seclens.ingest import read_manifest
 
         levels = {k: m.level for k, m in read_manifest(manifest).rows.items()}
-    rep = validate_detector(gold, detector, levels=levels)
+    rep = validate_detector(gold, detector, levels=levels, model_meta=model_meta)
+    if rep.in_sample:
+        click.echo(f"warning: {rep.in_sample['warning']}", err=True)
     levels_from = str(manifest) if manifest is not None else ""
     if as_json:
         data = asdict(rep)

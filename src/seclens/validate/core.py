@@ -8,6 +8,7 @@ coders' files matched on ``sid``, by the method of ``reference/gold/agreement.js
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -18,7 +19,7 @@ from typing import Any
 from seclens.annotate.types import CODEBOOK_FIELDS, NOMINAL_FIELDS, SentenceAnnotation
 from seclens.errors import AnnotationError
 from seclens.types import Sentence
-from seclens.validate.gold import CodedSentence, read_coded
+from seclens.validate.gold import CodedSentence, read_coded, sentence_key
 from seclens.validate.metrics import FieldReport, compare_field, pct_agree
 
 Detector = Callable[[CodedSentence], SentenceAnnotation]
@@ -48,6 +49,59 @@ class ValidationReport:
     n: int
     fields: dict[str, FieldReport]
     subsets: dict[str, dict[str, FieldReport]]
+    in_sample: dict[str, Any] = dataclasses.field(default_factory=dict)
+    """Empty, or the in-sample check of a trained model (:func:`in_sample_check`):
+    ``warning``, ``same_file``, ``n_overlap``, ``n``, ``sentences_checked``."""
+
+
+IN_SAMPLE_WARNING = (
+    "IN-SAMPLE: the model was trained on (part of) this gold file; "
+    "these scores are not an estimate of accuracy"
+)
+
+
+def in_sample_check(
+    gold_path: Path, gold: Sequence[CodedSentence], model_meta: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Whether a trained model has seen the gold sentences it is scored on.
+
+    Compares the SHA-256 of the gold file with the model sidecar's ``training_sha256``
+    and the gold sentences (``doc_id`` + text, :func:`seclens.validate.gold.sentence_key`)
+    with the sidecar's ``training_sentences`` (sidecars written before seclens stored
+    them are checked by hash only: ``sentences_checked`` False).
+
+    Returns
+    -------
+    dict
+        Empty when the model did not train on any gold sentence; else ``warning``
+        (:data:`IN_SAMPLE_WARNING` plus the figures), ``same_file`` (bool),
+        ``n_overlap`` (gold sentences seen in training), ``n`` (gold sentences),
+        ``sentences_checked`` (bool), ``training_file``.
+    """
+    digest = hashlib.sha256(Path(gold_path).read_bytes()).hexdigest()
+    same_file = digest == str(model_meta.get("training_sha256", ""))
+    keys = model_meta.get("training_sentences")
+    checked = isinstance(keys, list)
+    seen = set(keys) if isinstance(keys, list) else set()
+    n_overlap = sum(sentence_key(g.doc_id, g.text) in seen for g in gold)
+    if same_file and not checked:
+        n_overlap = len(gold)
+    if not same_file and n_overlap == 0:
+        return {}
+    what = (
+        "the same file (identical SHA-256)"
+        if same_file
+        else f"{n_overlap} of {len(gold)} gold sentences (doc_id + text) were training sentences"
+    )
+    return {
+        "warning": f"{IN_SAMPLE_WARNING} ({what}; trained on "
+        f"{model_meta.get('training_file', '?')})",
+        "same_file": same_file,
+        "n_overlap": n_overlap,
+        "n": len(gold),
+        "sentences_checked": checked,
+        "training_file": str(model_meta.get("training_file", "")),
+    }
 
 
 def gold_to_sentence(g: CodedSentence) -> Sentence:
@@ -100,6 +154,7 @@ def validate_detector(
     *,
     subsets: Sequence[str] = ("zh", "en"),
     levels: Mapping[str, str] | None = None,
+    model_meta: Mapping[str, Any] | None = None,
 ) -> ValidationReport:
     """Run ``detector`` on the gold sentences and score each codebook field.
 
@@ -114,6 +169,10 @@ def validate_detector(
         Languages for which scores are also reported separately.
     levels : mapping doc_id -> level, optional
         Document levels for the default rule detector (see :func:`rule_detector`).
+    model_meta : mapping, optional
+        Sidecar of a trained model (``TrainedModel.meta``): the report's ``in_sample``
+        then says whether the model was trained on these gold sentences
+        (:func:`in_sample_check`).
 
     Raises
     ------
@@ -144,6 +203,7 @@ def validate_detector(
         len(gold),
         _score(gold, preds),
         sub,
+        in_sample_check(gold_path, gold, model_meta) if model_meta is not None else {},
     )
 
 
@@ -221,7 +281,9 @@ def coder_agreement(paths: Sequence[Path]) -> AgreementReport:
 
 def format_validation(rep: ValidationReport, *, confusion: bool = True) -> str:
     """Plain-text rendering of a :class:`ValidationReport` (the CLI output)."""
-    lines = [
+    warn = rep.in_sample.get("warning", "")
+    lines = [f"*** {warn} ***", ""] if warn else []
+    lines += [
         f"gold: {rep.gold_path} (sha256 {rep.gold_sha256[:12]}), n={rep.n}",
         f"detector: {rep.detector}",
         "",
@@ -258,6 +320,8 @@ def format_validation(rep: ValidationReport, *, confusion: bool = True) -> str:
             + ", ".join(f"{f}={_f(fr.alpha)}/{fr.accuracy:.2f}" for f, fr in sub.items())
             + "  (alpha/acc)"
         )
+    if warn:
+        lines += ["", f"*** {warn} ***"]
     return "\n".join(lines)
 
 

@@ -8,6 +8,7 @@ fields. Every value is checked against the codebook label sets.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,12 @@ class CodedSentence:
     next: str
     labels: dict[str, Any]
     note: str = ""
+
+
+def sentence_key(doc_id: str, text: str) -> str:
+    """Fingerprint of a sentence: first 16 hex of SHA-256 of ``doc_id`` + U+001F +
+    whitespace-stripped ``text`` (stored in model sidecars instead of the text)."""
+    return hashlib.sha256(f"{doc_id}\x1f{text.strip()}".encode()).hexdigest()[:16]
 
 
 def _check_labels(rec: dict[str, Any], where: str) -> dict[str, Any]:

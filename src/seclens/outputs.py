@@ -25,7 +25,7 @@ E_OUTPUT_KIND = "E021"
 
 
 def check_output_path(
-    out: str | os.PathLike[str],
+    out: str | os.PathLike[str] | None,
     inputs: Iterable[str | os.PathLike[str]],
     *,
     option: str = "--out",
@@ -37,8 +37,8 @@ def check_output_path(
 
     Parameters
     ----------
-    out : path
-        The file or folder about to be written.
+    out : path or None
+        The file or folder about to be written (``None``: nothing is written, no check).
     inputs : iterable of path
         The inputs of the run: files and folders the user named (and, when known, the
         input files found in them). Paths that do not exist are compared as given.
@@ -59,6 +59,8 @@ def check_output_path(
         ``code`` when ``out`` equals an input file, is inside an input folder or
         (folder) contains an input.
     """
+    if out is None:
+        return
     out_path = Path(out)
     if kind == "folder" and out_path.exists() and not out_path.is_dir():
         raise ConfigError(
@@ -82,8 +84,8 @@ def check_output_path(
             raise error(
                 code,
                 f"refusing to write into {out_path}: it is inside the input folder {given}. "
-                "seclens never writes into the corpus; choose a path outside it "
-                "(e.g. --out seclens-report).",
+                "seclens never writes into the corpus; choose a path outside it"
+                + (" (e.g. --out seclens-report)." if kind == "folder" else "."),
             )
         if kind == "folder" and target in source.parents:
             raise error(

@@ -40,11 +40,14 @@ def test_biblio_counts_and_outputs(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "Records without a year: 1 (1 matching" in result.output
-    table = pd.read_csv(out / "biblio_counts.csv")
+    for name in ("biblio_counts.csv", "biblio_records.csv"):  # UTF-8 with BOM for Excel
+        assert (out / name).read_bytes().startswith(b"\xef\xbb\xbf"), name
+    table = pd.read_csv(out / "biblio_counts.csv", encoding="utf-8-sig")
     assert table.to_dict("list")["year"] == [2018, 2019, 2020]
     assert table.to_dict("list")["matching"] == [1, 0, 1]  # "AIDS" is not "AI"
     assert table.to_dict("list")["records"] == [2, 1, 1]
-    audit = pd.read_csv(out / "biblio_records.csv")
+    audit = pd.read_csv(out / "biblio_records.csv", encoding="utf-8-sig")
+    assert table.columns[0] == "year"  # no BOM left in the first header
     assert len(audit) == 5 and audit.matching.sum() == 3
     assert (out / "biblio_figure.png").read_bytes().startswith(b"\x89PNG")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from seclens.cli import main
@@ -32,3 +33,27 @@ def test_ingest_without_db_is_a_clean_error(tmp_path: Path) -> None:
     res = CliRunner().invoke(main, ["ingest", str(tmp_path)])
     assert res.exit_code == 2
     assert "E601" in res.output and "--db" in res.output
+
+
+def test_ingest_db_inside_corpus_is_refused(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("维护国家安全。", encoding="utf-8")
+    res = CliRunner().invoke(main, ["ingest", str(corpus), "--db", str(corpus / "x.duckdb")])
+    assert res.exit_code == 2, res.output
+    assert "E020" in res.output
+    assert sorted(p.name for p in corpus.iterdir()) == ["a.txt"]
+    res = CliRunner().invoke(main, ["ingest", str(corpus), "--db", str(tmp_path / "s.duckdb"),
+                                    "--report", str(corpus / "rep")])
+    assert res.exit_code == 2 and "E020" in res.output
+    assert not (tmp_path / "s.duckdb").exists()  # refused before any work
+
+
+def test_ingest_corpus_library_refuses_db_in_corpus(tmp_path: Path) -> None:
+    from seclens.errors import SeclensError
+    from seclens.store.sync import ingest_corpus
+
+    (tmp_path / "a.txt").write_text("维护国家安全。", encoding="utf-8")
+    with pytest.raises(SeclensError) as err:
+        ingest_corpus([tmp_path], tmp_path / "x.duckdb")
+    assert err.value.code == "E020"

@@ -8,6 +8,7 @@ builds an options object, calls the library and writes output. Library errors
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -20,8 +21,18 @@ from seclens.errors import SeclensError
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+#: Exit status when the reader of stdout went away (``seclens ... | head``): 128 + SIGPIPE,
+#: as a shell reports a process ended by SIGPIPE.
+EXIT_BROKEN_PIPE = 141
+
+
 class _SeclensGroup(click.Group):
-    """Click group that turns :class:`SeclensError` into a message and an exit code."""
+    """Click group that turns :class:`SeclensError` into a message and an exit code.
+
+    A closed stdout (``BrokenPipeError``, e.g. ``seclens trend ... | head``) ends the
+    command quietly with :data:`EXIT_BROKEN_PIPE`: no traceback. Commands write their
+    files before printing long tables, so a closed pipe loses no output file.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -29,6 +40,22 @@ class _SeclensGroup(click.Group):
         except SeclensError as exc:
             click.echo(f"seclens: error {exc.code}: {exc.message}", err=True)
             sys.exit(exc.exit_code)
+        except BrokenPipeError:
+            _silence_stdout()
+            sys.exit(EXIT_BROKEN_PIPE)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at devnull so Python's final flush does not fail again on exit."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (e.g. a test runner)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
 
 
 def _quiet_below_warning(record: logging.LogRecord) -> bool:

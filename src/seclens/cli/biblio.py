@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @click.command("biblio")
@@ -65,7 +69,8 @@ def biblio_command(
     from seclens.biblio.count import KeywordQuery, count_by_year, figure_svg_png, record_matches
     from seclens.biblio.records import read_records
     from seclens.cli.trend import write_outputs
-    from seclens.errors import ConfigError
+    from seclens.errors import CompareError, ConfigError
+    from seclens.outputs import check_output_path
 
     if (from_year is None) != (to_year is None):
         raise ConfigError("E001", "give both --from-year and --to-year, or neither")
@@ -73,6 +78,38 @@ def biblio_command(
     records = read_records(files, fmt)
     year_range = (from_year, to_year) if from_year is not None and to_year is not None else None
     res = count_by_year(records, query, dedupe=dedupe, year_range=year_range)
+    # Files first, then the printed table: a closed pipe (| head) loses no file.
+    if out_dir is not None:
+        check_output_path(out_dir, files, kind="folder", code="E507", error=CompareError)
+        audit = pd.DataFrame(
+            [
+                {
+                    "source": r.source,
+                    "line": r.line,
+                    "format": r.fmt,
+                    "year": r.year or "",
+                    "year_raw": r.year_raw,
+                    "title": r.title,
+                    "matching": record_matches(r, query),
+                }
+                for r in records
+            ]
+        )
+        svg, png = figure_svg_png(
+            res,
+            f"Records per year matching the query ({len(keyword_sets)} "
+            f"keyword set(s) in {'+'.join(query.fields)})",
+        )
+        write_outputs(
+            out_dir,
+            {
+                "biblio_counts.csv": _csv_bytes(res.table),
+                "biblio_records.csv": _csv_bytes(audit),
+                "biblio_figure.svg": svg,
+                "biblio_figure.png": png,
+            },
+            list(files),
+        )
     click.echo(f"Query: {query.label()}")
     click.echo(
         f"Records read: {len(records)} ("
@@ -91,34 +128,8 @@ def biblio_command(
         + ("(removed)" if dedupe else "(kept; use --dedupe to remove)")
     )
     click.echo(f"Matching records in total: {res.n_matching}")
-    if out_dir is None:
-        return
-    audit = pd.DataFrame(
-        [
-            {
-                "source": r.source,
-                "line": r.line,
-                "format": r.fmt,
-                "year": r.year or "",
-                "year_raw": r.year_raw,
-                "title": r.title,
-                "matching": record_matches(r, query),
-            }
-            for r in records
-        ]
-    )
-    svg, png = figure_svg_png(
-        res,
-        f"Records per year matching the query ({len(keyword_sets)} "
-        f"keyword set(s) in {'+'.join(query.fields)})",
-    )
-    write_outputs(
-        out_dir,
-        {
-            "biblio_counts.csv": res.table,
-            "biblio_records.csv": audit,
-            "biblio_figure.svg": svg,
-            "biblio_figure.png": png,
-        },
-        list(files),
-    )
+
+
+def _csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV bytes in UTF-8 with BOM (``utf-8-sig``: Excel shows Chinese correctly)."""
+    return str(frame.to_csv(index=False)).encode("utf-8-sig")

@@ -65,7 +65,16 @@ def ingest(inputs: tuple[Path, ...], db: Path | None, engine: str, workers: int,
     store). A killed run resumes where it stopped.
     """
     from seclens.engine.config import EngineConfig
+    from seclens.outputs import check_output_path
 
+    # Outputs never go into the corpus (checked before any work is done).
+    sources = [*inputs, *([manifest] if manifest is not None else [])]
+    if db is not None:
+        check_output_path(db, sources, option="--db")
+    if out is not None:
+        check_output_path(out, sources, option="--out", kind="folder")
+    if report_dir is not None:
+        check_output_path(report_dir, sources, option="--report", kind="folder")
     config = EngineConfig(
         convention=convention, lexicon_paths=tuple(str(p) for p in lexicons),
         replace_lexicon=replace_lexicon, sense_rules_path=str(senses) if senses else None,

@@ -32,15 +32,18 @@ def table(corpus: tuple[Path, ...], group: str, top: int, html_out: Path | None)
     from seclens.annotate.table import format_table, framework_section
     from seclens.api import framework_table
     from seclens.errors import AnnotationError
+    from seclens.outputs import check_output_path
 
+    check_output_path(html_out, corpus, option="--html")
+    if html_out is not None and html_out.exists():
+        raise AnnotationError(
+            "E424", f"{html_out} exists; choose a new file (inputs are never overwritten)"
+        )
     t, exclusions = framework_table(list(corpus), group, top)
+    # Files first, then the (possibly long) printed table: a closed pipe loses no file.
+    if html_out is not None:
+        html_out.write_text(str(framework_section([t]).html), encoding="utf-8")
+        click.echo(f"wrote {html_out}", err=True)
     for ex in exclusions:
         click.echo(f"excluded: {ex.path} [{ex.code}] {ex.reason}", err=True)
     click.echo(format_table(t))
-    if html_out is not None:
-        if html_out.exists():
-            raise AnnotationError(
-                "E424", f"{html_out} exists; choose a new file (inputs are never overwritten)"
-            )
-        html_out.write_text(str(framework_section([t]).html), encoding="utf-8")
-        click.echo(f"wrote {html_out}", err=True)

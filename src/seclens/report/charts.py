@@ -4,6 +4,14 @@ A :class:`matplotlib.figure.Figure` is drawn on a ``FigureCanvasSVG`` directly, 
 global pyplot state is touched and no GUI backend is loaded. Labels are document ids
 (not titles); matplotlib escapes text, and XML comments (which repeat label text) are
 removed before the SVG is inlined.
+
+Chinese labels: when a label needs CJK glyphs, the labels are drawn with a CJK-capable
+font if one is installed (:func:`cjk_font`: the first of :data:`CJK_FAMILIES` known to
+matplotlib, else a known CJK font file among the system fonts), passed per Text as
+``FontProperties`` (matplotlib's global ``rcParams`` are never changed). When no such
+font is installed, bars are labelled ``D1``, ``D2`` ... and a key table (label →
+document id) follows the chart, so no glyph is drawn as a box and matplotlib prints no
+"Glyph missing" warning.
 """
 
 from __future__ import annotations
@@ -12,10 +20,27 @@ import io
 import math
 import re
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
 from seclens.report.aggregate import DocumentFigures, level_rank
+
+if TYPE_CHECKING:
+    from matplotlib.font_manager import FontProperties
+
+#: CJK-capable font families, in order of preference, then a Latin fallback.
+CJK_FAMILIES: tuple[str, ...] = (
+    "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "SimHei",
+    "Microsoft YaHei", "PingFang SC",
+)
+#: Latin font that follows the CJK family in the family list.
+LATIN_FALLBACK = "DejaVu Sans"
+#: Lower-case file-name parts of the same fonts, for fonts matplotlib's cache has not seen.
+CJK_FONT_FILES: tuple[str, ...] = (
+    "notosanscjk", "sourcehansans", "wqy-microhei", "wqy-zenhei", "simhei", "msyh", "pingfang",
+)
 
 LEVEL_COLOURS: dict[str, str] = {
     "central": "#b2182b",
@@ -31,7 +56,50 @@ _PROLOGUE = re.compile(r"^.*?(?=<svg)", re.S)
 _METADATA = re.compile(r"<metadata>.*?</metadata>", re.S)
 
 
-def security_by_level_svg(figures: Sequence[DocumentFigures]) -> Markup:
+def needs_cjk(text: str) -> bool:
+    """True when ``text`` has a character from the CJK blocks (U+2E80 and above, BMP/SIP)."""
+    return any(ord(ch) >= 0x2E80 for ch in text)
+
+
+def cjk_font(
+    families: Sequence[str] = CJK_FAMILIES, files: Sequence[str] = CJK_FONT_FILES
+) -> FontProperties | None:
+    """A font that draws Chinese, or ``None`` when none is installed.
+
+    Parameters
+    ----------
+    families : sequence of str
+        Family names, in order of preference, looked up in matplotlib's font list.
+    files : sequence of str
+        Lower-case parts of font file names, looked up among the system fonts when no
+        family is known to matplotlib.
+
+    Returns
+    -------
+    matplotlib.font_manager.FontProperties or None
+        A family list (the installed ``families`` + :data:`LATIN_FALLBACK`), or the
+        font file; nothing global is changed.
+    """
+    from matplotlib import font_manager
+    from matplotlib.font_manager import FontProperties
+
+    known = {entry.name for entry in font_manager.fontManager.ttflist}
+    installed = [family for family in families if family in known]
+    if installed:
+        return FontProperties(family=[*installed, LATIN_FALLBACK])
+    for path in sorted(font_manager.findSystemFonts()):
+        name = Path(path).name.lower().replace(" ", "")
+        if files and any(part in name for part in files):
+            return FontProperties(fname=path)
+    return None
+
+
+def security_by_level_svg(
+    figures: Sequence[DocumentFigures],
+    *,
+    families: Sequence[str] = CJK_FAMILIES,
+    font_files: Sequence[str] = CJK_FONT_FILES,
+) -> Markup:
     """Bar chart of security-vocabulary occurrences per 10k by document, grouped by level.
 
     Parameters
@@ -41,10 +109,15 @@ def security_by_level_svg(figures: Sequence[DocumentFigures]) -> Markup:
         municipal, county, foreign, unknown), then by date and id. Documents whose
         rate is ``NaN`` get no bar and an ``n/a`` label.
 
+    families, font_files : sequence of str
+        CJK fonts to look for (see :func:`cjk_font`); used only when a label needs them.
+
     Returns
     -------
     markupsafe.Markup
-        An ``<svg>`` element (no XML prologue, no comments) ready to inline.
+        An ``<svg>`` element (no XML prologue, no comments) ready to inline; followed
+        by a ``<table class="chart-key">`` (label → document id) when labels needed
+        CJK glyphs and no CJK font is installed.
     """
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
@@ -63,12 +136,18 @@ def security_by_level_svg(figures: Sequence[DocumentFigures]) -> Markup:
     colours = [LEVEL_COLOURS.get(f.summary.meta.level, LEVEL_COLOURS["unknown"]) for f in ordered]
     ax.bar(xs, values, color=colours, edgecolor="#333333", linewidth=0.5)
     ax.set_xticks(xs)
+    ids = [f.summary.doc_id for f in ordered]
+    font = cjk_font(families, font_files) if any(needs_cjk(i) for i in ids) else None
+    key: list[tuple[str, str]] = []
+    if font is None and any(needs_cjk(i) for i in ids):
+        key = [(f"D{n}", doc_id) for n, doc_id in enumerate(ids, start=1)]
+        ids = [label for label, _ in key]
     ax.set_xticklabels(
         [
-            f.summary.doc_id + (" (n/a)" if math.isnan(f.security_per_10k) else "")
-            for f in ordered
+            label + (" (n/a)" if math.isnan(f.security_per_10k) else "")
+            for label, f in zip(ids, ordered, strict=True)
         ],
-        rotation=75, ha="right", fontsize=7,
+        rotation=75, ha="right", fontsize=7, fontproperties=font,
     )
     ax.set_ylabel("per 10k characters / words")
     ax.set_title(
@@ -86,4 +165,14 @@ def security_by_level_svg(figures: Sequence[DocumentFigures]) -> Markup:
     fig.savefig(buf, format="svg", metadata={"Date": None})
     svg = _PROLOGUE.sub("", buf.getvalue(), count=1)
     svg = _METADATA.sub("", _COMMENT.sub("", svg))
-    return Markup(svg)  # matplotlib output: text escaped, comments removed
+    chart = Markup(svg)  # matplotlib output: text escaped, comments removed
+    if key:
+        rows = Markup("").join(
+            Markup("<tr><td>{}</td><td>{}</td></tr>").format(label, doc_id)
+            for label, doc_id in key
+        )
+        chart += Markup(
+            '<table class="chart-key"><caption>Chart labels (no Chinese font installed)'
+            "</caption><tr><th>label</th><th>document</th></tr>{}</table>"
+        ).format(rows)
+    return chart

@@ -148,6 +148,9 @@ def ingest_corpus(inputs: Sequence[Path | str], db: Path | str,
 
     Raises
     ------
+    ConfigError
+        ``E020`` when ``db`` is an input file or lies inside an input folder (the
+        corpus is never written to); ``E021`` when ``db`` is a folder.
     StoreError
         ``E6xx`` when the store cannot be opened or written.
     IngestError, LexiconError
@@ -155,11 +158,13 @@ def ingest_corpus(inputs: Sequence[Path | str], db: Path | str,
         documents become exclusions instead).
     """
     from seclens.ingest import IngestOptions
+    from seclens.outputs import check_output_path
 
     config = config or EngineConfig()
     options = options or StoreIngestOptions()
     roots = [Path(p).resolve() for p in inputs]
     manifest = options.manifest.resolve() if options.manifest is not None else None
+    check_output_path(db, [*roots, *([manifest] if manifest else [])], option="--db")
     tasks, planned_out = plan_tasks(
         roots, IngestOptions(manifest=manifest, recursive=options.recursive))
     provenance = describe_pipeline(config)

@@ -1,0 +1,56 @@
+"""Charts: Chinese document ids are drawn with a CJK font, or replaced by ASCII labels."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+from seclens.api import DocumentSummary
+from seclens.report.aggregate import DocumentFigures
+from seclens.report.charts import cjk_font, security_by_level_svg
+from seclens.types import DocumentMeta
+
+
+def _figures(ids: list[str]) -> list[DocumentFigures]:
+    out = []
+    for n, doc_id in enumerate(ids):
+        summary = DocumentSummary(
+            meta=DocumentMeta(doc_id=doc_id, level="central", language="zh"), path="",
+            fmt="txt", encoding="utf-8", sha256="", notes=(), n_chars=100, size=100,
+            unit="characters", n_sentences=1, n_matches=1,
+        )
+        out.append(DocumentFigures(f"d{n}", summary, 1, n + 1, float(n + 1), (), (), {}))
+    return out
+
+
+IDS = ["国务院新一代人工智能发展规划", "上海市人工智能安全指引", "ascii-id"]
+
+
+def test_chinese_file_names_without_cjk_font_get_ascii_labels_and_no_warnings() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a "Glyph ... missing" warning fails the test
+        chart = str(security_by_level_svg(_figures(IDS), families=("No Such Font",),
+                                          font_files=()))
+    assert 'class="chart-key"' in chart
+    import re
+
+    key = dict(re.findall(r"<tr><td>(D\d+)</td><td>([^<]+)</td></tr>", chart))
+    assert sorted(key) == ["D1", "D2", "D3"] and sorted(key.values()) == sorted(IDS)
+    svg = chart[: chart.index("</svg>")]
+    assert not any(ord(ch) >= 0x2E80 for ch in svg)  # no Chinese drawn (no boxes)
+
+
+@pytest.mark.skipif(cjk_font() is None, reason="no CJK font installed")
+def test_chinese_file_names_with_cjk_font_draw_glyphs_and_no_warnings() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        chart = str(security_by_level_svg(_figures(IDS)))
+    assert "chart-key" not in chart
+
+
+def test_ascii_ids_need_no_font_and_no_key() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        chart = str(security_by_level_svg(_figures(["a", "b"]), families=(), font_files=()))
+    assert chart.startswith("<svg") and "chart-key" not in chart

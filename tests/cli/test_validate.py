@@ -66,8 +66,15 @@ def test_table_central_and_sample_round_trip(corpus_dir: Path, tmp_path: Path) -
         str(tmp_path / "a.jsonl"),
         "--template",
         str(tmp_path / "s.csv"),
+        "--accept-suggestions",  # the codes are the unedited detector suggestions
     )
-    _run("import-coded", str(tmp_path / "s.csv"), "--out", str(tmp_path / "b.jsonl"))
+    _run(
+        "import-coded",
+        str(tmp_path / "s.csv"),
+        "--out",
+        str(tmp_path / "b.jsonl"),
+        "--accept-suggestions",
+    )
     a = [json.loads(x) for x in (tmp_path / "a.jsonl").read_text(encoding="utf-8").splitlines()]
     b = [json.loads(x) for x in (tmp_path / "b.jsonl").read_text(encoding="utf-8").splitlines()]
     assert len(a) == len(b) == 12

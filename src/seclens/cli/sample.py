@@ -51,6 +51,7 @@ def sample(
     from seclens.annotate.corpus import AnnotatedDocument, annotate_corpus
     from seclens.errors import AnnotationError
     from seclens.qda import stratified_sample, write_qdpx, write_sample_csv
+    from seclens.qda.csvio import codes_key
 
     if csv_out is None and qdpx_out is None:
         raise AnnotationError("E446", "give --csv FILE and/or --qdpx FILE")
@@ -60,16 +61,20 @@ def sample(
             docs.append(item)
         else:
             click.echo(f"excluded: {item.path} [{item.code}] {item.reason}", err=True)
-    units = stratified_sample(docs, n, security_share=security_share, seed=seed)
+    drawn = stratified_sample(docs, n, security_share=security_share, seed=seed)
+    units = drawn
     if with_suggestions:
         ann = {(a.doc_id, a.sentence_index): a for d in docs for a in d.annotations}
-        units = [replace(u, codes=ann[(u.doc_id, u.sentence_index)].labels()) for u in units]
+        units = []
+        for u in drawn:
+            codes = ann[(u.doc_id, u.sentence_index)].labels()
+            units.append(replace(u, codes=codes, suggestion_key=codes_key(codes)))
     if csv_out is not None:
         write_sample_csv(units, csv_out)
-        click.echo(f"wrote {len(units)} sentences to {csv_out}")
+        click.echo(f"wrote {_n(len(units), 'sentence')} to {csv_out}")
     if qdpx_out is not None:
         write_qdpx(units, qdpx_out, {d.document.doc_id: d.document.text for d in docs})
-        click.echo(f"wrote {len(units)} sentences to {qdpx_out}")
+        click.echo(f"wrote {_n(len(units), 'sentence')} to {qdpx_out}")
 
 
 @click.command("import-coded")
@@ -85,14 +90,27 @@ def sample(
     "--template",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="The exported sample CSV, to restore prev/next context when importing a .qdpx.",
+    help="The exported sample CSV, to restore prev/next context (and the suggestion "
+    "fingerprints of a --with-suggestions sample) when importing a .qdpx.",
 )
-def import_coded(coded: Path, out: Path, template: Path | None) -> None:
+@click.option(
+    "--accept-suggestions",
+    is_flag=True,
+    help="Import rows whose codes are still exactly the detector's suggestions "
+    "(default: they count as uncoded and are left out).",
+)
+def import_coded(coded: Path, out: Path, template: Path | None, accept_suggestions: bool) -> None:
     """Import a coded sample (.csv or .qdpx) as gold-format .jsonl.
 
     The output feeds `seclens validate --gold`, `seclens agreement` and `annotate --train`.
+    Rows of a `sample --with-suggestions` file whose codes are unchanged from the
+    detector's suggestions are not hand codes: they are counted, reported and left
+    out unless --accept-suggestions is given (scoring the detector on its own
+    suggestions would give 1.000).
     """
+    from seclens.errors import AnnotationError
     from seclens.qda import read_coded_csv, read_qdpx, write_coded_jsonl
+    from seclens.qda.csvio import unedited_suggestions
     from seclens.qda.qdpx import merge_context
 
     if coded.suffix.lower() == ".qdpx":
@@ -102,8 +120,30 @@ def import_coded(coded: Path, out: Path, template: Path | None) -> None:
     else:
         units = read_coded_csv(coded)
     coded_units = [u for u in units if u.codes]
+    unedited = set(unedited_suggestions(coded_units))
+    if unedited:
+        what = "imported as coded" if accept_suggestions else "treated as uncoded"
+        click.echo(
+            f"warning: {_n(len(unedited), 'row')} still carry exactly the detector's "
+            f"suggested codes (unedited); {what}"
+            + ("" if accept_suggestions else " (--accept-suggestions to import them)"),
+            err=True,
+        )
+        if not accept_suggestions:
+            coded_units = [u for u in coded_units if u.sid not in unedited]
+    if not coded_units:
+        raise AnnotationError(
+            "E448",
+            f"{coded}: no hand-coded sentence to import "
+            f"({_n(len(unedited), 'row')} with unedited suggestions)",
+        )
     write_coded_jsonl(coded_units, out)
     click.echo(
-        f"imported {len(coded_units)} coded sentences "
+        f"imported {_n(len(coded_units), 'coded sentence')} "
         f"({len(units) - len(coded_units)} uncoded) to {out}"
     )
+
+
+def _n(k: int, noun: str) -> str:
+    """``1 row``, ``2 rows``."""
+    return f"{k} {noun}{'' if k == 1 else 's'}"

@@ -2,15 +2,21 @@
 
 Columns: ``sid, doc_id, lang, sentence_index, start, end, stratum, prev, text, next``
 then the nine codebook fields (empty to be filled; multi-label fields as labels
-joined by ``;``) and ``note``. UTF-8 with BOM (``utf-8-sig``) so spreadsheet programs
-open Chinese text correctly; the importer accepts files with or without BOM.
+joined by ``;``), ``note`` and ``suggestion_key`` (fingerprint of the detector's
+suggestions in a ``--with-suggestions`` sample; coders leave it alone). Written as
+UTF-8 with BOM (``utf-8-sig``) so spreadsheet programs open Chinese text correctly;
+the importer reads valid UTF-8 (with or without BOM) as is, and anything else by the
+ingest encoding policy (:func:`seclens.ingest.encoding.decode_bytes`: UTF-16, and
+GB18030/GBK or Big5 as re-saved by spreadsheet programs on Chinese Windows).
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
+import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +36,32 @@ BASE_COLUMNS = (
     "text",
     "next",
 )
-COLUMNS = BASE_COLUMNS + CODEBOOK_FIELDS + ("note",)
+COLUMNS = BASE_COLUMNS + CODEBOOK_FIELDS + ("note", "suggestion_key")
+
+
+def codes_key(codes: Mapping[str, Any]) -> str:
+    """Fingerprint of the nine codebook fields (first 16 hex of SHA-256).
+
+    Multi-label fields are compared as sets without ``none``; nominal values as
+    strings, so the codes of a detector (:meth:`SentenceAnnotation.labels`) and the
+    same codes read back from a CSV give the same key.
+    """
+    parts = []
+    for f in CODEBOOK_FIELDS:
+        val = codes.get(f, "")
+        if f in MULTI_FIELDS:
+            val = ";".join(sorted({str(v) for v in val if v != "none"}))
+        parts.append(f"{f}={val}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def unedited_suggestions(units: Sequence[SampleUnit]) -> list[str]:
+    """Sids of units whose codes are exactly the detector's suggestions."""
+    return [
+        u.sid
+        for u in units
+        if u.codes and u.suggestion_key and codes_key(u.codes) == u.suggestion_key
+    ]
 
 
 def _cell(field: str, value: Any) -> str:
@@ -67,6 +98,7 @@ def write_sample_csv(units: Sequence[SampleUnit], path: Path) -> None:
             ]
             row += [_cell(f, u.codes[f]) if f in u.codes else "" for f in CODEBOOK_FIELDS]
             row.append(str(u.codes.get("note", "")))
+            row.append(u.suggestion_key)
             w.writerow(row)
 
 
@@ -113,13 +145,33 @@ def read_coded_csv(path: Path, *, require_codes: bool = True) -> list[SampleUnit
     Raises
     ------
     AnnotationError
-        ``E410`` unreadable file, ``E442`` missing columns; see :func:`parse_codes`.
+        ``E410`` unreadable file, ``E447`` bytes that decode in no supported encoding,
+        ``E442`` missing columns; see :func:`parse_codes`.
     """
+    from seclens.errors import IngestError
+    from seclens.ingest.encoding import decode_bytes
+
     try:
-        fh = Path(path).open(encoding="utf-8-sig", newline="")
+        data = Path(path).read_bytes()
     except OSError as exc:
         raise AnnotationError("E410", f"cannot read {path}: {exc}") from exc
-    with fh:
+    try:
+        # valid UTF-8 (the exported file, or "CSV UTF-8") is taken as is, so that any
+        # sentence text round-trips; otherwise the ingest policy (GBK/GB18030, Big5,
+        # UTF-16 ...) decides
+        text: str | None = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = None
+    try:
+        if text is None:
+            text = decode_bytes(data, source=str(path)).text
+    except IngestError as exc:
+        raise AnnotationError(
+            "E447",
+            f"cannot decode {path} as text ({exc.code}: {exc.message}); save it as "
+            "CSV UTF-8 from the spreadsheet program",
+        ) from exc
+    with io.StringIO(text, newline="") as fh:
         reader = csv.DictReader(fh)
         needed = ("sid", "doc_id", "text", *(CODEBOOK_FIELDS if require_codes else ()))
         missing = [c for c in needed if c not in (reader.fieldnames or [])]
@@ -144,6 +196,7 @@ def read_coded_csv(path: Path, *, require_codes: bool = True) -> list[SampleUnit
                     row.get("next", ""),
                     row.get("stratum", ""),
                     codes,
+                    (row.get("suggestion_key") or "").strip(),
                 )
             )
     return out

@@ -385,12 +385,22 @@ def _parse_desc(desc: str) -> dict[str, str]:
 def merge_context(
     imported: Sequence[SampleUnit], template: Sequence[SampleUnit]
 ) -> list[SampleUnit]:
-    """Restore ``prev``/``next`` and offsets from the exported units (matched on sid)."""
+    """Restore ``prev``/``next``, offsets and the suggestion fingerprint
+    (``suggestion_key``) from the exported units (matched on sid)."""
     by_sid = {u.sid: u for u in template}
     out = []
     for u in imported:
         t = by_sid.get(u.sid)
         out.append(
-            u if t is None else replace(u, prev=t.prev, next=t.next, start=t.start, end=t.end)
+            u
+            if t is None
+            else replace(
+                u,
+                prev=t.prev,
+                next=t.next,
+                start=t.start,
+                end=t.end,
+                suggestion_key=t.suggestion_key,
+            )
         )
     return out

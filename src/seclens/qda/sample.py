@@ -35,6 +35,10 @@ class SampleUnit:
         ``security`` or ``random``.
     codes : dict[str, Any]
         The nine codebook fields once coded (empty before coding).
+    suggestion_key : str
+        Fingerprint of the detector's suggested codes when the sample was exported
+        ``--with-suggestions`` (:func:`seclens.qda.csvio.codes_key`); "" otherwise. On
+        import, codes with this same fingerprint are unedited suggestions.
     """
 
     sid: str
@@ -48,6 +52,7 @@ class SampleUnit:
     next: str
     stratum: str = "random"
     codes: Mapping[str, Any] = field(default_factory=dict)
+    suggestion_key: str = ""
 
 
 def stratified_sample(

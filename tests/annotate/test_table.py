@@ -73,3 +73,13 @@ def test_central_table_lists_the_2017_plan_directive_chain(annotated_corpus) -> 
     assert all(text[e.start : e.end] == e.text for e in steps)
     assert "request: cn-sc-2017-aidp" in format_table(t)
     assert "<strong>claim</strong>" in str(framework_section([t]).html)
+
+
+def test_one_document_table_says_1_document(annotated_corpus) -> None:  # type: ignore[no-untyped-def]
+    """Case: outputs said "1 documents"."""
+    t = build_framework_table([annotated_corpus[0]], "one")
+    text = format_table(t)
+    assert "one: 1 document, " in text and "1 documents" not in text
+    html = str(framework_section([t]).html)
+    assert "1 document," in html and "1 documents" not in html
+    assert " 1 sentences" not in text and " 1 moves" not in text

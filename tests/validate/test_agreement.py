@@ -54,3 +54,34 @@ def test_agreement_needs_two_files(reference_dir: Path) -> None:
     with pytest.raises(AnnotationError) as exc:
         coder_agreement([reference_dir / "gold" / "dev.jsonl"])
     assert exc.value.code == "E416"
+
+
+def _structure(value: object) -> object:
+    """Keys (recursively) and value kinds of a JSON value, without the numbers."""
+    if isinstance(value, dict):
+        return {k: _structure(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return ["list"]
+    return type(value).__name__ if not isinstance(value, (int, float)) else "number"
+
+
+def test_agreement_json_matches_reference_layout(reference_dir: Path) -> None:
+    """Case: ``agreement --json`` claimed "agreement.json layout" but its keys differed
+    from the reference file."""
+    from click.testing import CliRunner
+
+    from seclens.cli import main
+
+    gold = reference_dir / "gold"
+    ref = json.loads((gold / "agreement.json").read_text(encoding="utf-8"))
+    args = ["agreement", str(gold / "coders/coderA_dev.jsonl"), str(gold / "dev.jsonl"), "--json"]
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 0, res.output
+    mine = json.loads(res.output)
+    assert list(mine) == ["n_sentences", "method", "coderA_dev_vs_dev"]
+    assert mine["n_sentences"] == ref["n_sentences"] and mine["method"] == ref["method"]
+    pair, theirs = mine["coderA_dev_vs_dev"], ref["coder_A_vs_gold"]
+    assert set(pair) == set(theirs)
+    for field in theirs:
+        assert _structure(pair[field]) == _structure(theirs[field]), field
+    assert round(pair["threat"]["alpha"], 3) == theirs["threat"]["alpha"]

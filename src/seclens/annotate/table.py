@@ -184,7 +184,11 @@ def build_framework_table(
                 "chains",
                 tuple(
                     EvidenceSentence(
-                        d.document.doc_id, st.sentence_index, st.start, st.end, st.text,
+                        d.document.doc_id,
+                        st.sentence_index,
+                        st.start,
+                        st.end,
+                        st.text,
                         label=st.act,
                     )
                     for st in tightest.steps
@@ -240,11 +244,18 @@ def build_framework_table(
     )
 
 
+def plural(n: int, noun: str) -> str:
+    """``1 document``, ``2 documents`` (count units end in a regular ``s``)."""
+    singular = noun[:-1] if noun.endswith("s") else noun
+    return f"{n} {singular if n == 1 else singular + 's'}"
+
+
 def format_table(table: FrameworkTable, width: int = 90) -> str:
     """Plain-text rendering (the ``seclens table`` output)."""
     lines = [
-        f"Framework table - {table.group}: {table.n_documents} documents, "
-        f"{table.n_sentences} sentences, {table.n_moves} securitizing moves, "
+        f"Framework table - {table.group}: {plural(table.n_documents, 'documents')}, "
+        f"{plural(table.n_sentences, 'sentences')}, "
+        f"{plural(table.n_moves, 'securitizing moves')}, "
         f"index {table.index:.1f} moves per 100 sentences",
     ]
     for key, cells in table.rows.items():
@@ -254,7 +265,7 @@ def format_table(table: FrameworkTable, width: int = 90) -> str:
             lines.append("  (none found)")
         for c in cells:
             extra = f" [{c.detail}]" if c.detail else ""
-            lines.append(f"  {c.label}: {c.count} {c.unit}{extra}")
+            lines.append(f"  {c.label}: {plural(c.count, c.unit)}{extra}")
             for e in c.evidence:
                 snippet = e.text if len(e.text) <= width else e.text[: width - 1] + "…"
                 act = f"{e.label}: " if e.label else ""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -13,16 +12,21 @@ import click
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON (agreement.json layout).")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print as JSON in the layout of reference/gold/agreement.json (n_sentences, "
+    "method, one <fileA>_vs_<fileB> entry per pair of files).",
+)
 def agreement(files: tuple[Path, ...], as_json: bool) -> None:
     """Krippendorff's alpha (nominal) between two or more coded .jsonl FILES, matched on sid.
 
     Multi-label fields are scored per label on presence/absence, plus the mean.
     """
-    from seclens.validate.core import coder_agreement, format_agreement
+    from seclens.validate.core import agreement_layout, coder_agreement, format_agreement
 
-    rep = coder_agreement(list(files))
     if as_json:
-        click.echo(json.dumps(asdict(rep), ensure_ascii=False, indent=1))
+        click.echo(json.dumps(agreement_layout(list(files)), ensure_ascii=False, indent=1))
     else:
-        click.echo(format_agreement(rep))
+        click.echo(format_agreement(coder_agreement(list(files))))

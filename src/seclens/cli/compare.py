@@ -25,7 +25,8 @@ def _print_result(result: object, top: int) -> None:
     for side in ("target", "reference"):
         sub = docs[docs["group"] == side] if "group" in docs.columns else docs.iloc[0:0]
         langs = ", ".join(f"{k} {v}" for k, v in sorted(sub["language"].value_counts().items()))
-        click.echo(f"  {side}: {len(sub)} documents ({langs})")
+        noun = "document" if len(sub) == 1 else "documents"
+        click.echo(f"  {side}: {len(sub)} {noun} ({langs})")
     for note in result.notes:
         click.echo(f"  note: {note}")
     if len(result.tests):

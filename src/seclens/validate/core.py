@@ -325,6 +325,55 @@ def format_validation(rep: ValidationReport, *, confusion: bool = True) -> str:
     return "\n".join(lines)
 
 
+AGREEMENT_METHOD = (
+    "Krippendorff's alpha, nominal; multi-label fields: alpha per label on "
+    "presence/absence, and the mean over labels"
+)
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+def agreement_layout(paths: Sequence[Path]) -> dict[str, Any]:
+    """Agreement in the layout of ``reference/gold/agreement.json``.
+
+    ``{"n_sentences": n, "method": ..., "<A>_vs_<B>": {"n": n_pair, <field>: {...}}}``
+    with one entry per pair of files (named after the file stems; the reference
+    names them ``coder_A`` ...), each field as in :class:`AgreementReport`; with three
+    or more files also ``"all"`` (alpha over all coders, no ``pct_agree``). Undefined
+    alphas (NaN) are ``null``.
+
+    Raises
+    ------
+    AnnotationError
+        As :func:`coder_agreement`.
+    """
+    from itertools import combinations
+
+    def fields_of(rep: AgreementReport) -> dict[str, Any]:
+        # multi-label fields carry mean_alpha and per_label only, as in the reference
+        return {
+            f: rec if "alpha" in rec else {k: rec[k] for k in ("mean_alpha", "per_label")}
+            for f, rec in rep.fields.items()
+        }
+
+    overall = coder_agreement(paths)
+    out: dict[str, Any] = {"n_sentences": overall.n, "method": AGREEMENT_METHOD}
+    for a, b in combinations(paths, 2):
+        rep = overall if len(paths) == 2 else coder_agreement([a, b])
+        out[f"{Path(a).stem}_vs_{Path(b).stem}"] = _json_safe({"n": rep.n, **fields_of(rep)})
+    if len(paths) > 2:
+        out["all"] = _json_safe({"n": overall.n, **fields_of(overall)})
+    return out
+
+
 def format_agreement(rep: AgreementReport) -> str:
     """Plain-text rendering of an :class:`AgreementReport`."""
     lines = [f"coders: {', '.join(rep.coders)}; units matched on sid: {rep.n}", ""]

@@ -609,7 +609,9 @@ def analyze(
         ``documents`` (one summary per analysed document), ``matches`` (one row per
         counted occurrence), ``counts`` (per document and key, raw and per 10,000
         units of ``size``), ``exclusions`` (every input not analysed, with its code
-        and reason) and ``provenance``.
+        and reason: also every file of a folder input that is not a supported
+        document, ``E102``) and ``provenance``. A result with no document is returned
+        as is (its exclusions say why); ``seclens analyze`` then exits with ``E115``.
 
     Raises
     ------

@@ -76,3 +76,23 @@ def test_chinese_file_names_chart_prints_no_glyph_warnings(tmp_path: Path) -> No
     )
     assert proc.returncode == 0, proc.stderr
     assert "Glyph" not in proc.stderr and "missing from font" not in proc.stderr
+
+
+def test_manifest_gaps_are_noted_in_documents_csv_and_report(tmp_path: Path) -> None:
+    import csv
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("维护国家安全。", encoding="utf-8")
+    (corpus / "b.txt").write_text("保障网络安全。", encoding="utf-8")
+    (corpus / "manifest.csv").write_text("id,title,date\na,甲,07/08/2017\n", encoding="utf-8")
+    out = tmp_path / "o"
+    res = CliRunner().invoke(main, ["analyze", str(corpus), "--out", str(out), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    with (out / "documents.csv").open(encoding="utf-8-sig", newline="") as fh:
+        notes = {row["doc_id"]: row["notes"] for row in csv.DictReader(fh)}
+    assert "level unknown: manifest" in notes["a"] and "has no 'level' column" in notes["a"]
+    assert "manifest date '07/08/2017' is ambiguous" in notes["a"]
+    assert "has no row for this file" in notes["b"]
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "has no row for this file" in html and "is ambiguous" in html

@@ -122,3 +122,12 @@ def test_traditional_share_edge_cases() -> None:
     assert traditional_share("國") == 1.0
     with pytest.raises(ConfigError):
         traditional_share("國", sample=0)
+
+
+def test_whitespace_class_equals_isspace() -> None:
+    import re
+
+    from seclens.normalize.join import WHITESPACE
+
+    ws = re.compile(f"[{WHITESPACE}]")
+    assert all(c.isspace() == bool(ws.match(c)) for c in map(chr, range(0x110000)))

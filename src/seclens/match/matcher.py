@@ -34,7 +34,7 @@ from typing import Literal, Protocol
 from seclens.errors import AnalysisError, ConfigError
 from seclens.lexicon import NAME_SENSE, Lexicon, NameRule, SenseRules
 from seclens.match.senses import SenseResolver, build_resolvers
-from seclens.normalize.join import join_cjk_breaks
+from seclens.normalize.join import join_gaps
 from seclens.segment.tokenize import RegexWordSegmenter, Segmenter, make_segmenter
 from seclens.types import Document, LexiconEntry, Match, Sentence
 
@@ -228,13 +228,34 @@ def _scan_plan(terms: list[_Term]) -> list[tuple[_Term, int, int]]:
     return plan
 
 
-def _name_program(names: Sequence[NameRule]
-                  ) -> tuple[re.Pattern[str], dict[str, str]] | None:
+#: Longest whitespace run that a space of a proper name matches (a line break plus
+#: indentation); bounds the text around a match that can hold a name containing it.
+MAX_NAME_GAP = 8
+
+
+@dataclass(frozen=True)
+class _NameProgram:
+    """Compiled proper names of one language (see :func:`_name_program`)."""
+
+    regex: re.Pattern[str]
+    ids: Mapping[str, str]
+    #: exact-case text a lexicon match must have to lie inside some name
+    forms: frozenset[str]
+    #: longest possible occurrence of a name (characters)
+    reach: int
+
+
+def _name_program(names: Sequence[NameRule], terms: Sequence[str], lang: str
+                  ) -> _NameProgram | None:
     """One case-sensitive regex for the proper names of a language, and name → rule id.
 
     Longest names first (the longest name starting at a position wins); each space of a
-    name matches any whitespace run; the name stands as whole words. ``None`` without
-    names. A name occurring twice in the rules keeps its first rule id.
+    name matches a whitespace run of 1 to :data:`MAX_NAME_GAP` characters; the name
+    stands as whole words. ``forms``: for every lexicon term occurring in a name (in
+    English case-insensitively), the exact text of that part of the name; a match whose
+    text is none of these cannot lie inside a name, so the text is searched for names
+    only around the others. ``None`` without names. A name occurring twice in the rules
+    keeps its first rule id.
     """
     if not names:
         return None
@@ -242,22 +263,63 @@ def _name_program(names: Sequence[NameRule]
     for n in names:
         ids.setdefault(n.pattern, n.rule_id)
     alts = sorted(ids, key=lambda x: (-len(x), x))
-    body = "|".join(r"\s+".join(re.escape(w) for w in x.split(" ")) for x in alts)
-    return re.compile(rf"(?<!\w)(?:{body})(?!\w)"), ids
+    gap = rf"\s{{1,{MAX_NAME_GAP}}}"
+    body = "|".join(gap.join(re.escape(w) for w in x.split(" ")) for x in alts)
+    forms: set[str] = set()
+    for x in alts:
+        folded = x.lower() if lang == "en" else x
+        for t in terms:
+            i = folded.find(t)
+            while i >= 0:
+                forms.add(x[i:i + len(t)])
+                i = folded.find(t, i + 1)
+    reach = max(len(x) + (MAX_NAME_GAP - 1) * x.count(" ") for x in alts)
+    # no look-behind at the start: the regex engine can then skip quickly to the
+    # possible first characters; the whole-word check at the start is done by the caller
+    return _NameProgram(re.compile(rf"(?:{body})(?!\w)"), ids, frozenset(forms), reach)
 
 
-def _name_spans(program: tuple[re.Pattern[str], dict[str, str]], text: str
+def _name_spans(program: _NameProgram, text: str, spans: Sequence[tuple[int, int, int, _Term]]
                 ) -> tuple[list[int], list[int], list[str]]:
-    """Starts, ends and rule ids of the (non-overlapping) proper-name occurrences."""
-    regex, ids = program
+    """Starts, ends and rule ids of the proper-name occurrences that may hold a match.
+
+    Only the text within ``program.reach`` characters of a match whose text is one of
+    ``program.forms`` is searched (windows merged); the result is the same as searching
+    the whole text for the names containing a match.
+    """
+    forms = program.forms
+    size = len(text)
+    reach = program.reach
+    windows: list[list[int]] = []
+    for s, e, _, _ in spans:
+        piece = text[s:e]
+        if piece in forms or (" ".join(piece.split()) in forms):
+            a, b = max(0, s - reach), min(size, e + reach)
+            if windows and a <= windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], b)
+            else:
+                windows.append([a, b])
     starts: list[int] = []
     ends: list[int] = []
     rule_ids: list[str] = []
-    for m in regex.finditer(text):
-        starts.append(m.start())
-        ends.append(m.end())
-        found = m.group()
-        rule_ids.append(ids[found] if found in ids else ids[" ".join(found.split())])
+    search = program.regex.search
+    ids = program.ids
+    last = 0
+    for a, b in windows:
+        # one character beyond the window: the whole-word check at a name's end sees it
+        endpos = min(size, b + 1)
+        m = search(text, max(a, last), endpos)
+        while m is not None:
+            i = m.start()
+            if i > 0 and (text[i - 1].isalnum() or text[i - 1] == "_"):
+                m = search(text, i + 1, endpos)  # not at a word start: look again
+                continue
+            starts.append(i)
+            ends.append(m.end())
+            found = m.group()
+            rule_ids.append(ids[found] if found in ids else ids[" ".join(found.split())])
+            last = m.end()
+            m = search(text, last, endpos)
     return starts, ends, rule_ids
 
 
@@ -386,8 +448,9 @@ class Matcher:
         self._programs = {lang: _scan_program(plan, lang, heads if lang == "en" else [])
                           for lang, plan in self._plans.items()}
         self._segmenters: dict[str, Segmenter] = {}
-        self._names = {lang: _name_program([n for n in sense_rules.names if n.lang == lang])
-                       for lang in self._terms}
+        self._names = {lang: _name_program([n for n in sense_rules.names if n.lang == lang],
+                                           [t.entry.term for t in terms], lang)
+                       for lang, terms in self._terms.items()}
 
     # ------------------------------------------------------------------ provenance
     @property
@@ -484,8 +547,8 @@ class Matcher:
             raise AnalysisError("E304", f"document '{document.doc_id}': analysis_text is the "
                                         "normalization of a different text")
         if lang == "zh" and self.options.join_cjk_breaks:
-            joined = join_cjk_breaks(original if analysis_text is None else analysis_text.text)
-            if joined.starts is not None:  # something was joined
+            joined = join_gaps(original if analysis_text is None else analysis_text.text)
+            if joined.gaps:  # something was joined
                 analysis_text = joined if analysis_text is None else _Chained(analysis_text,
                                                                                joined)
         atext = original if analysis_text is None else analysis_text.text
@@ -655,7 +718,8 @@ class Matcher:
         if names is not None and spans:
             # proper names are matched case-sensitively on the analysis text (not lowered)
             ntext = original if analysis_text is None else analysis_text.text
-            nstarts, nends, nids = _name_spans(names, ntext)
+            spans.sort()
+            nstarts, nends, nids = _name_spans(names, ntext, spans)
         spans.sort()  # (start, end, lexicon order) are unique: _Term is never compared
         rows: list[dict[str, object]] = []
         append = rows.append

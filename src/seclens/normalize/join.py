@@ -15,16 +15,23 @@ break followed by indentation (``标题\n\u3000\u3000正文``). Whitespace next 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
 
 from seclens.errors import ConfigError
-from seclens.normalize.text import NormalizedText
+from seclens.normalize.text import E_SPAN, NormalizedText
 
 E_COMPOSE = "E152"
 
 #: Han ideographs: CJK Unified Ideographs, Extension A, Compatibility Ideographs,
 #: Extensions B-F (U+20000-U+2FFFF) and 〇 (U+3007).
 HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
-_GAP = re.compile(rf"(?<=[{HAN}])\s+(?=[{HAN}])")
+#: The characters ``str.isspace`` (and the regex ``\s``) accepts, as an explicit class.
+WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f"
+              "\u205f\u3000")
+# a whitespace run between two Han characters; it starts with an explicit whitespace
+# class (not with the look-behind) so that the regex engine skips quickly to whitespace
+_GAP = re.compile(rf"[{WHITESPACE}](?<=[{HAN}][{WHITESPACE}])[{WHITESPACE}]*(?=[{HAN}])")
 _LINE_BREAKS = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]")
 
 
@@ -34,6 +41,100 @@ def _wrapped(run: str) -> bool:
     if not breaks:
         return True
     return len(breaks) == 1 and breaks[0].end() == len(run)
+
+
+def find_cjk_breaks(text: str) -> list[tuple[int, int]]:
+    """Whitespace runs ``[a, b)`` of ``text`` that :func:`join_cjk_breaks` removes.
+
+    Runs with a Han character on both sides that contain no line break, or exactly
+    one line break at their end; in text order.
+    """
+    return [m.span() for m in _GAP.finditer(text) if _wrapped(m.group())]
+
+
+@dataclass(frozen=True)
+class JoinedText:
+    """Text with whitespace runs removed, mapped back by the removed runs (compact).
+
+    The same mapping as the :class:`NormalizedText` that :meth:`normalized` returns,
+    without per-character tables: :meth:`to_original` is a binary search over the
+    removed runs. Used by the matcher (hot path).
+
+    Attributes
+    ----------
+    text : str
+        Joined text.
+    original : str
+    gaps : tuple of (int, int)
+        Removed runs ``[a, b)`` of ``original``, in order.
+    """
+
+    text: str
+    original: str
+    gaps: tuple[tuple[int, int], ...]
+    _at: tuple[int, ...] = field(default=(), repr=False, compare=False)
+    _shift: tuple[int, ...] = field(default=(), repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        at: list[int] = []  # joined position from which each run's removal shifts offsets
+        shift: list[int] = []  # characters removed up to and including each run
+        removed = 0
+        for a, b in self.gaps:
+            at.append(a - removed)
+            removed += b - a
+            shift.append(removed)
+        object.__setattr__(self, "_at", tuple(at))
+        object.__setattr__(self, "_shift", tuple(shift))
+
+    def _orig(self, j: int) -> int:
+        k = bisect_right(self._at, j)
+        return j + (self._shift[k - 1] if k else 0)
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map ``[start, end)`` of ``text`` to ``original`` (as :class:`NormalizedText`).
+
+        Raises
+        ------
+        ConfigError
+            ``E150`` when ``0 <= start <= end <= len(text)`` does not hold.
+        """
+        if not 0 <= start <= end <= len(self.text):
+            raise ConfigError(E_SPAN, f"span [{start}, {end}) outside the normalized text "
+                                      f"(length {len(self.text)})")
+        if start == end:
+            b = self._orig(start - 1) + 1 if start > 0 else 0
+            return b, b
+        return self._orig(start), self._orig(end - 1) + 1
+
+    def normalized(self) -> NormalizedText:
+        """The same mapping as a :class:`NormalizedText` (per-character tables)."""
+        if not self.gaps:
+            return NormalizedText(self.text, self.original)
+        text = self.original
+        starts: list[int] = []
+        ends: list[int] = []
+        prev = 0
+        for a, b in self.gaps:
+            starts.extend(range(prev, a))
+            ends.extend(range(prev + 1, a + 1))
+            prev = b
+        starts.extend(range(prev, len(text)))
+        ends.extend(range(prev + 1, len(text) + 1))
+        return NormalizedText(self.text, text, tuple(starts), tuple(ends))
+
+
+def join_gaps(text: str) -> JoinedText:
+    """:func:`join_cjk_breaks` as a compact :class:`JoinedText` (no per-character tables)."""
+    gaps = find_cjk_breaks(text)
+    if not gaps:
+        return JoinedText(text, text, ())
+    pieces = []
+    prev = 0
+    for a, b in gaps:
+        pieces.append(text[prev:a])
+        prev = b
+    pieces.append(text[prev:])
+    return JoinedText("".join(pieces), text, tuple(gaps))
 
 
 def join_cjk_breaks(text: str) -> NormalizedText:
@@ -56,25 +157,11 @@ def join_cjk_breaks(text: str) -> NormalizedText:
 
     Notes
     -----
-    Cost: one regular-expression pass; the offset map (two tuples of ``len(.text)``
-    integers) is built only when something was removed.
+    Cost: one regular-expression pass over the whitespace runs; the offset map (two
+    tuples of ``len(.text)`` integers) is built only when something was removed. The
+    matcher uses the compact :func:`join_gaps` (same mapping, binary search).
     """
-    gaps = [(m.start(), m.end()) for m in _GAP.finditer(text) if _wrapped(m.group())]
-    if not gaps:
-        return NormalizedText(text, text)
-    pieces: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    prev = 0
-    for a, b in gaps:
-        pieces.append(text[prev:a])
-        starts.extend(range(prev, a))
-        ends.extend(range(prev + 1, a + 1))
-        prev = b
-    pieces.append(text[prev:])
-    starts.extend(range(prev, len(text)))
-    ends.extend(range(prev + 1, len(text) + 1))
-    return NormalizedText("".join(pieces), text, tuple(starts), tuple(ends))
+    return join_gaps(text).normalized()
 
 
 def compose(first: NormalizedText, second: NormalizedText) -> NormalizedText:

@@ -168,3 +168,35 @@ def test_annotation_is_deterministic(annotator: RuleAnnotator) -> None:
         _ann(annotator, text, "en").to_record()
         == RuleAnnotator().annotate(Sentence("d", 0, 0, len(text), text), "en").to_record()
     )
+
+
+def test_guiding_ideology_list_of_national_strategies_is_not_a_move() -> None:
+    """Case: the boilerplate 全面贯彻党的十九大精神…围绕科教兴国、人才强国、创新驱动发展、
+    军民融合等战略实施… was coded a securitizing move (军民融合 as extraordinary measure
+    and military frame) and became top evidence. A list of named strategies names
+    policies; no strategy in it is presented as an extraordinary measure."""
+    ann = RuleAnnotator()
+    text = (
+        "全面贯彻党的十九大精神，围绕科教兴国、人才强国、创新驱动发展、军民融合等战略实施，"
+        "加快构建人才培养体系，为我国构筑人工智能发展先发优势提供战略支撑。"
+    )
+    a = _ann(ann, text)
+    assert a.securitizing_move == 0 and a.extraordinary_measures == 0
+    assert "military" not in a.sector
+    # outside an enumeration of strategies 军民融合 still counts
+    b = _ann(ann, "深入推进军民融合，防范国家安全风险。")
+    assert "military" in b.sector
+
+
+def test_lag_of_developing_countries_is_no_falling_behind_threat() -> None:
+    """Case: 增强发展中国家…代表性…弥合智能鸿沟和治理能力差距 was coded a falling-behind
+    threat (差距): the gap is other countries', not China's."""
+    ann = RuleAnnotator()
+    a = _ann(ann, "增强发展中国家的代表性和发言权，不断弥合智能鸿沟和治理能力差距。")
+    assert a.threat == 0
+    assert any(e.note == "suppressed:others-lag" for e in a.evidence)
+    # China's own lag still counts, also when other countries are named
+    b = _ann(ann, "与发达国家相比，我国在核心算法方面仍存在较大差距，各国竞争激烈。")
+    assert b.threat == 1
+    c = _ann(ann, "我国人工智能整体发展水平与发达国家相比仍存在差距。")
+    assert c.threat == 1

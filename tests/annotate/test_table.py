@@ -83,3 +83,24 @@ def test_one_document_table_says_1_document(annotated_corpus) -> None:  # type: 
     html = str(framework_section([t]).html)
     assert "1 document," in html and "1 documents" not in html
     assert " 1 sentences" not in text and " 1 moves" not in text
+
+
+def test_falling_behind_needs_china_not_other_countries() -> None:
+    """Case: 增强发展中国家…代表性…差距 evidenced "historical anxiety about falling
+    behind" (a facilitating condition): the gap of other countries is not China's
+    anxiety; non-comparative terms (先发优势, 核心技术) need China as subject."""
+    from seclens.annotate.corpus import AnnotatedDocument, annotate_document
+    from seclens.types import Document, DocumentMeta
+
+    text = (
+        "增强发展中国家的代表性和发言权，弥合智能鸿沟和治理能力差距。"  # others' gap
+        "突破核心技术。"  # no subject: not counted
+        "我国在核心技术方面仍受制于人。"  # China's lag: counted
+        "为我国构筑先发优势。"  # China + weak term: counted
+    )
+    doc = annotate_document(Document(DocumentMeta(doc_id="fc", language="zh"), text))
+    assert isinstance(doc, AnnotatedDocument)
+    t = build_framework_table([doc], "fc")
+    cell = next(c for c in t.rows["facilitating_conditions"] if c.detail == "fc.falling_behind")
+    assert cell.count == 2
+    assert all("我国" in e.text for e in cell.evidence)

@@ -53,6 +53,8 @@ FIELDS = frozenset(
         "mobilize",
         "threat_source",
         "audience_object",
+        "lag_other",
+        "lag_self",
     }
 )
 LANGS = ("zh", "en")

@@ -657,6 +657,13 @@ class RuleAnnotator:
         negators = _Spans(by.get("negation", []))
         ws = _word_starts(text) if lang == "en" else []
         window = int(self._rules.get("negation_window", {}).get(lang, 6))
+        # a lag cue in a sentence about other countries (发展中国家, 各国) and not about
+        # China (我国; 中国 inside 发展中国家 does not count)
+        others = _Spans(by.get("lag_other", []))
+        own = [
+            m for m in by.get("lag_self", []) if next(others.covering(m.start, m.end), None) is None
+        ]
+        others_only = bool(others.hits) and not own
         kept: list[Hit] = []
         for h in by.get("threat", []):
             proc = next(procedural.covering(h.start, h.end), None)
@@ -694,6 +701,10 @@ class RuleAnnotator:
                 continue
             if boiler:
                 add("threat", "0", boiler[0], "suppressed:definition")
+                continue
+            if h.cue.cue_id.endswith(".threat.lag") and others_only:
+                # the lag of other countries (发展中国家 … 差距), not China's own
+                add("threat", "0", by["lag_other"][0], "suppressed:others-lag")
                 continue
             neg = self._negator(text, lang, h, negators, window, clause_begin, ws)
             if neg is not None:

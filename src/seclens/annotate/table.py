@@ -210,11 +210,20 @@ def build_framework_table(
     for entry in fc:
         found: list[tuple[SentenceAnnotation, tuple[int, int]]] = []
         for d in docs:
-            terms = entry.get(d.document.meta.language) or []
+            lang = d.document.meta.language
+            terms = entry.get(lang) or []
+            needs_self = set((entry.get("needs_self") or {}).get(lang) or [])
+            own_terms = (entry.get("self") or {}).get(lang) or []
+            other_terms = (entry.get("others") or {}).get(lang) or []
             for a in d.annotations:
-                text = a.text if d.document.meta.language == "zh" else a.text.lower()
+                text = a.text if lang == "zh" else a.text.lower()
+                own = _speaks_of(text, own_terms, other_terms)
+                if other_terms and not own and any(o in text for o in other_terms):
+                    continue  # other countries' gap, not the issuer's anxiety
                 for t in terms:
-                    k = text.find(t if d.document.meta.language == "zh" else t.lower())
+                    if t in needs_self and not own:
+                        continue
+                    k = text.find(t if lang == "zh" else t.lower())
                     if k >= 0:
                         found.append((a, (a.start + k, a.start + k + len(t))))
                         break
@@ -242,6 +251,29 @@ def build_framework_table(
             "facilitating_conditions": tuple(fc_cells),
         },
     )
+
+
+def _speaks_of(text: str, own: Sequence[str], others: Sequence[str]) -> bool:
+    """True when a term of ``own`` occurs outside every occurrence of ``others``
+    (中国 inside 发展中国家 is not China)."""
+    for t in own:
+        k = text.find(t)
+        while k >= 0:
+            if not any(_inside(text, k, len(t), o) for o in others):
+                return True
+            k = text.find(t, k + 1)
+    return False
+
+
+def _inside(text: str, k: int, n: int, other: str) -> bool:
+    """Whether ``text[k:k+n]`` lies within an occurrence of ``other``."""
+    start = max(0, k + n - len(other))
+    j = text.find(other, start)
+    while 0 <= j <= k:
+        if j + len(other) >= k + n:
+            return True
+        j = text.find(other, j + 1)
+    return False
 
 
 def plural(n: int, noun: str) -> str:

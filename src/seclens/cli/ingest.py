@@ -67,21 +67,23 @@ def ingest(inputs: tuple[Path, ...], db: Path | None, engine: str, workers: int,
     from seclens.engine.config import EngineConfig
     from seclens.outputs import check_output_path
 
+    if engine == "dask" and (out is None or db is not None):
+        raise ConfigError("E601", "--engine dask writes Parquet: give --out DIR, not --db")
+    if engine == "local" and db is None:
+        raise ConfigError("E601", "--db FILE is required with --engine local")
+    if engine == "local" and (scheduler is not None or out is not None):
+        raise ConfigError("E601", "--scheduler and --out only apply to --engine dask")
     # Outputs never go into the corpus (checked before any work is done).
     sources = [*inputs, *([manifest] if manifest is not None else [])]
-    if db is not None:
-        check_output_path(db, sources, option="--db")
-    if out is not None:
-        check_output_path(out, sources, option="--out", kind="folder")
-    if report_dir is not None:
-        check_output_path(report_dir, sources, option="--report", kind="folder")
+    check_output_path(db, sources, option="--db")
+    check_output_path(out, sources, option="--out", kind="folder")
+    check_output_path(report_dir, sources, option="--report", kind="folder")
     config = EngineConfig(
         convention=convention, lexicon_paths=tuple(str(p) for p in lexicons),
         replace_lexicon=replace_lexicon, sense_rules_path=str(senses) if senses else None,
         to_simplified=t2s, context_chars=context_chars, annotate=annotate)
     if engine == "dask":
-        if out is None or db is not None:
-            raise ConfigError("E601", "--engine dask writes Parquet: give --out DIR, not --db")
+        assert out is not None  # checked above
         from seclens.engine.dask_engine import DaskOptions, run_dask
 
         result = run_dask(list(inputs), out, config,
@@ -102,10 +104,7 @@ def ingest(inputs: tuple[Path, ...], db: Path | None, engine: str, workers: int,
             write_report(analysis, report_dir)
             click.echo(f"report: {report_dir / 'report.html'}")
         return
-    if db is None:
-        raise ConfigError("E601", "--db FILE is required with --engine local")
-    if scheduler is not None or out is not None:
-        raise ConfigError("E601", "--scheduler and --out only apply to --engine dask")
+    assert db is not None  # checked above
     from seclens.store.sync import StoreIngestOptions, ingest_corpus
 
     def progress(line: str) -> None:

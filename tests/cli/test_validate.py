@@ -30,8 +30,10 @@ def test_agreement_reproduces_reference(reference_dir: Path) -> None:
     data = json.loads(
         _run("agreement", str(g / "coderA_dev.jsonl"), str(g / "coderB_dev.jsonl"), "--json")
     )
-    assert round(data["fields"]["securitizing_move"]["alpha"], 3) == 0.887
-    assert round(data["fields"]["referent_object"]["mean_alpha"], 3) == 0.724
+    pair = data["coderA_dev_vs_coderB_dev"]  # agreement.json layout: one entry per pair
+    assert data["n_sentences"] == pair["n"] == 240
+    assert round(pair["securitizing_move"]["alpha"], 3) == 0.887
+    assert round(pair["referent_object"]["mean_alpha"], 3) == 0.724
 
 
 def test_missing_gold_file_is_a_clean_error(tmp_path: Path) -> None:

@@ -138,7 +138,7 @@ def require_analysed(result: AnalysisResult, paths: ReportPaths) -> None:
     roots = ", ".join(result.provenance.input_roots)
     if result.exclusions:
         message = (
-            f"nothing analysed in {roots}: all {plural(len(result.exclusions), 'input')} "
+            f"nothing analysed in {roots}: {plural(len(result.exclusions), 'input')} "
             f"excluded (reasons above and in {paths.documents_csv})"
         )
     else:

@@ -57,3 +57,13 @@ def test_ingest_corpus_library_refuses_db_in_corpus(tmp_path: Path) -> None:
     with pytest.raises(SeclensError) as err:
         ingest_corpus([tmp_path], tmp_path / "x.duckdb")
     assert err.value.code == "E020"
+
+
+def test_ingest_of_only_unsupported_files_is_an_error(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.doc").write_bytes(b"\xd0\xcf\x11\xe0")
+    res = CliRunner().invoke(main, ["ingest", str(corpus), "--db", str(tmp_path / "s.duckdb")])
+    assert res.exit_code == 1, res.output
+    assert "[E102]" in res.output and "unsupported type .doc" in res.output
+    assert "error E115: nothing analysed" in res.output

@@ -120,6 +120,15 @@ def ingest(inputs: tuple[Path, ...], db: Path | None, engine: str, workers: int,
         click.echo(f"  removed (source gone, rows kept): {doc_id}", err=True)
     for exc in summary.excluded:
         click.echo(f"  [{exc.code}] {exc.path}: {exc.reason}", err=True)
+    if not (summary.added or summary.changed or summary.unchanged or summary.restored):
+        from seclens.errors import IngestError
+        from seclens.ingest.codes import E_NOTHING_ANALYSED
+
+        raise IngestError(
+            E_NOTHING_ANALYSED,
+            f"nothing analysed in {', '.join(map(str, inputs))}: "
+            f"{len(summary.excluded)} excluded (reasons above; the run is recorded in {db})",
+        )
     if report_dir is not None:
         from seclens.report import write_report
         from seclens.store import load_analysis, open_store

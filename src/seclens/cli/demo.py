@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from seclens.cli.analyze import echo_summary
+from seclens.cli.analyze import echo_summary, plural, require_analysed
 
 
 @click.command("demo")
@@ -62,6 +62,7 @@ def demo_command(corpus: Path | None, out_dir: Path, no_download: bool) -> None:
         result, out_dir, sections, notice=ILLUSTRATIVE_NOTICE if choice.illustrative else ""
     )
     echo_summary(result, paths)
+    require_analysed(result, paths)
     figures = load_seed_figures()
     rows = compare_figures(figures, result.matches, [d.doc_id for d in result.documents])
     click.echo("")
@@ -69,5 +70,5 @@ def demo_command(corpus: Path | None, out_dir: Path, no_download: bool) -> None:
     click.echo(format_comparison(rows))
     failed = [r for r in rows if r.failed]
     if failed:
-        click.echo(f"seclens: {len(failed)} study figure(s) not reproduced", err=True)
+        click.echo(f"seclens: {plural(len(failed), 'study figure')} not reproduced", err=True)
         sys.exit(1)

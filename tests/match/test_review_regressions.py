@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from seclens.lexicon import Lexicon, SenseRules, load_lexicon, load_sense_rules
 from seclens.match import Matcher, MatchOptions, compile_matcher
@@ -233,3 +235,43 @@ def test_regression_join_option_validated() -> None:
 def test_regression_english_unaffected_by_join(matcher: Matcher) -> None:
     ms = run(matcher, "national\nsecurity", "en")
     assert not bare(ms, "national security")  # English phrases never cross a line break
+
+
+NAME_WORDS = ["Secretary", "of", "Homeland", "Security", "security", "Department", "National",
+              "Council", "Agency", "the", " ", "  ", "\n", ",", "x", "Defense", "Social"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(NAME_WORDS), max_size=40).map(" ".join))
+def test_names_searched_near_matches_equal_full_text_search(matcher: Matcher, rules: SenseRules,
+                                                            text: str) -> None:
+    import re
+
+    from seclens.match.matcher import MAX_NAME_GAP
+
+    # reference: every name occurrence in the whole text (same regex semantics), leftmost,
+    # longest name first, non-overlapping, whole words
+    names = sorted({n.pattern: n.rule_id for n in rules.names if n.lang == "en"}.items(),
+                   key=lambda kv: (-len(kv[0]), kv[0]))
+    occ: list[tuple[int, int, str]] = []
+    pos = 0
+    while pos <= len(text):
+        best = None
+        for pat, rid in names:
+            rx = re.compile(rf"\s{{1,{MAX_NAME_GAP}}}".join(re.escape(w) for w in pat.split(" "))
+                            + r"(?!\w)")
+            m = rx.match(text, pos)
+            if m and not (pos > 0 and (text[pos - 1].isalnum() or text[pos - 1] == "_")):
+                best = (pos, m.end(), rid)
+                break
+        if best:
+            occ.append(best)
+            pos = best[1]
+        else:
+            pos += 1
+    for m in run(matcher, text, "en"):
+        inside = [rid for a, b, rid in occ if a <= m.start and m.end <= b]
+        if inside:
+            assert (m.sense, m.sense_rule) == ("name", inside[0])
+        else:
+            assert m.sense != "name"

@@ -131,3 +131,23 @@ def test_whitespace_class_equals_isspace() -> None:
 
     ws = re.compile(f"[{WHITESPACE}]")
     assert all(c.isspace() == bool(ws.match(c)) for c in map(chr, range(0x110000)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=60), st.data())
+def test_compact_joined_text_maps_like_normalized_text(text: str, data: st.DataObject) -> None:
+    from seclens.normalize.join import join_gaps
+
+    compact = join_gaps(text)
+    full = compact.normalized()
+    assert full == join_cjk_breaks(text) and compact.text == full.text
+    n = len(compact.text)
+    i = data.draw(st.integers(0, n))
+    j = data.draw(st.integers(i, n))
+    if i < j:
+        assert compact.to_original(i, j) == full.to_original(i, j)
+    else:
+        a, b = compact.to_original(i, j)
+        assert a == b and 0 <= a <= len(text)
+    with pytest.raises(ConfigError):
+        compact.to_original(0, n + 1)

@@ -234,6 +234,7 @@ class Provenance:
     inputs: tuple[InputFile, ...]
     unmatchable: tuple[Mapping[str, str], ...] = ()
     input_roots: tuple[str, ...] = ()
+    ignored_files: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -251,6 +252,7 @@ class Provenance:
             "inputs": [dataclasses.asdict(x) for x in self.inputs],
             "unmatchable_entries": [dict(x) for x in self.unmatchable],
             "input_roots": list(self.input_roots),
+            "ignored_files": list(self.ignored_files),
             **({"extra": dict(self.extra)} if self.extra else {}),
         }
 
@@ -671,6 +673,7 @@ def analyze(
         inputs=tuple(input_files),
         unmatchable=pipeline.unmatchable,
         input_roots=tuple(str(Path(p)) for p in inputs),
+        ignored_files=tuple(str(p) for p in plan.ignored),
     )
     return AnalysisResult(
         options=options,

@@ -69,8 +69,10 @@ def test_analyze_reference_corpus(corpus_dir: Path, tmp_path: Path) -> None:
     )
     assert res.exit_code == 0, res.output
     assert "Analysed 28 documents" in res.output
-    assert "excluded 1" in res.output  # the corpus README.md (E102, not a document)
-    assert "unsupported type .md" in res.output
+    assert "excluded 0" in res.output
+    run = json.loads((tmp_path / "o" / "run.json").read_text(encoding="utf-8"))
+    # the corpus README.md is its documentation: ignored with a record, not an exclusion
+    assert run["ignored_files"] == [str(corpus_dir / "README.md")]
 
 
 USER_LEXICON = """\

@@ -68,7 +68,6 @@ def test_iter_documents_yields_documents_and_exclusions(
     items = list(iter_documents([root]))
     kinds = [(type(item).__name__, item.doc_id) for item in items]
     assert kinds == [
-        ("Exclusion", ""),  # README.md: unsupported, an E102 exclusion (no doc id)
         ("Document", "a"),
         ("Exclusion", "c"),
         ("Document", "d"),
@@ -148,7 +147,6 @@ def test_plan_reads_no_document_and_names_files_metadata_and_orphans(
     (root / "docs" / "sub" / "a.txt").write_text("重复", encoding="utf-8")  # duplicate id
     plan = plan_inputs([root])
     assert [(type(i).__name__, i.doc_id) for i in plan.items] == [
-        ("Exclusion", ""),
         ("PlannedFile", "a"),
         ("PlannedFile", "c"),
         ("PlannedFile", "d"),
@@ -162,14 +160,15 @@ def test_plan_reads_no_document_and_names_files_metadata_and_orphans(
     assert meta_c is not None and meta_c.level == "central"
     assert files["b"].meta is None and files["d"].meta is None
     assert [(e.code, e.doc_id) for e in plan.exclusions] == [
-        ("E102", ""), ("E109", "a"), ("E112", "zz-missing")
+        ("E109", "a"), ("E112", "zz-missing")
     ]
+    assert plan.ignored == (root / "README.md",)
     assert [(e.code, e.doc_id) for e in plan.orphans] == [("E112", "zz-missing")]
     assert plan.manifests == (root / "manifest.csv",)
     # c.txt is unreadable (binary): planning does not read it, only iter_planned does.
     streamed = list(iter_planned(plan))
     assert streamed == list(iter_documents([root]))
-    assert [(type(i).__name__, i.doc_id) for i in streamed][2] == ("Exclusion", "c")
+    assert [(type(i).__name__, i.doc_id) for i in streamed][1] == ("Exclusion", "c")
 
 
 def test_plan_with_explicit_manifest_and_single_path(
@@ -195,9 +194,10 @@ def corpus_items(corpus_dir: Path) -> list[Document | Exclusion]:
 def test_corpus_all_documents_ingest_without_exclusions(
     corpus_dir: Path, corpus_items: list[Document | Exclusion],
 ) -> None:
-    # Only the corpus README.md is excluded (E102, not a document); all 28 documents load.
+    # No exclusion: the corpus README.md is documentation (IngestPlan.ignored), not a
+    # document; all 28 documents load.
     exclusions = [item for item in corpus_items if isinstance(item, Exclusion)]
-    assert [(e.path, e.code) for e in exclusions] == [(str(corpus_dir / "README.md"), "E102")]
+    assert exclusions == []
     assert len([item for item in corpus_items if isinstance(item, Document)]) == 28
 
 
@@ -249,3 +249,22 @@ def test_documents_and_manifests_pickle(tmp_path: Path, builders: SimpleNamespac
     assert pickle.loads(pickle.dumps(items)) == items
     manifest = read_manifest(root / "manifest.csv")
     assert pickle.loads(pickle.dumps(manifest)) == manifest
+
+
+def test_corpus_readme_is_ignored_documentation_not_an_exclusion(tmp_path: Path) -> None:
+    from seclens.ingest import plan_inputs
+
+    root = tmp_path / "corpus"
+    (root / "docs").mkdir(parents=True)
+    (root / "docs" / "a.txt").write_text("国家安全是根本。", encoding="utf-8")
+    (root / "README.md").write_text("about this corpus", encoding="utf-8")
+    (root / "LICENSE.txt").write_text("public domain", encoding="utf-8")
+    (root / "docs" / "README.txt").write_text("国家安全", encoding="utf-8")  # not at the root
+    (root / "notes.md").write_text("x", encoding="utf-8")
+    plan = plan_inputs([root])
+    assert [p.name for p in plan.ignored] == ["LICENSE.txt", "README.md"]
+    assert [f.doc_id for f in plan.files] == ["README", "a"]
+    # other unsupported files are still exclusions with a reason
+    assert [(Path(e.path).name, e.code) for e in plan.exclusions] == [("notes.md", "E102")]
+    # a documentation-like file named explicitly is a document
+    assert [f.doc_id for f in plan_inputs([root / "LICENSE.txt"]).files] == ["LICENSE"]

@@ -5,6 +5,11 @@ Folders are walked (recursively by default). Rule for what is looked at (documen
 
 - hidden files and folders (name starting with ``.``: ``.git``, ``.DS_Store`` ...) and
   Office lock files (``~$...``) are skipped without a record;
+- the corpus's own documentation at the root of a folder input (``README``,
+  ``LICENSE``/``LICENCE``, ``COPYING``, ``NOTICE``, ``CHANGELOG``, ``CITATION``,
+  ``AUTHORS``, with any extension: :func:`discover_documentation`) is not a policy
+  document: it is neither analysed nor excluded, but listed as *ignored* in the plan
+  and in ``run.json`` (``ignored_files``) and the report;
 - every other file is either a supported document (:data:`~seclens.ingest.readers.FORMATS`)
   or an *unsupported* file (:func:`discover_unsupported`), which the ingest plan turns
   into an Exclusion ``E102`` with the reason (a manifest that is applied is not an input
@@ -65,6 +70,45 @@ def discover(inputs: Sequence[str | os.PathLike[str]], *, recursive: bool = True
     return sorted(found, key=str)
 
 
+DOCUMENTATION_STEMS: frozenset[str] = frozenset(
+    {"readme", "license", "licence", "copying", "notice", "changelog", "citation", "authors"}
+)
+"""File stems (case-insensitive) of corpus documentation at the root of a folder input."""
+
+
+def is_documentation(path: Path, folder: Path) -> bool:
+    """True for a corpus-documentation file directly inside the folder input ``folder``."""
+    return path.parent == folder and path.stem.lower() in DOCUMENTATION_STEMS
+
+
+def discover_documentation(
+    inputs: Sequence[str | os.PathLike[str]],
+) -> list[Path]:
+    """Corpus documentation files (README, LICENSE ...) at the root of folder inputs.
+
+    Parameters
+    ----------
+    inputs : sequence of path-like
+        Files and/or folders; only folders are looked into (a file named explicitly
+        is always treated as a document).
+
+    Returns
+    -------
+    list[Path]
+        Sorted by their string form.
+    """
+    if isinstance(inputs, str | os.PathLike):
+        inputs = [inputs]
+    found: set[Path] = set()
+    for item in inputs:
+        folder = Path(item)
+        if folder.is_dir():
+            found.update(
+                p for p in _visible_files(folder, recursive=False) if is_documentation(p, folder)
+            )
+    return sorted(found, key=str)
+
+
 def discover_unsupported(
     inputs: Sequence[str | os.PathLike[str]], *, recursive: bool = True
 ) -> list[Path]:
@@ -93,7 +137,7 @@ def discover_unsupported(
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            found.update(p for p in _visible_files(path, recursive) if not _supported(p))
+            found.update(p for p in _document_candidates(path, recursive) if not _supported(p))
     return sorted(found, key=str)
 
 
@@ -135,5 +179,9 @@ def _visible_files(folder: Path, recursive: bool) -> list[Path]:
     ]
 
 
+def _document_candidates(folder: Path, recursive: bool) -> list[Path]:
+    return [p for p in _visible_files(folder, recursive) if not is_documentation(p, folder)]
+
+
 def _walk(folder: Path, recursive: bool) -> list[Path]:
-    return [path for path in _visible_files(folder, recursive) if _supported(path)]
+    return [path for path in _document_candidates(folder, recursive) if _supported(path)]

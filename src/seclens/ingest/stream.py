@@ -19,7 +19,12 @@ from pathlib import Path
 
 from seclens.errors import IngestError
 from seclens.ingest.codes import E_DUPLICATE_FILE_ID, E_MANIFEST_MISSING_FILE, E_UNSUPPORTED
-from seclens.ingest.discover import discover, discover_unsupported, unsupported_reason
+from seclens.ingest.discover import (
+    discover,
+    discover_documentation,
+    discover_unsupported,
+    unsupported_reason,
+)
 from seclens.ingest.document import read_document
 from seclens.ingest.manifest import Manifest, read_manifest
 from seclens.ingest.metadata import PrefixTable, load_prefix_table
@@ -86,11 +91,16 @@ class IngestPlan:
     manifests : tuple[pathlib.Path, ...]
         The manifests that were applied (``IngestOptions.manifest``, else each folder
         input's ``manifest.csv``), in input order.
+    ignored : tuple[pathlib.Path, ...]
+        Corpus documentation at the root of folder inputs (README, LICENSE ...;
+        :func:`~seclens.ingest.discover.discover_documentation`): not documents, so
+        neither read nor excluded, but listed here (and in ``run.json``).
     """
 
     items: tuple[PlannedFile | Exclusion, ...]
     orphans: tuple[Exclusion, ...]
     manifests: tuple[Path, ...]
+    ignored: tuple[Path, ...] = ()
 
     @property
     def files(self) -> tuple[PlannedFile, ...]:
@@ -156,6 +166,7 @@ def plan_inputs(
         items=tuple(items),
         orphans=tuple(_orphan_rows(paths, scoped)),
         manifests=tuple(path for path, _, _ in scoped),
+        ignored=tuple(discover_documentation(inputs)),
     )
 
 

@@ -757,6 +757,7 @@ def report_sections(
     inputs: Sequence[str | os.PathLike[str]],
     options: AnalysisOptions | None = None,
     sections: SectionOptions | None = None,
+    result: AnalysisResult | None = None,
 ) -> tuple[list[ReportSection], list[Exclusion]]:
     """The securitization sections of ``report.html`` for a corpus.
 
@@ -773,6 +774,10 @@ def report_sections(
     options : AnalysisOptions, optional
         Convention, lexicons and manifest used for the measures.
     sections : SectionOptions, optional
+    result : AnalysisResult, optional
+        The :func:`analyze` result of the same ``inputs`` and ``options``, reused for the
+        per-document measures (otherwise the corpus is analysed again). Sentences are
+        annotated once for all sections.
 
     Returns
     -------
@@ -787,7 +792,12 @@ def report_sections(
         For malformed group specifications or options.
     """
     from seclens.annotate.table import build_framework_table, framework_section
-    from seclens.compare.corpus import CorpusOptions, compare_corpus, trend_corpus
+    from seclens.compare.corpus import (
+        CorpusOptions,
+        compare_corpus,
+        document_table_from,
+        trend_corpus,
+    )
     from seclens.compare.groups import metadata_frame, split_by
     from seclens.compare.report import comparison_section, trend_section
 
@@ -809,14 +819,24 @@ def report_sections(
             )
         if tables:
             out.append(framework_section(tables))
+    if wanted.trend_by is None and wanted.target is None:
+        return out, exclusions
     corpus_options = CorpusOptions(
         convention=opts.convention, lexicon_paths=tuple(opts.lexicon_paths), manifest=opts.manifest
     )
+    analysed = result if result is not None else analyze(paths, opts)
+    table, table_exclusions = document_table_from(analysed, [*annotated, *exclusions])
     if wanted.trend_by is not None:
-        series, _ = trend_corpus(paths, wanted.trend_by, corpus_options)
+        series, _ = trend_corpus(paths, wanted.trend_by, corpus_options, table=table)
         out.append(trend_section(series))
     if wanted.target is not None and wanted.reference is not None:
-        comparison = compare_corpus(paths, wanted.target, wanted.reference, corpus_options)
+        comparison = compare_corpus(
+            paths,
+            wanted.target,
+            wanted.reference,
+            corpus_options,
+            documents=(table, table_exclusions),
+        )
         out.append(comparison_section(comparison))
     return out, exclusions
 

@@ -110,7 +110,7 @@ def analyze_command(
         reference=reference,
     )
     result = analyze(list(corpus), options, progress=not no_progress)
-    extra, _ = report_sections(list(corpus), options, wanted)
+    extra, _ = report_sections(list(corpus), options, wanted, result)
     paths = write_report(result, out_dir, extra)
     echo_summary(result, paths)
     require_analysed(result, paths)

@@ -57,7 +57,7 @@ def demo_command(corpus: Path | None, out_dir: Path, no_download: bool) -> None:
         target="level=central" if compare else None,
         reference="level=" + ",".join(local) if compare else None,
     )
-    sections, _ = report_sections([choice.path], options, wanted)
+    sections, _ = report_sections([choice.path], options, wanted, result)
     paths = write_report(
         result, out_dir, sections, notice=ILLUSTRATIVE_NOTICE if choice.illustrative else ""
     )

@@ -239,3 +239,31 @@ def test_framework_table_empty_group_is_an_error(corpus_dir: Path) -> None:
 
     with pytest.raises(AnnotationError, match="E423"):
         framework_table([corpus_dir], "level=county")
+
+
+def test_traditional_text_without_t2s_gets_a_note_and_tw2sp_finds_taiwan_terms(
+    tmp_path: Path,
+) -> None:
+    doc = tmp_path / "tw.txt"
+    doc.write_text("國家安全與網路安全是重要的議題。我們必須維護資訊安全。\n", encoding="utf-8")
+    plain = analyze([doc], AnalysisOptions())
+    assert any(n.startswith("looks like Traditional") for n in plain.documents[0].notes)
+    converted = analyze([doc], AnalysisOptions(to_simplified=True, t2s_config="tw2sp"))
+    terms = sorted(m.term for m in converted.matches)
+    assert {"国家安全", "网络安全", "信息安全"} <= set(terms)
+    assert all(doc.read_text(encoding="utf-8")[m.start : m.end] == m.matched_text
+               for m in converted.matches)
+    with pytest.raises(ConfigError, match="E010"):
+        AnalysisOptions(t2s_config="s2t")
+
+
+def test_compound_broken_by_a_line_break_is_counted_and_can_be_switched_off(
+    tmp_path: Path,
+) -> None:
+    doc = tmp_path / "pdfish.txt"
+    doc.write_text("坚决维护国家\n安全。\n", encoding="utf-8")
+    joined = analyze([doc], AnalysisOptions())
+    hit = [m for m in joined.matches if m.term == "国家安全"]
+    assert len(hit) == 1 and hit[0].matched_text == "国家\n安全"
+    split = analyze([doc], AnalysisOptions(join_cjk_breaks=False))
+    assert not [m for m in split.matches if m.term == "国家安全"]

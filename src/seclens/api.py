@@ -44,6 +44,8 @@ if TYPE_CHECKING:
     from seclens.normalize import Converter, NormalizedText
     from seclens.report.sections import ReportSection
 
+T2S_CONFIGS: tuple[str, ...] = ("t2s", "tw2s", "tw2sp", "hk2s", "hk2sp")
+"""OpenCC configurations accepted by :attr:`AnalysisOptions.t2s_config`."""
 CONVENTIONS: tuple[str, ...] = ("substring", "token")
 """Counting conventions accepted by :class:`AnalysisOptions` (see ``docs/report.md``)."""
 
@@ -85,8 +87,17 @@ class AnalysisOptions:
         Sense-rules file (safety vs security sense of 安全/security); ``None`` uses
         the packaged rules.
     to_simplified : bool
-        Convert traditional characters to simplified (OpenCC ``t2s``) before
-        matching; offsets in the output still refer to the original text.
+        Convert traditional characters to simplified (OpenCC, ``t2s_config``) before
+        matching; offsets in the output still refer to the original text. A Chinese
+        document that looks Traditional but is analysed without conversion gets a note
+        (:func:`seclens.normalize.traditional_note`).
+    t2s_config : str
+        OpenCC configuration for ``to_simplified``: ``t2s`` (character conversion) or
+        ``tw2sp`` (Taiwan usage with phrases: 網路安全 → 网络安全).
+    join_cjk_breaks : bool
+        Match Chinese compounds broken by whitespace or a line break between two Han
+        characters (``国家\n安全`` counts as 国家安全; :func:`seclens.normalize.join_cjk_breaks`).
+        ``matched_text`` keeps the original span.
     context_chars : int
         Characters of KWIC context kept on each side of a match (0 to 1000).
     manifest : path or None
@@ -106,6 +117,8 @@ class AnalysisOptions:
     replace_lexicon: bool = False
     sense_rules_path: Path | None = None
     to_simplified: bool = False
+    t2s_config: str = "t2s"
+    join_cjk_breaks: bool = True
     context_chars: int = 30
     manifest: Path | None = None
 
@@ -128,7 +141,12 @@ class AnalysisOptions:
         for p in paths:
             _existing_file(p, "lexicon_paths")
         object.__setattr__(self, "lexicon_paths", paths)
-        for name in ("replace_lexicon", "to_simplified"):
+        if self.t2s_config not in T2S_CONFIGS:
+            raise ConfigError(
+                "E010",
+                f"t2s_config must be one of {', '.join(T2S_CONFIGS)}; received {self.t2s_config!r}",
+            )
+        for name in ("replace_lexicon", "to_simplified", "join_cjk_breaks"):
             if not isinstance(getattr(self, name), bool):
                 raise ConfigError(
                     "E010", f"{name} must be True or False; received {getattr(self, name)!r}"
@@ -159,6 +177,8 @@ class AnalysisOptions:
             "replace_lexicon": self.replace_lexicon,
             "sense_rules_path": str(self.sense_rules_path) if self.sense_rules_path else None,
             "to_simplified": self.to_simplified,
+            "t2s_config": self.t2s_config,
+            "join_cjk_breaks": self.join_cjk_breaks,
             "context_chars": self.context_chars,
             "manifest": str(self.manifest) if self.manifest else None,
         }
@@ -421,7 +441,7 @@ class Pipeline:
         if self._converter is None:
             from seclens.normalize import Converter
 
-            self._converter = Converter("t2s")
+            self._converter = Converter(self.options.t2s_config)
         return self._converter.convert(document.text)
 
     def matcher(self, lang: str) -> LanguageMatcher | None:
@@ -458,6 +478,7 @@ class Pipeline:
         match_options = MatchOptions(
             convention=self.options.convention,  # type: ignore[arg-type]
             context_chars=self.options.context_chars,
+            join_cjk_breaks=self.options.join_cjk_breaks,
         )
         matcher = compile_matcher(sub, self.rules, match_options)
         self._segmenters[lang] = _segmenter_info(matcher, lang)
@@ -487,7 +508,9 @@ class Pipeline:
         """
         out = [dict(self._segmenters[lang]) for lang in sorted(self._segmenters)]
         if self.options.to_simplified:
-            out.append({"name": "opencc t2s", "version": _dist_version("opencc")})
+            out.append({
+                "name": f"opencc {self.options.t2s_config}", "version": _dist_version("opencc")
+            })
         return tuple(out)
 
     def lexicon_provenance(self) -> tuple[Mapping[str, str], ...]:
@@ -553,7 +576,15 @@ class Pipeline:
         counts = tuple(count_table(document, matches, compiled.lexicon, self.options.convention))
         # count rows carry the size; compute it only when there is no row to read it from
         size, unit = (counts[0].size, counts[0].unit) if counts else text_size(document.text, lang)
-        notes = document.notes + (("normalized: t2s",) if analysis_text is not None else ())
+        notes = document.notes + (
+            (f"normalized: {self.options.t2s_config}",) if analysis_text is not None else ()
+        )
+        if analysis_text is None and document.meta.language == "zh":
+            from seclens.normalize import traditional_note
+
+            warning = traditional_note(document.text)
+            if warning is not None:
+                notes += (warning,)
         summary = DocumentSummary(
             meta=document.meta, path=document.path, fmt=document.fmt,
             encoding=document.encoding, sha256=document.sha256, notes=notes,

@@ -19,7 +19,7 @@ from typing import Literal
 
 Level = Literal["central", "provincial", "municipal", "county", "foreign", "unknown"]
 Language = Literal["zh", "en", "other"]
-Sense = Literal["security", "safety", "undetermined", "not_applicable"]
+Sense = Literal["security", "safety", "undetermined", "name", "not_applicable"]
 Convention = Literal["substring", "token"]
 
 
@@ -204,7 +204,9 @@ class Match:
         Copied from the entry.
     sense : str
         ``security``, ``safety``, ``undetermined`` for ambiguous terms (安全,
-        safety/security words), ``not_applicable`` otherwise.
+        safety/security words); ``name`` for any match inside a proper name of an
+        office, agency or programme ("Secretary of Homeland Security"; still counted
+        under its term); ``not_applicable`` otherwise.
     sense_rule : str
         Id of the sense rule that decided the sense ("" when none applied).
     convention : str

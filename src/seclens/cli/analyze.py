@@ -45,8 +45,20 @@ if TYPE_CHECKING:
 )
 @click.option(
     "--t2s", is_flag=True,
-    help="Convert traditional to simplified Chinese (OpenCC t2s) before matching; "
+    help="Convert traditional to simplified Chinese (OpenCC, see --t2s-config) before "
+    "matching; "
     "offsets still refer to the original text.",
+)
+@click.option(
+    "--t2s-config", type=click.Choice(["t2s", "tw2s", "tw2sp", "hk2s", "hk2sp"]),
+    default="t2s", show_default=True,
+    help="OpenCC configuration for --t2s: t2s (characters), tw2sp (Taiwan usage with "
+    "phrases: 網路安全 → 网络安全), hk2s (Hong Kong).",
+)
+@click.option(
+    "--join-cjk-breaks/--no-join-cjk-breaks", default=True, show_default=True,
+    help="Match Chinese compounds broken by a line break or spaces between two Han "
+    "characters (国家\n安全 counts as 国家安全; evidence keeps the original text).",
 )
 @click.option(
     "--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -82,6 +94,8 @@ def analyze_command(
     replace_lexicon: bool,
     senses: Path | None,
     t2s: bool,
+    t2s_config: str,
+    join_cjk_breaks: bool,
     manifest: Path | None,
     context_chars: int,
     sections: bool,
@@ -100,6 +114,8 @@ def analyze_command(
         replace_lexicon=replace_lexicon,
         sense_rules_path=senses,
         to_simplified=t2s,
+        t2s_config=t2s_config,
+        join_cjk_breaks=join_cjk_breaks,
         context_chars=context_chars,
         manifest=manifest,
     )
@@ -161,6 +177,10 @@ def echo_summary(
         f"{plural(len(result.matches), 'match', 'matches')}); "
         f"excluded {len(result.exclusions)}."
     )
+    for doc in result.documents:
+        for note in doc.notes:
+            if note.startswith("looks like Traditional"):
+                click.echo(f"  warning {doc.doc_id}: {note}", err=True)
     for ex in result.exclusions[:max_exclusions]:
         click.echo(f"  excluded {ex.doc_id or ex.path}: [{ex.code}] {ex.reason}")
     if len(result.exclusions) > max_exclusions:

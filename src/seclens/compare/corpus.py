@@ -170,7 +170,8 @@ def document_table(
       ``security``, overlapping spans merged so 国家安全 counts once) per 10,000 units of
       ``size`` (characters for zh, words for en) — :mod:`seclens.report.aggregate`;
     - ``sense_security_per_10k``, ``sense_safety_per_10k``,
-      ``sense_undetermined_per_10k``: security-vocabulary matches (e.g. 安全) whose sense
+      ``sense_undetermined_per_10k``, ``sense_name_per_10k``: security-vocabulary
+      matches (e.g. 安全) whose sense
       the sense rules resolved to *security*, *safety*, or left undetermined, per 10,000
       units (Chinese 安全 means both; see ``docs/lexicon.md``);
     - ``threat_per_10k``: matches of lexicon category ``threat`` per 10,000 units;
@@ -238,7 +239,7 @@ def document_table_from(
     by_doc: dict[str, Counter[str]] = {}
     for m in result.matches:
         keys = [f"category:{m.category}"]
-        if m.category == "security" and m.sense in ("security", "safety", "undetermined"):
+        if m.category == "security" and m.sense in ("security", "safety", "undetermined", "name"):
             keys.append(f"sense:{m.sense}")
         by_doc.setdefault(m.doc_id, Counter()).update(keys)
     rows: list[dict[str, object]] = []
@@ -247,7 +248,7 @@ def document_table_from(
         row: dict[str, object] = metadata_row(meta)
         row.update(size=f.summary.size, unit=f.summary.unit, security_per_10k=f.security_per_10k)
         counts = by_doc.get(f.summary.doc_id, Counter())
-        for sense in ("security", "safety", "undetermined"):
+        for sense in ("security", "safety", "undetermined", "name"):
             row[f"sense_{sense}_per_10k"] = per_10k(counts[f"sense:{sense}"], f.summary.size)
         row["threat_per_10k"] = per_10k(counts["category:threat"], f.summary.size)
         for s in sectors:

@@ -29,7 +29,8 @@ from seclens.types import Match
 LEVEL_ORDER: tuple[str, ...] = (
     "central", "provincial", "municipal", "county", "foreign", "unknown",
 )
-SENSES: tuple[str, ...] = ("security", "safety", "undetermined")
+SENSES: tuple[str, ...] = ("security", "safety", "undetermined", "name")
+NAME_SENSE = "name"
 SECURITY_CATEGORY = "security"
 
 
@@ -118,7 +119,10 @@ def document_figures(result: AnalysisResult) -> list[DocumentFigures]:
     out: list[DocumentFigures] = []
     for i, doc in enumerate(result.documents):
         ms = by_doc.get(doc.doc_id, [])
-        sec = [m for m in ms if m.category == SECURITY_CATEGORY]
+        # The headline measure leaves out matches inside office/programme names
+        # ("National Security Council"): titles, not security talk. They stay counted
+        # under their terms and in the sense split (``name``).
+        sec = [m for m in ms if m.category == SECURITY_CATEGORY and m.sense != NAME_SENSE]
         occ = merged_occurrences(sec)
         sense_counter = Counter(m.sense for m in ms if m.sense in SENSES)
         term_groups: dict[tuple[str, str, str, str], list[Match]] = defaultdict(list)

@@ -60,6 +60,14 @@ class DocumentMeta:
     extra: Mapping[str, str] = field(default_factory=dict)
 
 
+META_FIELDS: tuple[str, ...] = (
+    "title", "title_en", "issuer", "level", "region", "date", "doc_number", "language",
+    "original_url", "meta_source",
+)
+"""The scalar :class:`DocumentMeta` fields other than ``doc_id``, in declaration order:
+the metadata columns of ``documents.csv`` and of the store's Parquet tables."""
+
+
 @dataclass(frozen=True)
 class Document:
     """One ingested document.

@@ -30,20 +30,9 @@ def _print_result(result: object, top: int) -> None:
     for note in result.notes:
         click.echo(f"  note: {note}")
     if len(result.tests):
-        cols = [
-            "language",
-            "measure",
-            "n_target",
-            "n_reference",
-            "mean_target",
-            "mean_reference",
-            "diff_means",
-            "ci_low",
-            "ci_high",
-            "cliffs_delta",
-            "mwu_p",
-            "perm_p",
-        ]
+        from seclens.compare.report import TEST_SUMMARY_COLUMNS
+
+        cols = list(TEST_SUMMARY_COLUMNS)
         click.echo(
             "\nGroup tests (per-document measures; rates per 10,000 characters (zh) "
             "or words (en); CI: bootstrap of the difference in means):"

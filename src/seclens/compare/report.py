@@ -41,6 +41,23 @@ def _fmt(value: object, digits: int = 3) -> str:
     return str(value)
 
 
+TEST_SUMMARY_COLUMNS: tuple[str, ...] = (
+    "language",
+    "measure",
+    "n_target",
+    "n_reference",
+    "mean_target",
+    "mean_reference",
+    "diff_means",
+    "ci_low",
+    "ci_high",
+    "cliffs_delta",
+    "mwu_p",
+    "perm_p",
+)
+"""Group-test columns shown in summaries (CLI and report), in display order."""
+
+
 def trend_section(series: pd.DataFrame, measures: Sequence[str] | None = None) -> ReportSection:
     """A ``report.html`` section with the per-year series (tables and charts).
 
@@ -97,22 +114,7 @@ def comparison_section(result: ComparisonResult, top: int = 20) -> ReportSection
                     "rows": [[_fmt(r[c]) for c in cols] for r in part.to_dict("records")],
                 }
             )
-    test_cols = [
-        "language",
-        "measure",
-        "n_target",
-        "n_reference",
-        "mean_target",
-        "mean_reference",
-        "diff_means",
-        "ci_low",
-        "ci_high",
-        "cliffs_delta",
-        "mwu_p",
-        "perm_p",
-        "perm_method",
-        "note",
-    ]
+    test_cols = [*TEST_SUMMARY_COLUMNS, "perm_method", "note"]
     tests = [[_fmt(r[c]) for c in test_cols] for r in result.tests.to_dict("records")]
     excl = result.exclusions.to_dict("records")
     html = (

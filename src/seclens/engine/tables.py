@@ -19,10 +19,9 @@ import pyarrow as pa
 
 from seclens.engine.config import EngineConfig
 from seclens.engine.process import DocumentResult, Task, analyse_batch
-from seclens.types import Document, DocumentMeta, Exclusion
+from seclens.types import META_FIELDS, Document, DocumentMeta, Exclusion
 
-META_COLUMNS = ("title", "title_en", "issuer", "level", "region", "date", "doc_number",
-                "language", "original_url", "meta_source")
+META_COLUMNS = META_FIELDS
 
 DOCUMENTS = pa.schema(
     [("doc_id", pa.string()), ("path", pa.string()), ("fmt", pa.string()),

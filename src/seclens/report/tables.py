@@ -18,15 +18,12 @@ from typing import Any
 
 from seclens.api import AnalysisResult
 from seclens.report.aggregate import document_figures
-from seclens.types import Match
+from seclens.types import META_FIELDS, Match
 
 CSV_ENCODING = "utf-8-sig"
 """Encoding of every CSV seclens writes (UTF-8 with BOM); readers use the same name."""
 
-META_COLUMNS: tuple[str, ...] = (
-    "title", "title_en", "issuer", "level", "region", "date", "doc_number", "language",
-    "original_url", "meta_source",
-)
+META_COLUMNS: tuple[str, ...] = META_FIELDS
 DOCUMENT_COLUMNS: tuple[str, ...] = (
     "doc_id", "status", "path", *META_COLUMNS,
     "fmt", "encoding", "sha256", "chars", "size", "unit", "sentences", "matches",

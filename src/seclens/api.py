@@ -419,6 +419,7 @@ class Pipeline:
         self._segmenters: dict[str, Mapping[str, str]] = {}
         self._unmatchable: list[Mapping[str, str]] = []
         self._converter: Converter | None = None
+        self._t2s_check: Converter | None = None
 
     def __reduce__(self) -> tuple[type[Pipeline], tuple[AnalysisOptions]]:
         return (Pipeline, (self.options,))
@@ -443,6 +444,14 @@ class Pipeline:
 
             self._converter = Converter(self.options.t2s_config)
         return self._converter.convert(document.text)
+
+    def _script_check(self) -> Converter:
+        """The pipeline's OpenCC ``t2s`` converter for the Traditional-script check."""
+        if self._t2s_check is None:
+            from seclens.normalize import Converter
+
+            self._t2s_check = Converter("t2s")
+        return self._t2s_check
 
     def matcher(self, lang: str) -> LanguageMatcher | None:
         """The compiled matcher of ``lang`` (compiled once, on first use).
@@ -582,7 +591,7 @@ class Pipeline:
         if analysis_text is None and document.meta.language == "zh":
             from seclens.normalize import traditional_note
 
-            warning = traditional_note(document.text)
+            warning = traditional_note(document.text, self._script_check())
             if warning is not None:
                 notes += (warning,)
         summary = DocumentSummary(

@@ -87,6 +87,10 @@ class Converter:
         pieces = (piece.group() for piece in _PIECE.finditer(text) if piece.group())
         return align_pieces(unit for piece in pieces for unit in self._units(piece))
 
+    def convert_plain(self, text: str) -> str:
+        """Convert ``text`` without building an offset alignment (for checks, not evidence)."""
+        return str(self._opencc.convert(text))
+
     def _units(self, piece: str) -> list[tuple[str, str]]:
         """``(original, converted)`` units of a piece, minimal where its length changes."""
         convert = self._opencc.convert

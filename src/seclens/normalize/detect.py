@@ -22,8 +22,10 @@ from seclens.normalize.join import HAN
 #: 0.0002; the same documents converted to Traditional with OpenCC ``s2t`` score at least
 #: 0.31 (docs/counting.md).
 TRADITIONAL_THRESHOLD = 0.05
-#: Han characters examined (the first ones of the text; enough for a stable share).
-SAMPLE_HAN = 20_000
+#: Han characters examined (the first ones of the text). 500 keeps the check to about
+#: 0.15 ms per document (it runs on every Chinese document analysed without t2s) and
+#: separates the two scripts by two orders of magnitude (0.0002 vs 0.31 above).
+SAMPLE_HAN = 500
 _HAN_RUN = re.compile(f"[{HAN}]+")
 
 
@@ -65,11 +67,11 @@ def traditional_share(text: str, converter: Converter | None = None,
     if n == 0:
         return 0.0
     han = "\n".join(runs)
-    out = conv.convert(han).text
+    out = conv.convert_plain(han)
     if len(out) != len(han):  # a phrase changed length: compare run by run
         changed = 0
         for run in runs:
-            c = conv.convert(run).text
+            c = conv.convert_plain(run)
             changed += len(run) if len(c) != len(run) else sum(a != b for a, b in zip(run, c,
                                                                                     strict=True))
         return changed / n

@@ -50,17 +50,9 @@ def _print_result(result: object, top: int) -> None:
             f"{a['features_tested']} features with frequency >= {a['min_freq']}; "
             f"G2 {a['ll_terms']}-term, p adjusted by {a['correction']}"
         )
-        cols = [
-            "feature",
-            "n_target",
-            "n_reference",
-            "G2",
-            "p_adj",
-            "log_ratio",
-            "bic",
-            "docs_target",
-            "docs_reference",
-        ]
+        from seclens.compare.report import KEYNESS_SUMMARY_COLUMNS
+
+        cols = list(KEYNESS_SUMMARY_COLUMNS)
         for direction in ("target", "reference"):
             part = table[table["direction"] == direction].head(top)
             click.echo(f"  key in {direction} (top {top}):")

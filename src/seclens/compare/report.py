@@ -41,6 +41,12 @@ def _fmt(value: object, digits: int = 3) -> str:
     return str(value)
 
 
+KEYNESS_SUMMARY_COLUMNS: tuple[str, ...] = (
+    "feature", "n_target", "n_reference", "G2", "p_adj", "log_ratio", "bic", "docs_target",
+    "docs_reference",
+)
+"""Keyness columns shown in summaries (CLI and report), in display order."""
+
 TEST_SUMMARY_COLUMNS: tuple[str, ...] = (
     "language",
     "measure",
@@ -92,17 +98,7 @@ def trend_section(series: pd.DataFrame, measures: Sequence[str] | None = None) -
 def comparison_section(result: ComparisonResult, top: int = 20) -> ReportSection:
     """A ``report.html`` section with the keyness tables (top ``top`` per direction) and
     the group tests of a :class:`~seclens.compare.corpus.ComparisonResult`."""
-    cols = [
-        "feature",
-        "n_target",
-        "n_reference",
-        "G2",
-        "p_adj",
-        "log_ratio",
-        "bic",
-        "docs_target",
-        "docs_reference",
-    ]
+    cols = list(KEYNESS_SUMMARY_COLUMNS)
     keyness = []
     for lang, table in result.keyness.items():
         for direction in ("target", "reference"):

@@ -53,6 +53,7 @@ FIELDS = frozenset(
         "mobilize",
         "threat_source",
         "audience_object",
+        "audience_quantity",
         "lag_other",
         "lag_self",
     }

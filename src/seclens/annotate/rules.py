@@ -345,9 +345,6 @@ class RuleAnnotator:
         sectors: set[str] = set()
         strong_sector_hits: list[Hit] = []
         for h in by.get("sector", []):
-            if h.cue.strength == "strong":
-                anchored_clauses.add(clauses[h.start])
-        for h in by.get("sector", []):
             if h.cue.strength == "strong" or clauses[h.start] in anchored_clauses:
                 sectors.add(h.cue.label)
                 add("sector", h.cue.label, h)
@@ -850,7 +847,9 @@ class RuleAnnotator:
         Every named actor counts except (a) the object of a cultivating, attracting or
         publicising task (培育领军企业, 引进高校人才, 加大对企业的宣传: the actor is what the
         task produces or promotes, not whom it directs; cue field ``audience_object``
-        immediately before the actor, same clause) and (b) actors in an English purpose
+        immediately before the actor, same clause, or anywhere later in the clause when
+        the verb is followed by a quantifier, cue field ``audience_quantity``:
+        培育一批细分领域的高新技术企业) and (b) actors in an English purpose
         clause that opens the sentence ("To promote competition in the semiconductor
         industry, the Secretary shall ...") or after "for"/"to" in an English noun
         phrase ("requirements for transmission providers").
@@ -870,9 +869,19 @@ class RuleAnnotator:
                 lead_end = max(text.rfind(",", 0, min(modals)), 0)
         clauses = _clause_ids(text, lang)
         window = 8 if lang == "zh" else 24
+        # 培育一批……企业: an object verb followed by a quantifier (一批, 若干) opens a noun
+        # phrase; every actor up to the end of its clause is the object of the task
+        qstarts = {q.start for q in by.get("audience_quantity", [])}
+        quantified: dict[int, int] = {}
+        for o in objects.hits:
+            if o.end in qstarts:
+                quantified.setdefault(clauses[o.start], o.end)
         out = []
         for h in named:
             if h.start < lead_end:
+                continue
+            q_end = quantified.get(clauses[h.start], -1)
+            if 0 <= q_end <= h.start:
                 continue
             if any(
                 clauses[o.start] == clauses[h.start]

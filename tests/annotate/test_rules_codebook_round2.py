@@ -105,3 +105,30 @@ def test_cultivated_actors_after_a_quantifier_are_objects_not_addressees(
     # an actor addressed without an object verb stays an addressee
     c = _ann(annotator, "鼓励企业开展技术攻关。", "zh", level="central")
     assert c.audience == ("enterprises",)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "level", "audience"),
+    [
+        # the recipient of a report or provision is not whom the task directs
+        ("服务提供者应及时向主管部门报告重大安全事件。", "zh", "central", ("enterprises",)),
+        (
+            "Developers shall submit to the Secretary a report on model testing.",
+            "en",
+            "foreign",
+            ("enterprises",),
+        ),
+        (
+            "Cloud providers shall provide the Federal Government with test results.",
+            "en",
+            "foreign",
+            ("enterprises",),
+        ),
+        # counter-case: an addressed department stays an addressee
+        ("主管部门应加强对重大安全事件的监测。", "zh", "central", ("ministries",)),
+    ],
+)
+def test_recipient_of_a_report_or_provision_is_not_the_addressee(
+    annotator: RuleAnnotator, text: str, lang: str, level: str, audience: tuple[str, ...]
+) -> None:
+    assert _ann(annotator, text, lang, level=level).audience == audience

@@ -132,3 +132,15 @@ def test_recipient_of_a_report_or_provision_is_not_the_addressee(
     annotator: RuleAnnotator, text: str, lang: str, level: str, audience: tuple[str, ...]
 ) -> None:
     assert _ann(annotator, text, lang, level=level).audience == audience
+
+
+def test_secure_and_controllable_core_technology_is_technological_sector(
+    annotator: RuleAnnotator,
+) -> None:
+    # CODEBOOK security_sense lists '安全可控 of core technology' as security; sector
+    # technological = 'technology self-reliance, core technology in own hands'
+    a = _ann(annotator, "推动智能芯片和基础软件安全可控。", "zh")
+    assert "technological" in a.sector
+    assert "technology_industry" in a.referent_object
+    b = _ann(annotator, "加强核心技术研发。", "zh")
+    assert "technological" not in b.sector

@@ -1,24 +1,35 @@
 """Engine stage (scale): the same per-document pipeline on a Dask cluster.
 
-:func:`run_dask` splits the corpus into partitions (groups of files, or row groups
-of Parquet files with columns ``doc_id, text`` and optional metadata columns), runs
-:func:`~seclens.engine.process.process_document` on the workers, and has each worker
-write its partition of every result table as Parquet under ``out_dir/<table>/``.
+:func:`run_dask` splits the corpus into partitions and sends the workers only
+**descriptions** of them: a Parquet file path and a row-group number. For Parquet
+inputs (columns ``doc_id, text`` and optional metadata columns) the row groups are
+those of the input files; for files and folders the client writes the plan (one row
+per file: path, doc_id and manifest metadata, never the text) to
+``out_dir/_plan/tasks.parquet``, ``partition_size`` rows per row group. Each worker
+reads its own partition, runs :func:`~seclens.engine.process.process_document` on it
+in small chunks and streams its part of every result table to Parquet under
+``out_dir/<table>/`` (written under a temporary name and renamed when complete), so
+neither the task graph nor any process holds document texts beyond a chunk.
 :func:`read_results` reads them back into the same DataFrames
 :meth:`seclens.store.Store.table` returns.
 
-The workers write the Parquet files themselves: with a remote cluster, ``out_dir``
-must be on storage every worker and the client can reach at the same path (NFS,
-a shared volume), and seclens must be installed on every worker.
+The workers read the inputs and write the Parquet files themselves: with a remote
+cluster, the inputs and ``out_dir`` must be on storage every worker and the client
+can reach at the same path (NFS, a shared volume), and seclens must be installed on
+every worker.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
@@ -29,6 +40,7 @@ from seclens.engine.config import EngineConfig, config_fingerprint
 from seclens.engine.process import (
     DocumentResult,
     Task,
+    analyse_task,
     describe_pipeline,
     plan_tasks,
     process_document,
@@ -38,8 +50,6 @@ from seclens.engine.tables import (
     META_COLUMNS,
     RESULT_SCHEMAS,
     TABLE_ORDER,
-    TableBatch,
-    analyse_batch_tables,
     check_fingerprint,
     exclusion_table,
     result_tables,
@@ -63,31 +73,55 @@ class DaskOptions:
     n_workers : int
         Workers of the LocalCluster (ignored with ``scheduler``).
     partition_size : int
-        Documents (files or Parquet rows per row group piece) per partition.
+        Files per partition (file inputs). Parquet inputs are partitioned by their
+        own row groups.
     manifest : pathlib.Path or None
         Manifest CSV for file inputs (default: ``manifest.csv`` in an input folder).
+    worker_memory : str
+        Memory limit of each LocalCluster worker process (Dask's ``memory_limit``:
+        Dask pauses a worker at 80 % of it and restarts it at 95 %). The default
+        keeps the whole LocalCluster run (client, scheduler and two workers) under
+        1 GB; a worker of the default pipeline needs about 250 MB. Ignored with
+        ``scheduler`` (the cluster's own limits apply).
+    chunk_size : int
+        Documents a worker analyses and writes at a time (bounds its memory).
     """
 
     scheduler: str | None = None
     n_workers: int = 2
     partition_size: int = 8
     manifest: Path | None = None
+    worker_memory: str = "400MB"
+    chunk_size: int = 16
 
     def __post_init__(self) -> None:
-        for name in ("n_workers", "partition_size"):
+        for name in ("n_workers", "partition_size", "chunk_size"):
             value = getattr(self, name)
-            if not isinstance(value, int) or value < 1:
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ConfigError("E601", f"{name} must be an integer >= 1; got {value!r}")
 
 
 @dataclass(frozen=True)
 class Partition:
-    """A unit of distributed work: some files, or one row group of a Parquet file."""
+    """A unit of distributed work: one row group of a Parquet file, by reference.
+
+    Attributes
+    ----------
+    index : int
+        Partition number (names the output parts ``part-<index>.parquet``).
+    parquet_path : str
+        An input Parquet file (``kind="rows"``) or the run's task plan
+        (``kind="files"``).
+    row_group : int
+    kind : str
+        ``"rows"``: rows with ``doc_id, text`` to analyse; ``"files"``: rows of the
+        task plan (files to read; see :func:`task_plan_table`).
+    """
 
     index: int
-    tasks: tuple[Task, ...] = ()
-    parquet_path: str = ""
-    row_group: int = -1
+    parquet_path: str
+    row_group: int
+    kind: str = "rows"
 
 
 @dataclass(frozen=True)
@@ -132,16 +166,63 @@ def parquet_row_document(row: dict[str, Any], source: str) -> Document:
                     sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
-def plan_partitions(inputs: Sequence[Path], options: DaskOptions
+#: Columns of the task plan (one row per input file; see :func:`task_plan_table`).
+TASK_PLAN = pa.schema(
+    [("path", pa.string()), ("doc_id", pa.string()), ("manifest_gap", pa.string()),
+     ("has_meta", pa.bool_()), ("meta_doc_id", pa.string())]
+    + [(c, pa.string()) for c in META_COLUMNS]
+    + [("extra_json", pa.string())]
+)
+
+
+def task_plan_table(tasks: Sequence[Task]) -> pa.Table:
+    """The task plan as an Arrow table (paths and metadata, no text).
+
+    ``has_meta`` is false for a file without manifest metadata; ``extra_json`` keeps
+    the extra manifest columns in their order. :func:`tasks_from_plan` inverts it.
+    """
+    cols: dict[str, list[Any]] = {name: [] for name in TASK_PLAN.names}
+    for task in tasks:
+        meta = task.meta
+        cols["path"].append(task.path)
+        cols["doc_id"].append(task.doc_id)
+        cols["manifest_gap"].append(task.manifest_gap)
+        cols["has_meta"].append(meta is not None)
+        cols["meta_doc_id"].append(meta.doc_id if meta is not None else None)
+        for c in META_COLUMNS:
+            cols[c].append(getattr(meta, c) if meta is not None else None)
+        cols["extra_json"].append(json.dumps(dict(meta.extra), ensure_ascii=False)
+                                  if meta is not None else None)
+    return pa.Table.from_pydict(cols, schema=TASK_PLAN)
+
+
+def tasks_from_plan(table: pa.Table) -> list[Task]:
+    """The :class:`~seclens.engine.process.Task` rows of a task-plan table."""
+    tasks = []
+    for row in table.to_pylist():
+        meta = None
+        if row["has_meta"]:
+            extra = MappingProxyType(json.loads(row["extra_json"] or "{}"))
+            meta = DocumentMeta(doc_id=row["meta_doc_id"], extra=extra,
+                                **{c: row[c] for c in META_COLUMNS})
+        tasks.append(Task(row["path"], row["doc_id"], meta, row["manifest_gap"] or ""))
+    return tasks
+
+
+def plan_partitions(inputs: Sequence[Path], options: DaskOptions, plan_dir: Path
                     ) -> tuple[list[Partition], list[Exclusion]]:
-    """Split the inputs into partitions (Parquet row groups; groups of files).
+    """Split the inputs into partitions (Parquet row groups, by reference).
 
     Parameters
     ----------
     inputs : sequence of pathlib.Path
-        ``.parquet`` files are read as tables; everything else is planned by
-        :func:`seclens.engine.process.plan_tasks` (as :mod:`seclens.ingest` streams it).
+        ``.parquet`` files are read as tables (one partition per row group);
+        everything else is planned by :func:`seclens.engine.process.plan_tasks` (as
+        :mod:`seclens.ingest` streams it) and written to ``plan_dir/tasks.parquet``
+        with ``options.partition_size`` files per row group.
     options : DaskOptions
+    plan_dir : pathlib.Path
+        Folder of the task plan (created when there are file inputs).
 
     Returns
     -------
@@ -156,52 +237,120 @@ def plan_partitions(inputs: Sequence[Path], options: DaskOptions
     excluded: list[Exclusion] = []
     for path in parquet:
         for rg in range(pq.ParquetFile(path).num_row_groups):
-            parts.append(Partition(len(parts), parquet_path=str(path), row_group=rg))
+            parts.append(Partition(len(parts), str(path), rg, "rows"))
     if others:
         manifest = options.manifest.resolve() if options.manifest is not None else None
         tasks, excluded = plan_tasks(others, IngestOptions(manifest=manifest))
-        for i in range(0, len(tasks), options.partition_size):
-            parts.append(Partition(len(parts), tasks=tuple(tasks[i:i + options.partition_size])))
+        if tasks:
+            plan_dir.mkdir(parents=True, exist_ok=True)
+            plan = plan_dir / "tasks.parquet"
+            pq.write_table(task_plan_table(tasks), plan, row_group_size=options.partition_size)
+            n_groups = pq.ParquetFile(plan).num_row_groups
+            parts.extend(Partition(len(parts) + rg, str(plan), rg, "files")
+                         for rg in range(n_groups))
     return parts, excluded
 
 
+class _PartWriter:
+    """Streams the tables of one partition to ``<out>/<table>/part-NNNNNN.parquet``.
+
+    Each file is written under a temporary name and renamed when the partition is
+    complete, so a reader never sees part of a partition and a retried partition
+    (a worker lost mid-way) replaces its own files.
+    """
+
+    def __init__(self, out_dir: str, index: int) -> None:
+        self.paths: dict[str, tuple[Path, Path]] = {}
+        self.writers: dict[str, pq.ParquetWriter] = {}
+        self.rows = dict.fromkeys(OUTPUT_TABLES, 0)
+        schemas = {**RESULT_SCHEMAS, "exclusions": EXCLUSIONS}
+        for name in OUTPUT_TABLES:
+            folder = Path(out_dir) / name
+            folder.mkdir(parents=True, exist_ok=True)
+            final = folder / f"part-{index:06d}.parquet"
+            temp = folder / f".part-{index:06d}.parquet.{os.getpid()}.tmp"
+            self.paths[name] = (temp, final)
+            self.writers[name] = pq.ParquetWriter(temp, schemas[name])
+
+    def write(self, tables: dict[str, pa.Table]) -> None:
+        for name, table in tables.items():
+            if table.num_rows:
+                self.writers[name].write_table(table)
+                self.rows[name] += table.num_rows
+
+    def close(self, complete: bool) -> None:
+        for name, writer in self.writers.items():
+            writer.close()
+            temp, final = self.paths[name]
+            if complete:
+                temp.replace(final)
+            else:
+                temp.unlink(missing_ok=True)
+
+
+def _partition_items(part: Partition, config: EngineConfig, chunk_size: int
+                     ) -> Iterator[DocumentResult | Exclusion]:
+    """Worker side: read one partition in chunks and analyse its documents."""
+    parquet = pq.ParquetFile(part.parquet_path)
+    for batch in parquet.iter_batches(batch_size=chunk_size, row_groups=[part.row_group]):
+        if part.kind == "files":
+            for task in tasks_from_plan(pa.Table.from_batches([batch])):
+                yield analyse_task(task, config)
+            continue
+        for n, row in enumerate(batch.to_pylist()):
+            source = f"{part.parquet_path}#rg{part.row_group}:{n}"
+            try:
+                yield process_document(parquet_row_document(row, source), config)
+            except SeclensError as exc:
+                yield Exclusion(source, str(row.get("doc_id") or ""), exc.code, exc.message)
+
+
 def run_partition(part: Partition, config: EngineConfig, out_dir: str,
-                  fingerprint: str | None = None) -> dict[str, Any]:
+                  fingerprint: str | None = None, chunk_size: int = 16) -> dict[str, Any]:
     """Analyse one partition and write its Parquet files (runs on a worker).
+
+    The worker reads the partition itself (``chunk_size`` documents at a time) and
+    streams the result tables to ``out_dir``; only this small summary goes back to
+    the client.
 
     Returns
     -------
     dict
         ``{"rows": {table: n}, "excluded": [Exclusion, ...]}``.
+
+    Raises
+    ------
+    StoreError
+        ``E611`` when this worker resolves ``config`` to other data versions than
+        ``fingerprint``.
     """
     check_fingerprint(config, fingerprint)
-    if part.parquet_path:
-        results: list[DocumentResult] = []
-        excluded: list[Exclusion] = []
-        table = pq.ParquetFile(part.parquet_path).read_row_group(part.row_group)
-        for n, row in enumerate(table.to_pylist()):
-            source = f"{part.parquet_path}#rg{part.row_group}:{n}"
-            try:
-                item = process_document(parquet_row_document(row, source), config)
-            except SeclensError as exc:
-                item = Exclusion(source, str(row.get("doc_id") or ""), exc.code, exc.message)
-            (excluded if isinstance(item, Exclusion) else results).append(item)  # type: ignore[arg-type]
-        batch = TableBatch(result_tables(results), tuple(excluded))
-    else:
-        batch = analyse_batch_tables(list(part.tasks), config)
-    tables: dict[str, pa.Table] = dict(batch.tables)
-    tables["exclusions"] = exclusion_table(batch.excluded)
-    for name, data in tables.items():
-        folder = Path(out_dir) / name
-        folder.mkdir(parents=True, exist_ok=True)
-        pq.write_table(data, folder / f"part-{part.index:06d}.parquet")
-    return {"rows": {n: t.num_rows for n, t in tables.items()}, "excluded": list(batch.excluded)}
+    writer = _PartWriter(out_dir, part.index)
+    excluded: list[Exclusion] = []
+    complete = False
+    try:
+        items = _partition_items(part, config, chunk_size)
+        while chunk := list(islice(items, chunk_size)):
+            results = [x for x in chunk if isinstance(x, DocumentResult)]
+            out = [x for x in chunk if isinstance(x, Exclusion)]
+            tables = result_tables(results)
+            tables["exclusions"] = exclusion_table(out)
+            writer.write(tables)
+            excluded.extend(out)
+        complete = True
+    finally:
+        writer.close(complete)
+    return {"rows": dict(writer.rows), "excluded": excluded}
 
 
 def run_dask(inputs: Sequence[Path | str], out_dir: Path | str,
              config: EngineConfig | None = None,
              options: DaskOptions | None = None) -> DaskResult:
     """Run the analysis on a Dask cluster and write partitioned Parquet results.
+
+    Only partition descriptions (a Parquet path and a row group) travel to the
+    workers, at most two per worker thread at a time; the workers read the documents
+    and write the results.
 
     Parameters
     ----------
@@ -210,7 +359,7 @@ def run_dask(inputs: Sequence[Path | str], out_dir: Path | str,
     out_dir : path
         New or empty folder; receives ``documents/``, ``sentences/``, ``matches/``,
         ``counts/``, ``annotations/``, ``exclusions/`` with one ``part-NNNNNN.parquet``
-        per partition.
+        per partition, and ``_plan/tasks.parquet`` (the files analysed).
     config : EngineConfig or None
     options : DaskOptions or None
 
@@ -222,9 +371,11 @@ def run_dask(inputs: Sequence[Path | str], out_dir: Path | str,
     ------
     StoreError
         ``E608`` when ``out_dir`` exists and is not empty (results are never written
-        over existing files); ``E607`` when the scheduler cannot be reached.
+        over existing files); ``E607`` when the scheduler cannot be reached;
+        ``E612`` when a partition's worker died (out of memory?) repeatedly.
     """
     from distributed import Client, LocalCluster, as_completed
+    from distributed.scheduler import KilledWorker
 
     config = config or EngineConfig()
     options = options or DaskOptions()
@@ -232,7 +383,7 @@ def run_dask(inputs: Sequence[Path | str], out_dir: Path | str,
     if out.exists() and any(out.iterdir()):
         raise StoreError("E608", f"output folder {out} is not empty; give a new folder")
     out.mkdir(parents=True, exist_ok=True)
-    parts, planned_out = plan_partitions([Path(p) for p in inputs], options)
+    parts, planned_out = plan_partitions([Path(p) for p in inputs], options, out / "_plan")
     folder = out / "exclusions"
     folder.mkdir()
     pq.write_table(exclusion_table(planned_out), folder / "part-plan.parquet")
@@ -243,6 +394,7 @@ def run_dask(inputs: Sequence[Path | str], out_dir: Path | str,
             # only add heartbeat noise from workers closing after the scheduler.
             cluster = LocalCluster(n_workers=options.n_workers, threads_per_worker=1,
                                    processes=True, dashboard_address=":0",
+                                   memory_limit=options.worker_memory,
                                    silence_logs=logging.CRITICAL)
             client = Client(cluster)
         else:
@@ -257,13 +409,29 @@ def run_dask(inputs: Sequence[Path | str], out_dir: Path | str,
     rows["exclusions"] += len(planned_out)
     try:
         fingerprint = config_fingerprint(config, describe_pipeline(config))
-        futures = client.map(run_partition, parts, config=config, out_dir=str(out),
-                             fingerprint=fingerprint, pure=False)
-        for future in as_completed(futures):
-            summary = future.result()
+        slots = 2 * max(1, sum(client.nthreads().values()))
+        todo = iter(parts)
+
+        def submit(part: Partition) -> Any:
+            return client.submit(run_partition, part, config, str(out), fingerprint,
+                                 options.chunk_size, pure=False)
+
+        running = as_completed([submit(p) for p in islice(todo, slots)])
+        for future in running:
+            try:
+                summary = future.result()
+            except KilledWorker as exc:
+                raise StoreError(
+                    "E612", f"a Dask worker died repeatedly on a partition ({exc}); out "
+                    "of memory? Give the workers more memory (worker_memory) or smaller "
+                    "partitions") from exc
+            future.release()
             for name, n in summary["rows"].items():
                 rows[name] += n
             excluded.extend(summary["excluded"])
+            nxt = next(todo, None)
+            if nxt is not None:
+                running.add(submit(nxt))
     finally:
         client.close()
         if cluster is not None:

@@ -84,9 +84,11 @@ class DocumentResult:
     summary : seclens.api.DocumentSummary
         What ``seclens analyze`` keeps of the document (size and unit of its per-10k
         rates, notes incl. ``normalized: t2s``, numbers of sentences and matches).
-    sentences : tuple[Sentence, ...]
-    matches : tuple[Match, ...]
-    counts : tuple[CountRow, ...]
+    sentences : sequence of Sentence
+        As :attr:`seclens.api.DocumentAnalysis.sentences` (a tuple or the
+        orchestrator's columnar table).
+    matches : sequence of Match
+    counts : sequence of CountRow
         Rows of :func:`seclens.measures.counts.count_table`.
     annotations : tuple[AnnotationRow, ...]
         Empty unless ``config.annotate``.
@@ -94,9 +96,9 @@ class DocumentResult:
 
     document: Document
     summary: DocumentSummary
-    sentences: tuple[Sentence, ...]
-    matches: tuple[Match, ...]
-    counts: tuple[CountRow, ...]
+    sentences: Sequence[Sentence]
+    matches: Sequence[Match]
+    counts: Sequence[CountRow]
     annotations: tuple[AnnotationRow, ...] = field(default=())
 
     @property
@@ -217,7 +219,7 @@ def process_document(document: Document, config: EngineConfig) -> DocumentResult
 
 
 def _annotate(annotator: RuleAnnotator, doc_id: str, lang: str,
-              sentences: tuple[Sentence, ...]) -> tuple[AnnotationRow, ...]:
+              sentences: Sequence[Sentence]) -> tuple[AnnotationRow, ...]:
     rows = []
     for ann in annotator.annotate_many(sentences, lang):
         record = ann.to_record()

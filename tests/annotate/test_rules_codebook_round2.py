@@ -144,3 +144,18 @@ def test_secure_and_controllable_core_technology_is_technological_sector(
     assert "technology_industry" in a.referent_object
     b = _ann(annotator, "加强核心技术研发。", "zh")
     assert "technological" not in b.sector
+
+
+@pytest.mark.parametrize(
+    ("text", "nation"),
+    [
+        ("Agencies shall act consistent with the National Security Strategy.", False),
+        ("The Secretary shall review practices across national security institutions.", False),
+        ("Adversaries could use AI to threaten national security.", True),
+        ("Agencies shall protect national security from AI-enabled attacks.", True),
+    ],
+)
+def test_national_security_document_or_institution_is_not_a_referent(
+    annotator: RuleAnnotator, text: str, nation: bool
+) -> None:
+    assert ("nation_state" in _ann(annotator, text, "en").referent_object) is nation

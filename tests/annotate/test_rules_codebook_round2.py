@@ -159,3 +159,10 @@ def test_national_security_document_or_institution_is_not_a_referent(
     annotator: RuleAnnotator, text: str, nation: bool
 ) -> None:
     assert ("nation_state" in _ann(annotator, text, "en").referent_object) is nation
+
+
+def test_industry_associations_and_operators_are_enterprises(annotator: RuleAnnotator) -> None:
+    a = _ann(annotator, "行业协会应当加强行业自律，引导经营者依法经营。", "zh", level="municipal")
+    assert a.audience == ("enterprises",)
+    b = _ann(annotator, "鼓励产业界参与制定人工智能国际标准。", "zh", level="central")
+    assert "enterprises" in b.audience

@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import MappingProxyType
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from seclens.cli import main
-from seclens.engine import EngineConfig
-from seclens.engine.dask_engine import DaskOptions, read_results, run_dask
+from seclens.engine import EngineConfig, Task
+from seclens.engine import dask_engine as dask_engine_module
+from seclens.engine.dask_engine import (
+    DaskOptions,
+    plan_partitions,
+    read_results,
+    run_dask,
+    run_partition,
+    task_plan_table,
+    tasks_from_plan,
+)
 from seclens.errors import StoreError
 from seclens.store import open_store
 from seclens.store.sync import ingest_corpus
+from seclens.types import META_FIELDS, DocumentMeta
 
 TABLES = ("documents", "sentences", "matches", "counts", "annotations")
 
@@ -94,3 +108,69 @@ def test_cli_dask_refuses_db(tmp_path: Path) -> None:
     res = CliRunner().invoke(main, ["ingest", str(tmp_path), "--engine", "dask",
                                     "--db", str(tmp_path / "x.duckdb")])
     assert res.exit_code == 2 and "E601" in res.output
+
+
+# -- partitions are descriptions; workers read and write their own parts ---------------
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(
+    st.text("abcxyz-_0123456789", min_size=1, max_size=8), st.booleans(),
+    st.lists(_TEXT, min_size=len(META_FIELDS), max_size=len(META_FIELDS)),
+    st.dictionaries(st.text("abcdefgh", min_size=1, max_size=6), _TEXT, max_size=3),
+    _TEXT), max_size=6))
+def test_task_plan_round_trips(rows: list) -> None:
+    tasks = []
+    for doc_id, has_meta, values, extra, gap in rows:
+        meta = (DocumentMeta(doc_id=doc_id, extra=MappingProxyType(extra),
+                             **dict(zip(META_FIELDS, values, strict=True)))
+                if has_meta else None)
+        tasks.append(Task(f"/x/{doc_id}.txt", doc_id, meta, gap))
+    back = tasks_from_plan(task_plan_table(tasks))
+    assert back == tasks
+    assert [list(t.meta.extra) for t in back if t.meta] == [
+        list(t.meta.extra) for t in tasks if t.meta]  # extra columns keep their order
+
+
+def test_partitions_carry_no_text(tmp_path: Path, make_corpus: Callable) -> None:
+    """Regression (a ~46 MB task graph): a partition is a Parquet path and a row
+    group, whatever the size of its documents."""
+    corpus = tmp_path / "c"
+    paths = make_corpus(corpus, 7)
+    big = "国家安全。" * 20_000
+    paths[0].write_text(big, encoding="utf-8")
+    parts, _ = plan_partitions([corpus], DaskOptions(partition_size=3), tmp_path / "plan")
+    assert [(p.row_group, p.kind) for p in parts] == [(0, "files"), (1, "files"),
+                                                     (2, "files")]
+    for part in parts:
+        assert len(pickle.dumps(part)) < 400
+    plan = tasks_from_plan(pq.read_table(parts[0].parquet_path))
+    assert [t.path for t in plan] == [str(p.resolve()) for p in sorted(paths)]
+
+
+def test_failed_partition_leaves_no_part(tmp_path: Path, make_corpus: Callable,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = tmp_path / "c"
+    make_corpus(corpus, 4)
+    parts, _ = plan_partitions([corpus], DaskOptions(partition_size=4), tmp_path / "plan")
+    out = tmp_path / "out"
+    calls: list[str] = []
+    original = dask_engine_module.analyse_task
+
+    def flaky(task: Task, config: EngineConfig) -> object:
+        calls.append(task.doc_id)
+        if len(calls) == 3:  # the second chunk: the first is already written
+            raise RuntimeError("worker lost")
+        return original(task, config)
+
+    monkeypatch.setattr(dask_engine_module, "analyse_task", flaky)
+    with pytest.raises(RuntimeError):
+        run_partition(parts[0], EngineConfig(), str(out), chunk_size=2)
+    assert sorted(p.name for p in out.rglob("*") if p.is_file()) == []
+    monkeypatch.undo()
+    summary = run_partition(parts[0], EngineConfig(), str(out), chunk_size=1)
+    assert summary["rows"]["documents"] == 4
+    assert sorted(p.name for p in (out / "documents").iterdir()) == ["part-000000.parquet"]
+    assert pq.ParquetFile(out / "documents" / "part-000000.parquet").num_row_groups == 4

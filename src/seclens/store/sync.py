@@ -62,6 +62,11 @@ class StoreIngestOptions:
         Descend into sub-folders.
     progress : callable or None
         Called with one line of text after each commit (``"committed: N"``).
+    db_memory_limit : str
+        DuckDB buffer-pool limit of the writer's connection. The writer only
+        appends, so a small pool costs no speed (measured: 96 MB and 256 MB took
+        the same CPU time on 100 MB of text) and keeps the writer's memory flat
+        however large the corpus.
     """
 
     workers: int = 1
@@ -70,6 +75,7 @@ class StoreIngestOptions:
     manifest: Path | None = None
     recursive: bool = True
     progress: Callable[[str], None] | None = field(default=None, compare=False)
+    db_memory_limit: str = "128MB"
 
     def __post_init__(self) -> None:
         for name in ("workers", "commit_every", "batch_size"):
@@ -169,7 +175,8 @@ def ingest_corpus(inputs: Sequence[Path | str], db: Path | str,
         roots, IngestOptions(manifest=manifest, recursive=options.recursive))
     provenance = describe_pipeline(config)
     fingerprint = config_fingerprint(config, provenance)
-    with open_store(db) as store:
+    # One DuckDB thread: the writer only appends; the cores belong to the workers.
+    with open_store(db, memory_limit=options.db_memory_limit, threads=1) as store:
         run_id = store.begin_run(
             engine="local", workers=options.workers, inputs=[str(r) for r in roots],
             config=config.as_dict(), provenance=provenance, fingerprint=fingerprint)

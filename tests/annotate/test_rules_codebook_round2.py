@@ -166,3 +166,17 @@ def test_industry_associations_and_operators_are_enterprises(annotator: RuleAnno
     assert a.audience == ("enterprises",)
     b = _ann(annotator, "鼓励产业界参与制定人工智能国际标准。", "zh", level="central")
     assert "enterprises" in b.audience
+
+
+def test_military_civil_fusion_task_mobilizes_the_military(annotator: RuleAnnotator) -> None:
+    # CODEBOOK audience 'whom does the sentence address or seek to mobilize'; sector
+    # military includes military-civil fusion: a task to deepen it mobilizes the military
+    a = _ann(annotator, "推动高校深化军民融合协同创新。", "zh", level="central")
+    assert a.vuori_act == "request"
+    assert {"academia", "military"} <= set(a.audience)
+    # a claim about fusion addresses nobody (audience is coded for requests only)
+    b = _ann(annotator, "军民融合是国家战略。", "zh", level="central")
+    assert b.audience == ()
+    # the enumeration of named national strategies stays a name (no addressee in it)
+    c = _ann(annotator, "深入实施科教兴国、人才强国、军民融合等战略。", "zh", level="central")
+    assert "military" not in c.audience

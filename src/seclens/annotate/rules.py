@@ -290,6 +290,12 @@ class RuleAnnotator:
                 continue
             if h.cue.field in _NAME_MASKABLE and any(True for _ in names.covering(h.start, h.end)):
                 continue
+            if h.cue.field == "audience" and any(
+                n.cue.label == "policy" for n in names.covering(h.start, h.end)
+            ):
+                # a policy name (科教兴国、……军民融合等战略) addresses nobody; office
+                # names (National Security Agency) are addressees and stay
+                continue
             by.setdefault(h.cue.field, []).append(h)
         ev: list[Evidence] = []
 

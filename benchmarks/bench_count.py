@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import csv
 import dataclasses
-import operator
 import os
 import resource
 import sys
@@ -42,7 +41,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from seclens.types import Document, DocumentMeta, Match
+from seclens.types import Document, DocumentMeta
 
 MB = 1_000_000
 
@@ -83,9 +82,9 @@ def build_corpus(corpus: Path, out: Path, size_mb: float) -> tuple[list[tuple[Pa
 def run(files: list[tuple[Path, str]]) -> dict[str, float]:
     """Baseline and seclens stage, interleaved per document; seconds and row totals."""
     from seclens.lexicon import load_lexicon, load_sense_rules
-    from seclens.match import MatchOptions, compile_matcher
-    from seclens.measures.counts import CountRow, count_table
-    from seclens.segment import split_sentences
+    from seclens.match import MatchOptions, compile_matcher, match_table_columns
+    from seclens.measures.counts import count_table, count_table_columns
+    from seclens.segment import sentence_table
 
     lexicon = load_lexicon()
     rules = load_sense_rules()
@@ -97,8 +96,6 @@ def run(files: list[tuple[Path, str]]) -> dict[str, float]:
         )
         per_lang[lang] = (compile_matcher(sub, rules, MatchOptions(convention="substring")), sub)
         terms[lang] = [e.term for e in sub.entries]
-    match_row = operator.attrgetter(*(f.name for f in dataclasses.fields(Match)))
-    count_row = operator.attrgetter(*(f.name for f in dataclasses.fields(CountRow)))
     out = dict.fromkeys(("baseline", "read", "sentences", "match + KWIC rows", "count rows",
                          "CSV formatting", "occurrences", "match rows", "count rows n",
                          "cpu baseline", "cpu stage"), 0.0)
@@ -110,7 +107,7 @@ def run(files: list[tuple[Path, str]]) -> dict[str, float]:
             doc = Document(DocumentMeta(doc_id=path.stem, language=lang),
                            path.read_text(encoding="utf-8"))
             count_table(doc, per_lang[lang][0].find(
-                doc, split_sentences(doc.doc_id, doc.text, lang)), per_lang[lang][1], "substring")
+                doc, sentence_table(doc.doc_id, doc.text, lang)), per_lang[lang][1], "substring")
     clock = time.perf_counter
     cpu = time.process_time
     cpu_base = cpu_stage = 0.0
@@ -131,15 +128,15 @@ def run(files: list[tuple[Path, str]]) -> dict[str, float]:
             doc = Document(DocumentMeta(doc_id=path.stem, language=lang), text, path=str(path))
             matcher, sub = per_lang[lang]
             t2 = clock()
-            sentences = split_sentences(doc.doc_id, doc.text, lang)
+            sentences = sentence_table(doc.doc_id, doc.text, lang)
             t3 = clock()
             matches = matcher.find(doc, sentences)
             t4 = clock()
             rows = count_table(doc, matches, sub, "substring")
             t5 = clock()
             c2 = cpu()
-            writer.writerows(map(match_row, matches))
-            writer.writerows(map(count_row, rows))
+            writer.writerows(zip(*match_table_columns(matches), strict=True))
+            writer.writerows(zip(*count_table_columns(rows), strict=True))
             t6 = clock()
             for key, a, b in (("baseline", t0, t1), ("read", t1, t2), ("sentences", t2, t3),
                               ("match + KWIC rows", t3, t4), ("count rows", t4, t5),

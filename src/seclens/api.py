@@ -286,10 +286,13 @@ class AnalysisResult:
     options : AnalysisOptions
     documents : tuple[DocumentSummary, ...]
         Analysed documents in ingest order.
-    matches : tuple[Match, ...]
-        Every counted occurrence (the evidence), in document then offset order.
-    counts : tuple[CountRow, ...]
-        Count rows from :func:`seclens.measures.counts.count_table`.
+    matches : sequence of Match
+        Every counted occurrence (the evidence), in document then offset order. From
+        :func:`analyze` a :class:`seclens.match.MatchChain` of the per-document
+        columnar tables (rows built on demand; ``match_table_columns`` reads columns).
+    counts : sequence of CountRow
+        Count rows from :func:`seclens.measures.counts.count_table` (from
+        :func:`analyze` a :class:`seclens.measures.counts.CountChain`).
     exclusions : tuple[Exclusion, ...]
         Inputs not analysed, with code and reason (ingest and analysis time).
     provenance : Provenance
@@ -297,8 +300,8 @@ class AnalysisResult:
 
     options: AnalysisOptions
     documents: tuple[DocumentSummary, ...]
-    matches: tuple[Match, ...]
-    counts: tuple[CountRow, ...]
+    matches: Sequence[Match]
+    counts: Sequence[CountRow]
     exclusions: tuple[Exclusion, ...]
     provenance: Provenance
 
@@ -320,20 +323,22 @@ class DocumentAnalysis:
     ----------
     summary : DocumentSummary
         Size and unit of the per-10k rates, notes, numbers of sentences and matches.
-    sentences : tuple[Sentence, ...]
-        Sentence-like units of the original text (:func:`seclens.segment.split_sentences`),
-        in text order; ``Match.sentence_index`` refers to their positions.
-    matches : tuple[Match, ...]
-        Every counted occurrence (the evidence), in offset order.
-    counts : tuple[CountRow, ...]
+    sentences : SentenceTable
+        Sentence-like units of the original text (:func:`seclens.segment.sentence_table`,
+        a sequence of Sentence), in text order; ``Match.sentence_index`` refers to their
+        positions.
+    matches : MatchTable
+        Every counted occurrence (the evidence), in offset order: a columnar sequence
+        of Match (:class:`seclens.match.MatchTable`).
+    counts : CountTable
         Rows of :func:`seclens.measures.counts.count_table` for the document (raw
-        counts and rates per 10,000 units of ``summary.size``).
+        counts and rates per 10,000 units of ``summary.size``), a sequence of CountRow.
     """
 
     summary: DocumentSummary
-    sentences: tuple[Sentence, ...]
-    matches: tuple[Match, ...]
-    counts: tuple[CountRow, ...]
+    sentences: Sequence[Sentence]
+    matches: Sequence[Match]
+    counts: Sequence[CountRow]
 
     @property
     def doc_id(self) -> str:
@@ -564,7 +569,7 @@ class Pipeline:
             Coded errors of the segment, match and measures stages.
         """
         from seclens.measures.counts import count_table, text_size
-        from seclens.segment import split_sentences
+        from seclens.segment import sentence_table
 
         if not document.text.strip():
             return Exclusion(
@@ -580,9 +585,9 @@ class Pipeline:
                 "or set the language in the manifest",
             )
         analysis_text = self.normalize(document)
-        sentences = tuple(split_sentences(document.doc_id, document.text, lang))
-        matches = tuple(compiled.matcher.find(document, sentences, analysis_text=analysis_text))
-        counts = tuple(count_table(document, matches, compiled.lexicon, self.options.convention))
+        sentences = sentence_table(document.doc_id, document.text, lang)
+        matches = compiled.matcher.find(document, sentences, analysis_text=analysis_text)
+        counts = count_table(document, matches, compiled.lexicon, self.options.convention)
         # count rows carry the size; compute it only when there is no row to read it from
         size, unit = (counts[0].size, counts[0].unit) if counts else text_size(document.text, lang)
         notes = document.notes + (
@@ -679,8 +684,8 @@ def analyze(
     plan = plan_inputs(inputs, IngestOptions(manifest=options.manifest))
 
     documents: list[DocumentSummary] = []
-    matches: list[Match] = []
-    counts: list[CountRow] = []
+    matches: list[Sequence[Match]] = []
+    counts: list[Sequence[CountRow]] = []
     exclusions: list[Exclusion] = []
     input_files: list[InputFile] = []
 
@@ -695,8 +700,8 @@ def analyze(
             exclusions.append(outcome)
             continue
         documents.append(outcome.summary)
-        matches.extend(outcome.matches)
-        counts.extend(outcome.counts)
+        matches.append(outcome.matches)
+        counts.append(outcome.counts)
 
     for manifest in plan.manifests:
         input_files.append(InputFile(str(manifest), sha256_file(manifest), "manifest"))
@@ -718,11 +723,31 @@ def analyze(
     return AnalysisResult(
         options=options,
         documents=tuple(documents),
-        matches=tuple(matches),
-        counts=tuple(counts),
+        matches=_join_matches(matches),
+        counts=_join_counts(counts),
         exclusions=tuple(exclusions),
         provenance=provenance,
     )
+
+
+def _join_matches(parts: Sequence[Sequence[Match]]) -> Sequence[Match]:
+    """Per-document matches as one sequence (a MatchChain of the columnar tables)."""
+    from seclens.match.table import MatchChain, MatchTable
+
+    tables = [p for p in parts if isinstance(p, MatchTable)]
+    if len(tables) == len(parts):
+        return MatchChain(tuple(tables))
+    return tuple(m for p in parts for m in p)
+
+
+def _join_counts(parts: Sequence[Sequence[CountRow]]) -> Sequence[CountRow]:
+    """Per-document count rows as one sequence (a CountChain of the columnar tables)."""
+    from seclens.measures.counts import CountChain, CountTable
+
+    tables = [p for p in parts if isinstance(p, CountTable)]
+    if len(tables) == len(parts):
+        return CountChain(tuple(tables))
+    return tuple(r for p in parts for r in p)
 
 
 def _excluded_input(exclusion: Exclusion) -> InputFile:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from seclens.errors import ConfigError
-from seclens.segment import split_sentences
+from seclens.segment import sentence_table, split_sentences
 from seclens.types import Sentence
 
 
@@ -130,3 +131,20 @@ def test_fast_sentence_constructor_equals_dataclass() -> None:
     (s,) = split_sentences("d", "  国家安全。 ", "zh")
     assert s == Sentence(doc_id="d", index=0, start=2, end=7, text="国家安全。", kind="sentence")
     assert vars(s) == vars(Sentence("d", 0, 2, 7, "国家安全。", "sentence"))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet="一二安全。！？\n 「」”.!?ABCabc()（）1、第章", max_size=80),
+       st.sampled_from(["zh", "en"]))
+def test_sentence_table_equals_split_sentences(text: str, lang: str) -> None:
+    table = sentence_table("d", text, lang)
+    rows = split_sentences("d", text, lang)
+    assert list(table) == rows and table == rows and len(table) == len(rows)
+    assert [table[i] for i in range(len(rows))] == rows
+    assert table.starts == [s.start for s in rows] and table.ends == [s.end for s in rows]
+    assert table.kinds == [s.kind for s in rows]
+    if rows:
+        assert table[-1] == rows[-1] and table[:2] == rows[:2]
+    with pytest.raises(IndexError):
+        table[len(rows)]
+    assert pickle.loads(pickle.dumps(table)) == table

@@ -24,19 +24,20 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import pairwise, repeat
+from itertools import pairwise
 from operator import attrgetter
 from typing import Literal, Protocol
 
 from seclens.errors import AnalysisError, ConfigError
 from seclens.lexicon import NAME_SENSE, Lexicon, NameRule, SenseRules
 from seclens.match.senses import SenseResolver, build_resolvers
+from seclens.match.table import MatchTable
 from seclens.normalize.join import join_gaps
+from seclens.segment.sentences import SentenceTable
 from seclens.segment.tokenize import RegexWordSegmenter, Segmenter, make_segmenter
-from seclens.types import Document, LexiconEntry, Match, Sentence
+from seclens.types import Document, LexiconEntry, Sentence
 
 CONVENTIONS: tuple[str, ...] = ("substring", "token")
 _WS = re.compile(r"\s+")
@@ -420,6 +421,10 @@ class Matcher:
         self.options = options
         resolvers = build_resolvers(sense_rules)
         self._terms: dict[str, list[_Term]] = {"zh": [], "en": []}
+        #: (term, entry_id, category, sector) of every entry, in lexicon order: what the
+        #: ``entry`` column of a MatchTable points into
+        self._entry_fields: tuple[tuple[str, str, str, str], ...] = tuple(
+            (e.term, e.entry_id, e.category, e.sector) for e in lexicon.entries)
         for i, e in enumerate(lexicon.entries):
             phrase = None
             if e.lang == "en" and " " in e.term:
@@ -505,7 +510,7 @@ class Matcher:
 
     # ------------------------------------------------------------------ matching
     def find(self, document: Document, sentences: Sequence[Sentence],
-             analysis_text: NormalizedTextLike | None = None) -> list[Match]:
+             analysis_text: NormalizedTextLike | None = None) -> MatchTable:
         """All matches of the lexicon's terms of the document's language, as KWIC rows.
 
         Parameters
@@ -525,8 +530,9 @@ class Matcher:
 
         Returns
         -------
-        list of Match
-            Sorted by (start, end, lexicon order). Offsets refer to ``document.text``;
+        MatchTable
+            The KWIC rows as columns (a sequence of :class:`~seclens.types.Match`),
+            sorted by (start, end, lexicon order). Offsets refer to ``document.text``;
             ``matched_text == document.text[start:end]``; ``left``/``right`` are
             ``context_chars`` characters of the original text, whitespace collapsed.
 
@@ -703,70 +709,86 @@ class Matcher:
 
     def _to_matches(self, document: Document, sentences: Sequence[Sentence], atext: str,
                     analysis_text: NormalizedTextLike | None,
-                    spans: list[tuple[int, int, int, _Term]]) -> list[Match]:
+                    spans: list[tuple[int, int, int, _Term]]) -> MatchTable:
         original = document.text
         size = len(original)
-        starts = list(map(_START, sentences))
-        if starts != sorted(starts):
-            sentences = sorted(sentences, key=_START)
-            starts = list(map(_START, sentences))
-        ctx = self.options.context_chars
-        conv = self.options.convention
         doc_id = document.doc_id
+        if isinstance(sentences, SentenceTable):
+            starts, ends = sentences.starts, sentences.ends
+            indexes: list[int] | None = None  # a unit's index is its position
+        else:
+            starts = list(map(_START, sentences))
+            if starts != sorted(starts):
+                sentences = sorted(sentences, key=_START)
+                starts = list(map(_START, sentences))
+            ends = [u.end for u in sentences]
+            indexes = [u.index for u in sentences]
         names = self._names.get(document.meta.language)
+        spans.sort()  # (start, end, lexicon order) are unique: _Term is never compared
         nstarts: list[int] = []
+        nends: list[int] = []
+        nids: list[str] = []
         if names is not None and spans:
             # proper names are matched case-sensitively on the analysis text (not lowered)
             ntext = original if analysis_text is None else analysis_text.text
-            spans.sort()
             nstarts, nends, nids = _name_spans(names, ntext, spans)
-        spans.sort()  # (start, end, lexicon order) are unique: _Term is never compared
-        rows: list[dict[str, object]] = []
-        append = rows.append
-        new = object.__new__
-        collapse = _collapse
-        for s, e, _, t in spans:
-            if analysis_text is None:
-                os_, oe = s, e
-            else:
-                os_, oe = analysis_text.to_original(s, e)
+        # columns (comprehensions: no object per row; see seclens.match.table)
+        if analysis_text is None:
+            ostart = [sp[0] for sp in spans]
+            oend = [sp[1] for sp in spans]
+        else:
+            to_original = analysis_text.to_original
+            mapped = [to_original(sp[0], sp[1]) for sp in spans]
+            ostart = [m[0] for m in mapped]
+            oend = [m[1] for m in mapped]
+            for (s, e, _, _), os_, oe in zip(spans, ostart, oend, strict=True):
                 if not 0 <= os_ <= oe <= size:
                     raise AnalysisError("E304", f"document '{doc_id}': analysis span {s}-{e} "
                                                 f"maps to {os_}-{oe}, outside the original text")
-            k = bisect_right(starts, os_) - 1
-            if k < 0 or os_ >= sentences[k].end:
-                raise AnalysisError("E305", f"document '{doc_id}': match '{t.entry.term}' at "
-                                            f"{os_}-{oe} lies outside every given sentence "
-                                            "(sentences of another text?)")
-            sentence = sentences[k]
+        unit = [bisect_right(starts, os_) - 1 for os_ in ostart]
+        n_units = len(ends)
+        if any(k < 0 or k >= n_units or os_ >= ends[k]
+               for k, os_ in zip(unit, ostart, strict=True)):
+            for k, os_, oe, sp in zip(unit, ostart, oend, spans, strict=True):
+                if k < 0 or k >= n_units or os_ >= ends[k]:
+                    raise AnalysisError("E305", f"document '{doc_id}': match "
+                                                f"'{sp[3].entry.term}' at {os_}-{oe} lies "
+                                                "outside every given sentence (sentences of "
+                                                "another text?)")
+        sense: list[str] = []
+        rule: list[str] = []
+        add_sense, add_rule = sense.append, rule.append
+        for s, e, _, t in spans:
+            if nstarts:
+                j = bisect_right(nstarts, s) - 1
+                if j >= 0 and e <= nends[j]:  # inside a proper name (names do not overlap)
+                    add_sense(NAME_SENSE)
+                    add_rule(nids[j])
+                    continue
             resolver = t.resolver
-            j = bisect_right(nstarts, s) - 1 if nstarts else -1
-            if j >= 0 and e <= nends[j]:  # inside a proper name (names do not overlap)
-                sense, rule = NAME_SENSE, nids[j]
-            elif resolver is None:
-                sense, rule = "not_applicable", ""
+            if resolver is None:
+                add_sense("not_applicable")
+                add_rule("")
             else:
                 dec = resolver.decide(atext, s)
-                sense, rule = dec.sense, dec.rule
-            if ctx:
-                left = original[os_ - ctx if os_ > ctx else 0:os_]
-                if not left.isprintable() or "  " in left:
-                    left = collapse(left)
-                right = original[oe:oe + ctx]
-                if not right.isprintable() or "  " in right:
-                    right = collapse(right)
-            else:
-                left = right = ""
-            term, entry_id, category, sector = t.fields
-            append({"doc_id": doc_id, "sentence_index": sentence.index, "start": os_, "end": oe,
-                    "term": term, "matched_text": original[os_:oe], "entry_id": entry_id,
-                    "category": category, "sector": sector, "sense": sense, "sense_rule": rule,
-                    "convention": conv, "left": left, "right": right})
-        # equivalent to Match(...) without the frozen-dataclass __init__ (hot path; field
-        # dicts in field order, tests check equality with Match(...))
-        out: list[Match] = [new(Match) for _ in rows]
-        deque(map(object.__setattr__, out, repeat("__dict__"), rows), maxlen=0)
-        return out
+                add_sense(dec.sense)
+                add_rule(dec.rule)
+        ctx = self.options.context_chars
+        if ctx:
+            collapse = _collapse
+            left = [original[os_ - ctx if os_ > ctx else 0:os_] for os_ in ostart]
+            left = [x if x.isprintable() and "  " not in x else collapse(x) for x in left]
+            right = [original[oe:oe + ctx] for oe in oend]
+            right = [x if x.isprintable() and "  " not in x else collapse(x) for x in right]
+        else:
+            left = right = [""] * len(spans)
+        return MatchTable(
+            doc_id=doc_id, convention=self.options.convention, entries=self._entry_fields,
+            entry=[sp[2] for sp in spans],
+            sentence_index=unit if indexes is None else [indexes[k] for k in unit],
+            start=ostart, end=oend,
+            matched_text=[original[a:b] for a, b in zip(ostart, oend, strict=True)],
+            sense=sense, sense_rule=rule, left=left, right=right)
 
 
 def compile_matcher(lexicon: Lexicon, sense_rules: SenseRules,

@@ -13,15 +13,18 @@ of term occurrences, not numbers of distinct text spans (``docs/counting.md``).
 from __future__ import annotations
 
 import math
-from collections import Counter, deque
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import accumulate, chain
 from operator import attrgetter
+from typing import overload
 
 from seclens.errors import AnalysisError, ConfigError
 from seclens.lexicon import Lexicon
 from seclens.match.matcher import CONVENTIONS
+from seclens.match.table import MatchTable
 from seclens.segment.tokenize import text_words
 from seclens.types import Document, Match
 
@@ -108,8 +111,200 @@ class CountRow:
     sector: str = ""
 
 
+#: Fields of :class:`CountRow`, in field order (the columns of ``counts.csv``).
+COUNT_FIELDS: tuple[str, ...] = ("doc_id", "key_type", "key", "entry_id", "count", "size",
+                                 "unit", "per_10k", "convention", "reason", "category",
+                                 "sector")
+#: Fields read from a row's key: field -> position in ``(key_type, key, entry_id,
+#: category, sector)``.
+_KEY_FIELDS = {"key_type": 0, "key": 1, "entry_id": 2, "category": 3, "sector": 4}
+_DOC_FIELDS = ("doc_id", "size", "unit", "convention", "reason")
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class CountTable(Sequence[CountRow]):
+    """One document's count table as columns; a read-only sequence of CountRow.
+
+    What :func:`count_table` returns: one count per key instead of one object per row;
+    indexing and iteration build :class:`CountRow` objects on demand, and a table
+    equals a list or tuple of the same rows.
+
+    Attributes
+    ----------
+    doc_id : str
+    size : int
+        Document size in ``unit`` (the denominator of ``per_10k``).
+    unit : str
+        ``characters`` (zh, non-whitespace) or ``words`` (en).
+    convention : str
+    reason : str
+        Why ``per_10k`` is NaN (empty text), else ``""``.
+    keys : tuple of (key_type, key, entry_id, category, sector), shape (n_rows,)
+    counts : list of int, shape (n_rows,)
+        Raw number of matches per key (the ``count`` field of each row).
+    per_10k : list of float, shape (n_rows,)
+        ``10,000 × count / size``: per 10,000 ``unit`` of the document.
+    """
+
+    doc_id: str
+    size: int
+    unit: str
+    convention: str
+    reason: str
+    keys: tuple[tuple[str, str, str, str, str], ...]
+    counts: list[int]
+    per_10k: list[float]
+
+    def __len__(self) -> int:
+        return len(self.counts)
+
+    def _build(self, key: tuple[str, str, str, str, str], count: int, rate: float) -> CountRow:
+        # a CountRow without the frozen-dataclass __init__ (field dict in field order;
+        # tests check equality with CountRow(...))
+        row = object.__new__(CountRow)
+        object.__setattr__(row, "__dict__", {
+            "doc_id": self.doc_id, "key_type": key[0], "key": key[1], "entry_id": key[2],
+            "count": count, "size": self.size, "unit": self.unit, "per_10k": rate,
+            "convention": self.convention, "reason": self.reason, "category": key[3],
+            "sector": key[4]})
+        return row
+
+    @overload
+    def __getitem__(self, i: int) -> CountRow: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[CountRow]: ...
+
+    def __getitem__(self, i: int | slice) -> CountRow | list[CountRow]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        n = len(self.counts)
+        if not -n <= i < n:
+            raise IndexError(f"count row {i} out of range ({n} rows)")
+        i %= n
+        return self._build(self.keys[i], self.counts[i], self.per_10k[i])
+
+    def __iter__(self) -> Iterator[CountRow]:
+        build = self._build
+        for key, n, rate in zip(self.keys, self.counts, self.per_10k, strict=True):
+            yield build(key, n, rate)
+
+    def column(self, name: str) -> list[object]:
+        """One column of the rows, by :class:`CountRow` field name (a new list).
+
+        Raises
+        ------
+        KeyError
+            ``name`` is not a field of CountRow.
+        """
+        if name in _KEY_FIELDS:
+            j = _KEY_FIELDS[name]
+            return [k[j] for k in self.keys]
+        if name in _DOC_FIELDS:
+            return [getattr(self, name)] * len(self)
+        if name == "count":
+            return list(self.counts)
+        if name == "per_10k":
+            return list(self.per_10k)
+        raise KeyError(f"no CountRow field {name!r}; fields: {', '.join(COUNT_FIELDS)}")
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (CountTable, list, tuple)):
+            return len(self) == len(other) and list(self) == list(other)
+        return NotImplemented
+
+    def __add__(self, other: Sequence[CountRow]) -> list[CountRow]:
+        """The rows of both, as a list (as ``list + list``)."""
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return [*self, *other]
+
+    def __radd__(self, other: Sequence[CountRow]) -> list[CountRow]:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return [*other, *self]
+
+    def __repr__(self) -> str:
+        return f"CountTable(doc_id={self.doc_id!r}, n_rows={len(self)})"
+
+
+def count_table_columns(rows: Sequence[CountRow], names: Sequence[str] = COUNT_FIELDS
+                  ) -> list[list[object]]:
+    """Columns of any sequence of count rows (fast for :class:`CountTable` and chains).
+
+    Parameters
+    ----------
+    rows : sequence of CountRow
+        A :class:`CountTable`, a :class:`CountChain` or any sequence of rows.
+    names : sequence of str
+        CountRow field names, default all (:data:`COUNT_FIELDS`).
+
+    Returns
+    -------
+    list of list
+        One list per name, each of shape (n_rows,).
+
+    Raises
+    ------
+    KeyError
+        A name that is not a CountRow field.
+    """
+    if isinstance(rows, CountTable):
+        return [rows.column(n) for n in names]
+    if isinstance(rows, CountChain):
+        cols = [count_table_columns(t, names) for t in rows.tables]
+        return [[v for c in cols for v in c[j]] for j in range(len(names))]
+    for n in names:
+        if n not in COUNT_FIELDS:
+            raise KeyError(f"no CountRow field {n!r}; fields: {', '.join(COUNT_FIELDS)}")
+    return [[getattr(r, n) for r in rows] for n in names]
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class CountChain(Sequence[CountRow]):
+    """The count tables of several documents, one after another (not copied).
+
+    Attributes
+    ----------
+    tables : tuple of CountTable
+    """
+
+    tables: tuple[CountTable, ...]
+
+    def __len__(self) -> int:
+        return sum(len(t) for t in self.tables)
+
+    @overload
+    def __getitem__(self, i: int) -> CountRow: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[CountRow]: ...
+
+    def __getitem__(self, i: int | slice) -> CountRow | list[CountRow]:
+        if isinstance(i, slice):
+            return list(self)[i]
+        bounds = list(accumulate((len(t) for t in self.tables), initial=0))
+        n = bounds[-1]
+        if not -n <= i < n:
+            raise IndexError(f"count row {i} out of range ({n} rows)")
+        i %= n
+        k = bisect_right(bounds, i) - 1
+        return self.tables[k][i - bounds[k]]
+
+    def __iter__(self) -> Iterator[CountRow]:
+        return chain.from_iterable(self.tables)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (CountTable, CountChain, list, tuple)):
+            return len(self) == len(other) and list(self) == list(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"CountChain(n_tables={len(self.tables)}, n_rows={len(self)})"
+
+
 def count_table(document: Document, matches: Sequence[Match], lexicon: Lexicon,
-                convention: str) -> list[CountRow]:
+                convention: str) -> CountTable:
     """Counts per term, sector, sense, category and in total for one document.
 
     Parameters
@@ -117,7 +312,9 @@ def count_table(document: Document, matches: Sequence[Match], lexicon: Lexicon,
     document : Document
         Its language selects the lexicon entries; its original text gives the size.
     matches : sequence of Match
-        All matches of ``document`` under ``convention`` (from ``Matcher.find``).
+        All matches of ``document`` under ``convention`` (from ``Matcher.find``: a
+        :class:`~seclens.match.MatchTable`, counted from its columns; any other
+        sequence of Match is accepted too).
     lexicon : Lexicon
         The lexicon the matches came from: every entry of the document's language gets
         a ``term`` row, zeros included (an explicit 0, never a missing row).
@@ -125,11 +322,12 @@ def count_table(document: Document, matches: Sequence[Match], lexicon: Lexicon,
 
     Returns
     -------
-    list of CountRow
-        Deterministic order: term rows (by entry id), sector rows (by sector id), sense
-        rows (security, safety, undetermined — over sense-ambiguous matches outside proper
-        names; name — over matches of any entry inside a proper name),
-        category rows (by category), one total row (key ``all``).
+    CountTable
+        A sequence of :class:`CountRow` in deterministic order: term rows (by entry id),
+        sector rows (by sector id), sense rows (security, safety, undetermined — over
+        sense-ambiguous matches outside proper names; name — over matches of any entry
+        inside a proper name), category rows (by category), one total row (key ``all``).
+        ``per_10k`` is per 10,000 characters (zh) or words (en), NaN for empty text.
 
     Raises
     ------
@@ -146,46 +344,49 @@ def count_table(document: Document, matches: Sequence[Match], lexicon: Lexicon,
     size, unit = text_size(document.text, lang)
     doc_id = document.doc_id
     entries = sorted(lexicon.for_lang(lang), key=_ENTRY_ID)
-    # counts in C (map/Counter); the per-match checks are set inclusions, and the first
-    # offending match is looked up only when one fails
-    by_entry: Counter[str] = Counter(map(_ENTRY_ID, matches))
-    if (not set(map(_DOC_ID, matches)) <= {doc_id}
-            or not set(map(_CONVENTION, matches)) <= {convention}
-            or not by_entry.keys() <= {e.entry_id for e in entries}):
-        known = {e.entry_id for e in entries}
+    known = {e.entry_id for e in entries}
+    # counts in C (Counter over columns); the per-match checks are set inclusions, and
+    # the first offending match is looked up only when one fails
+    if isinstance(matches, MatchTable):
+        ids = [e[1] for e in matches.entries]
+        by_entry: Counter[str] = Counter()
+        for k, n in Counter(matches.entry).items():
+            by_entry[ids[k]] += n
+        by_sense = Counter(matches.sense)
+        ok = (not matches or (matches.doc_id == doc_id and matches.convention == convention)) \
+            and by_entry.keys() <= known
+    else:
+        by_entry = Counter(map(_ENTRY_ID, matches))
+        by_sense = Counter(map(_SENSE, matches))
+        ok = (set(map(_DOC_ID, matches)) <= {doc_id}
+              and set(map(_CONVENTION, matches)) <= {convention}
+              and by_entry.keys() <= known)
+    if not ok:
         for m in matches:
             if m.doc_id != doc_id or m.convention != convention or m.entry_id not in known:
                 raise AnalysisError("E303", f"count_table(): match {m.entry_id}@{m.start} "
                                             f"(doc '{m.doc_id}', {m.convention}) does not belong "
                                             f"to document '{doc_id}' / {convention} / this "
                                             "lexicon's entries of its language")
-    by_sense = Counter(map(_SENSE, matches))
-    reason = "" if size > 0 else f"empty text: 0 {unit}, per-10k rate undefined"
     sectors: dict[str, int] = {}
     categories: dict[str, int] = {}
     for e in entries:
         n = by_entry[e.entry_id]
         sectors[e.sector] = sectors.get(e.sector, 0) + n
         categories[e.category] = categories.get(e.category, 0) + n
-    nan = math.nan
-    # field dicts in field order (no intermediate tuples: fewer allocations)
-    fields = [{"doc_id": doc_id, "key_type": "term", "key": e.term, "entry_id": e.entry_id,
-               "count": by_entry[e.entry_id], "size": size, "unit": unit,
-               "per_10k": 10_000 * by_entry[e.entry_id] / size if size > 0 else nan,
-               "convention": convention, "reason": reason, "category": e.category,
-               "sector": e.sector} for e in entries]
-    for key_type, counts, keys in (("sector", sectors, sorted(sectors)),
+    keys: list[tuple[str, str, str, str, str]] = [
+        ("term", e.term, e.entry_id, e.category, e.sector) for e in entries]
+    counts = [by_entry[e.entry_id] for e in entries]
+    for key_type, table, names in (("sector", sectors, sorted(sectors)),
                                    ("sense", by_sense, SENSES),
                                    ("category", categories, sorted(categories)),
                                    ("total", {"all": len(matches)}, ("all",))):
-        fields += [{"doc_id": doc_id, "key_type": key_type, "key": key, "entry_id": "",
-                    "count": counts[key], "size": size, "unit": unit,
-                    "per_10k": 10_000 * counts[key] / size if size > 0 else nan,
-                    "convention": convention, "reason": reason, "category": "",
-                    "sector": ""} for key in keys]
-    # CountRow objects built without the frozen-dataclass __init__ (hot path): the same
-    # field dicts, keys in field order (tests check equality with CountRow(...))
-    new = object.__new__
-    rows: list[CountRow] = [new(CountRow) for _ in fields]
-    deque(map(object.__setattr__, rows, repeat("__dict__"), fields), maxlen=0)
-    return rows
+        keys += [(key_type, key, "", "", "") for key in names]
+        counts += [table.get(key, 0) for key in names]
+    if size > 0:
+        per_10k = [10_000 * n / size for n in counts]
+        reason = ""
+    else:
+        per_10k = [math.nan] * len(counts)
+        reason = f"empty text: 0 {unit}, per-10k rate undefined"
+    return CountTable(doc_id, size, unit, convention, reason, tuple(keys), counts, per_10k)

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from seclens.api import AnalysisResult
 from seclens.report.aggregate import document_figures
 from seclens.types import META_FIELDS, Match
+
+if TYPE_CHECKING:
+    from seclens.measures.counts import CountRow
 
 CSV_ENCODING = "utf-8-sig"
 """Encoding of every CSV seclens writes (UTF-8 with BOM); readers use the same name."""
@@ -74,12 +77,27 @@ def write_documents_csv(result: AnalysisResult, path: Path) -> None:
     _write(path, DOCUMENT_COLUMNS, document_rows(result))
 
 
+def _count_rows(counts: Sequence[CountRow], columns: Sequence[str]) -> Iterator[tuple[Any, ...]]:
+    """CSV rows of count rows, read from the columns one document table at a time."""
+    from seclens.measures.counts import CountChain, count_table_columns
+
+    for part in (counts.tables if isinstance(counts, CountChain) else (counts,)):
+        yield from zip(*count_table_columns(part, columns), strict=True)
+
+
+def _match_rows(matches: Sequence[Match]) -> Iterator[tuple[Any, ...]]:
+    """CSV rows of matches, read from the columns one document table at a time."""
+    from seclens.match.table import MatchChain, match_table_columns
+
+    for part in (matches.tables if isinstance(matches, MatchChain) else (matches,)):
+        yield from zip(*match_table_columns(part, MATCH_COLUMNS), strict=True)
+
+
 def write_counts_csv(result: AnalysisResult, path: Path) -> None:
     """Write ``counts.csv``: one row per ``CountRow`` in result order."""
-    columns = count_columns()
-    _write(path, columns, ([getattr(r, c) for c in columns] for r in result.counts))
+    _write(path, count_columns(), _count_rows(result.counts, count_columns()))
 
 
 def write_matches_csv(result: AnalysisResult, path: Path) -> None:
     """Write ``matches.csv``: one row per :class:`Match` (every counted occurrence)."""
-    _write(path, MATCH_COLUMNS, ([getattr(m, c) for c in MATCH_COLUMNS] for m in result.matches))
+    _write(path, MATCH_COLUMNS, _match_rows(result.matches))

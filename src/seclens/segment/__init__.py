@@ -1,13 +1,14 @@
 """Segment stage: sentence splitting and word segmentation with exact offsets.
 
-Public API: :func:`split_sentences`, :class:`Segmenter`, :func:`make_segmenter`.
+Public API: :func:`split_sentences`, :func:`sentence_table` (:class:`SentenceTable`),
+:class:`Segmenter`, :func:`make_segmenter`.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from seclens.segment.sentences import split_sentences
+from seclens.segment.sentences import SentenceTable, sentence_table, split_sentences
 from seclens.segment.tokenize import (
     JiebaSegmenter,
     RegexWordSegmenter,
@@ -38,5 +39,5 @@ def make_segmenter(lang: str, lexicon: Lexicon | None = None) -> Segmenter:
     return _make_segmenter(lang, lexicon.entries if lexicon is not None else None)
 
 
-__all__ = ["JiebaSegmenter", "RegexWordSegmenter", "Segmenter", "make_segmenter",
-           "split_sentences", "text_words"]
+__all__ = ["JiebaSegmenter", "RegexWordSegmenter", "Segmenter", "SentenceTable", "make_segmenter",
+           "sentence_table", "split_sentences", "text_words"]

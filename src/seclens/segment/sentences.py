@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections import deque
-from collections.abc import Sequence
-from itertools import repeat
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import overload
 
 from seclens.errors import ConfigError
 from seclens.types import Sentence
@@ -168,8 +168,8 @@ def _en_cut_candidates(text: str) -> list[tuple[int, int, int, int]]:
     return cands
 
 
-def _en_units(text: str, doc_id: str) -> list[dict[str, object]]:
-    """English units (as :class:`Sentence` field dicts): per paragraph, the sentence
+def _en_units(text: str) -> tuple[list[int], list[int], list[str]]:
+    """English units as columns (starts, ends, kinds): per paragraph, the sentence
     ends after its leading marker.
 
     Sentence-end candidates are found once for the whole text (see ``_EN_CUT_AT``) and
@@ -182,8 +182,9 @@ def _en_units(text: str, doc_id: str) -> list[dict[str, object]]:
     cands = _en_cut_candidates(text)
     cand_starts = [c[0] for c in cands]
     ci = 0
-    units: list[dict[str, object]] = []
-    append = units.append
+    starts: list[int] = []
+    ends: list[int] = []
+    kinds: list[str] = []
     pos = 0
     for line in text.splitlines(True):
         line_start = pos
@@ -215,17 +216,125 @@ def _en_units(text: str, doc_id: str) -> list[dict[str, object]]:
                 m = mark(text, s, e)
                 if m is not None:
                     kind = "item" if m.group("heading") is None else "heading"
-            append({"doc_id": doc_id, "index": len(units), "start": s, "end": e,
-                    "text": text[s:e], "kind": kind})
+            starts.append(s)
+            ends.append(e)
+            kinds.append(kind)
             s = next_start
             kind = "sentence"
         if s != ps and text[s] in first:
             m = mark(text, s, pe)
             if m is not None:
                 kind = "item" if m.group("heading") is None else "heading"
-        append({"doc_id": doc_id, "index": len(units), "start": s, "end": pe,
-                "text": text[s:pe], "kind": kind})
-    return units
+        starts.append(s)
+        ends.append(pe)
+        kinds.append(kind)
+    return starts, ends, kinds
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class SentenceTable(Sequence[Sentence]):
+    """The sentence-like units of one document as columns (a sequence of Sentence).
+
+    What :func:`sentence_table` returns: the same units as :func:`split_sentences`,
+    stored as three parallel columns instead of one object per unit (the count +
+    evidence stage needs only the offsets). Indexing and iteration give
+    :class:`~seclens.types.Sentence` objects built on demand; a table equals a list or
+    tuple of the same sentences. Treat the columns as read-only.
+
+    Attributes
+    ----------
+    doc_id : str
+    text : str
+        The document text the offsets refer to (the same object, not a copy).
+    starts, ends : list of int, shape (n_units,)
+        Half-open character offsets of each unit into ``text``, in text order.
+    kinds : list of str, shape (n_units,)
+        ``sentence``, ``heading`` or ``item``.
+    """
+
+    doc_id: str
+    text: str
+    starts: list[int]
+    ends: list[int]
+    kinds: list[str]
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def _row(self, i: int) -> Sentence:
+        s, e = self.starts[i], self.ends[i]
+        return Sentence(self.doc_id, i, s, e, self.text[s:e], self.kinds[i])
+
+    @overload
+    def __getitem__(self, i: int) -> Sentence: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Sentence]: ...
+
+    def __getitem__(self, i: int | slice) -> Sentence | list[Sentence]:
+        if isinstance(i, slice):
+            return [self._row(k) for k in range(*i.indices(len(self)))]
+        n = len(self.starts)
+        if not -n <= i < n:
+            raise IndexError(f"sentence index {i} out of range ({n} units)")
+        return self._row(i % n)
+
+    def __iter__(self) -> Iterator[Sentence]:
+        text, doc_id = self.text, self.doc_id
+        # Sentence objects without the frozen-dataclass __init__ (field dicts in field
+        # order; tests/segment/test_sentences.py checks equality with Sentence(...))
+        new, setattr_ = object.__new__, object.__setattr__
+        for i, (s, e, k) in enumerate(zip(self.starts, self.ends, self.kinds, strict=True)):
+            row = new(Sentence)
+            setattr_(row, "__dict__", {"doc_id": doc_id, "index": i, "start": s, "end": e,
+                                       "text": text[s:e], "kind": k})
+            yield row
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, SentenceTable):
+            return (self.doc_id == other.doc_id and self.starts == other.starts
+                    and self.ends == other.ends and self.kinds == other.kinds
+                    and all(self.text[s:e] == other.text[s:e]
+                            for s, e in zip(self.starts, self.ends, strict=True)))
+        if isinstance(other, (list, tuple)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"SentenceTable(doc_id={self.doc_id!r}, n_units={len(self)})"
+
+
+def sentence_table(doc_id: str, text: str, lang: str) -> SentenceTable:
+    """Split ``text`` into sentence-like units, as columns (see :class:`SentenceTable`).
+
+    The same units, offsets and kinds as :func:`split_sentences` (one regex pass for
+    Chinese; the paragraph loop for English), without building one object per unit.
+
+    Parameters
+    ----------
+    doc_id : str
+    text : str
+        The original document text; offsets refer to it.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    SentenceTable
+        ``n_units`` rows; empty for empty or all-whitespace text.
+
+    Raises
+    ------
+    ConfigError
+        ``E301`` if ``lang`` is not ``zh`` or ``en``.
+    """
+    if lang == "zh":
+        kinds_of = _KIND
+        found = list(_ZH_UNIT_KIND.finditer(text))
+        return SentenceTable(doc_id, text, [m.start() for m in found],
+                             [m.end() for m in found], [kinds_of[m.lastgroup] for m in found])
+    if lang == "en":
+        return SentenceTable(doc_id, text, *_en_units(text))
+    raise ConfigError("E301", f"sentence splitting: lang must be 'zh' or 'en', got '{lang}'")
 
 
 def split_sentences(doc_id: str, text: str, lang: str) -> list[Sentence]:
@@ -251,18 +360,4 @@ def split_sentences(doc_id: str, text: str, lang: str) -> list[Sentence]:
     ConfigError
         ``E301`` if ``lang`` is not ``zh`` or ``en``.
     """
-    if lang not in ("zh", "en"):
-        raise ConfigError("E301", f"split_sentences(): lang must be 'zh' or 'en', got '{lang}'")
-    # same as Sentence(...) without the frozen-dataclass __init__ (hot path; field dicts
-    # in field order, tests/segment/test_sentences.py checks the equivalence)
-    if lang == "zh":  # as _zh_units, straight from the matches
-        kinds = _KIND
-        fields = [{"doc_id": doc_id, "index": i, "start": m.start(), "end": m.end(),
-                   "text": m.group(), "kind": kinds[m.lastgroup]}
-                  for i, m in enumerate(_ZH_UNIT_KIND.finditer(text))]
-    else:
-        fields = _en_units(text, doc_id)
-    new = object.__new__
-    out: list[Sentence] = [new(Sentence) for _ in fields]
-    deque(map(object.__setattr__, out, repeat("__dict__"), fields), maxlen=0)
-    return out
+    return list(sentence_table(doc_id, text, lang))

@@ -180,3 +180,30 @@ def test_military_civil_fusion_task_mobilizes_the_military(annotator: RuleAnnota
     # the enumeration of named national strategies stays a name (no addressee in it)
     c = _ann(annotator, "深入实施科教兴国、人才强国、军民融合等战略。", "zh", level="central")
     assert "military" not in c.audience
+
+
+@pytest.mark.parametrize(
+    ("text", "audience"),
+    [
+        # possessor of the noun after it: the subject matter, not the addressee
+        ("加强公众和企业需求分析，优化政务服务流程。", ()),
+        ("及时研判公众反应，做好舆情应对。", ()),
+        # beneficiary after 面向 / 为
+        ("政务部门应面向公众和企业提供智能问答服务。", ("ministries",)),
+        ("为中小企业提供算力支持。", ()),
+        # counter-cases: the same actors addressed
+        ("鼓励企业加强需求分析。", ("enterprises",)),
+        ("引导公众正确使用人工智能产品。", ("public",)),
+    ],
+)
+def test_possessor_or_beneficiary_is_not_the_addressee(
+    annotator: RuleAnnotator, text: str, audience: tuple[str, ...]
+) -> None:
+    assert _ann(annotator, text, "zh", level="central").audience == audience
+
+
+def test_cultivated_actors_after_a_numeral_classifier_are_objects(
+    annotator: RuleAnnotator,
+) -> None:
+    a = _ann(annotator, "培育10家具有国际影响力的人工智能领军企业。", "zh", level="central")
+    assert "enterprises" not in a.audience

@@ -54,6 +54,7 @@ FIELDS = frozenset(
         "threat_source",
         "audience_object",
         "audience_quantity",
+        "audience_possessed",
         "lag_other",
         "lag_self",
     }

@@ -882,12 +882,29 @@ class RuleAnnotator:
         for o in objects.hits:
             if o.end in qstarts:
                 quantified.setdefault(clauses[o.start], o.end)
+        # 公众和企业需求, 公众反应: an actor (or a coordination of actors) that possesses
+        # the noun after it (cue field audience_possessed) is not addressed
+        actor_end: dict[int, int] = {}
+        for h in named:
+            actor_end[h.start] = max(actor_end.get(h.start, h.end), h.end)
+        possessed = {p.start for p in by.get("audience_possessed", [])}
+
+        def possessor(h: Hit) -> bool:
+            pos = h.end
+            while pos + 1 < len(text) and text[pos] in "和与及、" and pos + 1 in actor_end:
+                pos = actor_end[pos + 1]
+            if pos < len(text) and text[pos] == "的":
+                pos += 1
+            return pos in possessed
+
         out = []
         for h in named:
             if h.start < lead_end:
                 continue
             q_end = quantified.get(clauses[h.start], -1)
             if 0 <= q_end <= h.start:
+                continue
+            if lang == "zh" and possessed and possessor(h):
                 continue
             if any(
                 clauses[o.start] == clauses[h.start]

@@ -207,3 +207,22 @@ def test_cultivated_actors_after_a_numeral_classifier_are_objects(
 ) -> None:
     a = _ann(annotator, "培育10家具有国际影响力的人工智能领军企业。", "zh", level="central")
     assert "enterprises" not in a.audience
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "cyber"),
+    [
+        # CODEBOOK cyber_data = networks, information, data: system vulnerabilities,
+        # intrusion and account security are information-security vocabulary
+        ("及时修补系统漏洞，防范网络入侵。", "zh", True),
+        ("使用多因素认证机制，增强账户安全性。", "zh", True),
+        ("Agencies shall detect intrusions and malware on their networks.", "en", True),
+        ("Agencies shall adopt privacy-enhancing technologies.", "en", True),
+        # counter-case: no information-security vocabulary
+        ("推进智能制造装备升级。", "zh", False),
+    ],
+)
+def test_information_security_vocabulary_is_cyber_sector(
+    annotator: RuleAnnotator, text: str, lang: str, cyber: bool
+) -> None:
+    assert ("cyber_data" in _ann(annotator, text, lang).sector) is cyber

@@ -226,3 +226,21 @@ def test_information_security_vocabulary_is_cyber_sector(
     annotator: RuleAnnotator, text: str, lang: str, cyber: bool
 ) -> None:
     assert ("cyber_data" in _ann(annotator, text, lang).sector) is cyber
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "international"),
+    [
+        # CODEBOOK international includes 'global governance'
+        ("各国应共同推进人工智能治理规则制定。", "zh", True),
+        ("Agencies shall support international AI governance efforts.", "en", True),
+        ("推进人工智能治理规则制定。", "zh", False),
+    ],
+)
+def test_global_governance_is_international_sector(
+    annotator: RuleAnnotator, text: str, lang: str, international: bool
+) -> None:
+    a = _ann(annotator, text, lang)
+    assert ("international" in a.sector) is international
+    # governance vocabulary names the sector but does not frame a securitizing move
+    assert a.securitizing_move == 0

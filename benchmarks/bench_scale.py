@@ -82,6 +82,7 @@ class TreeMemory:
         self.breakdown: list[tuple[str, int]] = []
         self.cpu = 0.0
         self._cpu_seen: dict[tuple[int, float], float] = {}
+        self._roles: dict[tuple[int, float], str] = {}
         self._n = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -94,9 +95,11 @@ class TreeMemory:
             cmd = " ".join(proc.cmdline())
         except psutil.Error:
             return "?"
-        for key, role in (("forkserver", "forkserver"), ("resource_tracker", "tracker"),
-                          ("spawn_main", "worker"), ("distributed", "dask")):
+        for key, role in (("resource_tracker", "tracker"), ("spawn_main", "worker"),
+                          ("forkserver", "forkserver"), ("distributed", "dask")):
             if key in cmd:
+                if role == "forkserver" and proc.ppid() != root:
+                    return "worker"  # forked by the forkserver: same command line
                 return role
         return "child"
 
@@ -115,13 +118,16 @@ class TreeMemory:
                 with proc.oneshot():
                     mem = proc.memory_info().rss
                     t = proc.cpu_times()
-                    self._cpu_seen[(proc.pid, proc.create_time())] = t.user + t.system
+                    key = (proc.pid, proc.create_time())
+                    self._cpu_seen[key] = t.user + t.system
+                if key not in self._roles:
+                    self._roles[key] = self._role(proc, self.pid)
                 if with_pss:
                     pss += proc.memory_full_info().pss
             except psutil.Error:
                 continue
             rss += mem
-            parts.append((self._role(proc, self.pid), mem))
+            parts.append((self._roles[key], mem))
         if rss > self.peak:
             self.peak, self.breakdown = rss, parts
         self.peak_pss = max(self.peak_pss, pss)
@@ -143,6 +149,11 @@ class TreeMemory:
     def describe(self) -> str:
         """``main 310 + worker 190 + ...`` (MiB at the RSS peak)."""
         return " + ".join(f"{role} {mem / 2**20:.0f}" for role, mem in self.breakdown)
+
+    def cpu_by_process(self) -> list[tuple[str, float]]:
+        """CPU seconds per process (role), largest first."""
+        return sorted(((self._roles[k], v) for k, v in self._cpu_seen.items()),
+                      key=lambda x: -x[1])
 
 
 def run_cli(args: list[str]) -> tuple[str, float, TreeMemory]:
@@ -230,7 +241,7 @@ def _burn(n: int) -> int:
     return total
 
 
-def calibrate(n: int = 15_000_000) -> float:
+def calibrate(n: int = 40_000_000) -> float:
     """Speed-up of 2 processes over 1 on a pure-Python loop *right now*.
 
     On a shared machine other jobs take cores; this is the ceiling any 2-worker
@@ -373,6 +384,8 @@ def pipelines(sizes: list[tuple[str, list[Path], int, int]], work: Path, dask: b
                      if engine == "dask" else f"store ingest, {workers} worker(s)")
             mbps = rate(label, ndocs, nbytes, dt, mem)
             print(f"{'':<44} at the peak, MiB: {mem.describe()}")
+            print(f"{'':<44} CPU s by process: " + ", ".join(
+                f"{role} {sec:.1f}" for role, sec in mem.cpu_by_process() if sec >= 0.5))
             out[(tag, engine, workers)] = (mbps, mem.peak, mem.peak_pss, mem.cpu)
             if n == 0 and engine == "local" and workers == 2:
                 out["ceiling"].append(_ceiling())

@@ -5,10 +5,11 @@
 inputs (columns ``doc_id, text`` and optional metadata columns) the row groups are
 those of the input files; for files and folders the client writes the plan (one row
 per file: path, doc_id and manifest metadata, never the text) to
-``out_dir/_plan/tasks.parquet``, ``partition_size`` rows per row group. Each worker
-reads its own partition, runs :func:`~seclens.engine.process.process_document` on it
-in small chunks and streams its part of every result table to Parquet under
-``out_dir/<table>/`` (written under a temporary name and renamed when complete), so
+``out_dir/_plan/tasks.parquet``, ``partition_size`` rows per row group
+(:func:`seclens.engine.tables.task_plan_table`). Each worker reads its own partition,
+runs :func:`~seclens.engine.process.process_document` on it in small chunks and
+streams its part of every result table to Parquet under ``out_dir/<table>/``
+(written under a temporary name and renamed when complete), so
 neither the task graph nor any process holds document texts beyond a chunk.
 :func:`read_results` reads them back into the same DataFrames
 :meth:`seclens.store.Store.table` returns.
@@ -22,14 +23,12 @@ every worker.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
@@ -39,7 +38,6 @@ import pyarrow.parquet as pq
 from seclens.engine.config import EngineConfig, config_fingerprint
 from seclens.engine.process import (
     DocumentResult,
-    Task,
     analyse_task,
     describe_pipeline,
     plan_tasks,
@@ -53,12 +51,18 @@ from seclens.engine.tables import (
     check_fingerprint,
     exclusion_table,
     result_tables,
+    task_plan_table,
+    tasks_from_plan,
 )
 from seclens.errors import ConfigError, SeclensError, StoreError
 from seclens.types import Document, DocumentMeta, Exclusion
 
 #: Tables written by :func:`run_dask` (one folder each).
 OUTPUT_TABLES: tuple[str, ...] = (*RESULT_SCHEMAS, "exclusions")
+
+__all__ = ["OUTPUT_TABLES", "DaskOptions", "DaskResult", "Partition", "parquet_row_document",
+           "plan_partitions", "read_results", "run_dask", "run_partition", "task_plan_table",
+           "tasks_from_plan"]
 
 
 @dataclass(frozen=True)
@@ -164,49 +168,6 @@ def parquet_row_document(row: dict[str, Any], source: str) -> Document:
     meta = DocumentMeta(doc_id=str(doc_id), extra=extra, **known)
     return Document(meta=meta, text=text, path=source, fmt="parquet", encoding="utf-8",
                     sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
-
-
-#: Columns of the task plan (one row per input file; see :func:`task_plan_table`).
-TASK_PLAN = pa.schema(
-    [("path", pa.string()), ("doc_id", pa.string()), ("manifest_gap", pa.string()),
-     ("has_meta", pa.bool_()), ("meta_doc_id", pa.string())]
-    + [(c, pa.string()) for c in META_COLUMNS]
-    + [("extra_json", pa.string())]
-)
-
-
-def task_plan_table(tasks: Sequence[Task]) -> pa.Table:
-    """The task plan as an Arrow table (paths and metadata, no text).
-
-    ``has_meta`` is false for a file without manifest metadata; ``extra_json`` keeps
-    the extra manifest columns in their order. :func:`tasks_from_plan` inverts it.
-    """
-    cols: dict[str, list[Any]] = {name: [] for name in TASK_PLAN.names}
-    for task in tasks:
-        meta = task.meta
-        cols["path"].append(task.path)
-        cols["doc_id"].append(task.doc_id)
-        cols["manifest_gap"].append(task.manifest_gap)
-        cols["has_meta"].append(meta is not None)
-        cols["meta_doc_id"].append(meta.doc_id if meta is not None else None)
-        for c in META_COLUMNS:
-            cols[c].append(getattr(meta, c) if meta is not None else None)
-        cols["extra_json"].append(json.dumps(dict(meta.extra), ensure_ascii=False)
-                                  if meta is not None else None)
-    return pa.Table.from_pydict(cols, schema=TASK_PLAN)
-
-
-def tasks_from_plan(table: pa.Table) -> list[Task]:
-    """The :class:`~seclens.engine.process.Task` rows of a task-plan table."""
-    tasks = []
-    for row in table.to_pylist():
-        meta = None
-        if row["has_meta"]:
-            extra = MappingProxyType(json.loads(row["extra_json"] or "{}"))
-            meta = DocumentMeta(doc_id=row["meta_doc_id"], extra=extra,
-                                **{c: row[c] for c in META_COLUMNS})
-        tasks.append(Task(row["path"], row["doc_id"], meta, row["manifest_gap"] or ""))
-    return tasks
 
 
 def plan_partitions(inputs: Sequence[Path], options: DaskOptions, plan_dir: Path

@@ -272,3 +272,57 @@ def concat_batches(batches: Sequence[TableBatch]) -> TableBatch:
     tables = {name: pa.concat_tables([b.tables[name] for b in batches])
               for name in RESULT_SCHEMAS}
     return TableBatch(tables, tuple(e for b in batches for e in b.excluded))
+
+
+#: Columns of the task plan (one row per input file; see :func:`task_plan_table`).
+TASK_PLAN = pa.schema(
+    [("path", pa.string()), ("doc_id", pa.string()), ("manifest_gap", pa.string()),
+     ("has_meta", pa.bool_()), ("meta_doc_id", pa.string())]
+    + [(c, pa.string()) for c in META_COLUMNS]
+    + [("extra_json", pa.string())]
+)
+
+
+def task_plan_table(tasks: Sequence[Task]) -> pa.Table:
+    """The task plan as an Arrow table (paths and metadata, no text).
+
+    The Dask engine writes it as Parquet for the workers; the store ingest keeps it
+    instead of the Task objects (about a third of their memory). ``has_meta`` is
+    false for a file without manifest metadata; ``extra_json`` keeps the extra
+    manifest columns in their order. :func:`tasks_from_plan` inverts it.
+
+    Parameters
+    ----------
+    tasks : sequence of Task
+
+    Returns
+    -------
+    pyarrow.Table
+        Schema :data:`TASK_PLAN`, one row per task, in order.
+    """
+    cols: dict[str, list[Any]] = {name: [] for name in TASK_PLAN.names}
+    for task in tasks:
+        meta = task.meta
+        cols["path"].append(task.path)
+        cols["doc_id"].append(task.doc_id)
+        cols["manifest_gap"].append(task.manifest_gap)
+        cols["has_meta"].append(meta is not None)
+        cols["meta_doc_id"].append(meta.doc_id if meta is not None else None)
+        for c in META_COLUMNS:
+            cols[c].append(getattr(meta, c) if meta is not None else None)
+        cols["extra_json"].append(json.dumps(dict(meta.extra), ensure_ascii=False)
+                                  if meta is not None else None)
+    return pa.Table.from_pydict(cols, schema=TASK_PLAN)
+
+
+def tasks_from_plan(table: pa.Table) -> list[Task]:
+    """The :class:`~seclens.engine.process.Task` rows of a task-plan table."""
+    tasks = []
+    for row in table.to_pylist():
+        meta = None
+        if row["has_meta"]:
+            extra = json.loads(row["extra_json"] or "{}")  # a dict, as planned
+            meta = DocumentMeta(doc_id=row["meta_doc_id"], extra=extra,
+                                **{c: row[c] for c in META_COLUMNS})
+        tasks.append(Task(row["path"], row["doc_id"], meta, row["manifest_gap"] or ""))
+    return tasks

@@ -30,10 +30,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow as pa
+
 from seclens.engine.config import EngineConfig, config_fingerprint
 from seclens.engine.local import run_local_tables
 from seclens.engine.process import Task, describe_pipeline, plan_tasks
-from seclens.engine.tables import TableBatch, concat_batches
+from seclens.engine.tables import TableBatch, concat_batches, task_plan_table, tasks_from_plan
 from seclens.errors import ConfigError
 from seclens.store.store import Store, open_store
 from seclens.types import DocumentMeta, Exclusion
@@ -173,6 +175,9 @@ def ingest_corpus(inputs: Sequence[Path | str], db: Path | str,
     check_output_path(db, [*roots, *([manifest] if manifest else [])], option="--db")
     tasks, planned_out = plan_tasks(
         roots, IngestOptions(manifest=manifest, recursive=options.recursive))
+    # The plan is kept as one Arrow table (a third of the Task objects' memory).
+    plan = task_plan_table(tasks)
+    del tasks
     provenance = describe_pipeline(config)
     fingerprint = config_fingerprint(config, provenance)
     # One DuckDB thread: the writer only appends; the cores belong to the workers.
@@ -180,10 +185,15 @@ def ingest_corpus(inputs: Sequence[Path | str], db: Path | str,
         run_id = store.begin_run(
             engine="local", workers=options.workers, inputs=[str(r) for r in roots],
             config=config.as_dict(), provenance=provenance, fingerprint=fingerprint)
-        return _ingest(store, run_id, roots, tasks, planned_out, fingerprint, config, options)
+        return _ingest(store, run_id, roots, plan, planned_out, fingerprint, config, options)
 
 
-def _ingest(store: Store, run_id: int, roots: list[Path], tasks: list[Task],
+def _planned(plan: pa.Table, chunk: int = 256) -> Iterator[Task]:
+    for batch in plan.to_batches(max_chunksize=chunk):
+        yield from tasks_from_plan(pa.Table.from_batches([batch]))
+
+
+def _ingest(store: Store, run_id: int, roots: list[Path], plan: pa.Table,
             planned_out: list[Exclusion], fingerprint: str, config: EngineConfig,
             options: StoreIngestOptions) -> IngestSummary:
     states = store.document_states()
@@ -192,7 +202,7 @@ def _ingest(store: Store, run_id: int, roots: list[Path], tasks: list[Task],
     meta_hashes: dict[str, str] = {}
 
     def todo() -> Iterator[Task]:
-        for task in tasks:
+        for task in _planned(plan):
             mhash = meta_hash(task.meta)
             old = states.get(task.doc_id)
             if old is not None and old[0] == task.path and (old[1], old[2], old[3]) == (
@@ -217,7 +227,7 @@ def _ingest(store: Store, run_id: int, roots: list[Path], tasks: list[Task],
         if batch is not None:
             ids = batch.doc_ids
             store.write_tables(batch.tables, run_id=run_id, fingerprint=fingerprint,
-                               meta_hashes=[meta_hashes[d] for d in ids])
+                               meta_hashes=[meta_hashes.pop(d) for d in ids])
             committed += len(ids)
         store.write_exclusions(run_id, pending_out)
         pending.clear()

@@ -116,18 +116,20 @@ def test_find_corpus_dir_from_gold_and_env(
 # Pinned floors of the shipped rules on the engineering development set (measured
 # 2026-11-29 after the generalisation round; before it: move F1 0.609, vuori alpha 0.654,
 # audience alpha 0.471 with levels). Floors sit just under the measured values.
+# Raised after the codebook-alignment round (rules-2026.11.3): move F1 0.667, sector
+# 0.581, referent 0.483, audience 0.625 (0.590 without levels), move alpha 0.625.
 FLOORS_WITH_LEVELS = {
-    ("securitizing_move", "f1"): 0.62,
+    ("securitizing_move", "f1"): 0.65,
     ("security_sense", "accuracy"): 0.92,
     ("security_sense", "alpha"): 0.86,
     ("threat", "alpha"): 0.75,
     ("urgency", "alpha"): 0.84,
     ("extraordinary_measures", "alpha"): 0.78,
     ("vuori_act", "alpha"): 0.80,
-    ("sector", "alpha"): 0.47,
-    ("referent_object", "alpha"): 0.43,
-    ("audience", "alpha"): 0.52,
-    ("securitizing_move", "alpha"): 0.58,
+    ("sector", "alpha"): 0.56,
+    ("referent_object", "alpha"): 0.46,
+    ("audience", "alpha"): 0.60,
+    ("securitizing_move", "alpha"): 0.61,
 }
 
 
@@ -149,9 +151,9 @@ def test_without_document_levels_audience_still_above_old_rules(
     report_without_levels: ValidationReport,
 ) -> None:
     # text cues alone (我市/全省 self-reference, addressee rule); old rules: 0.441
-    assert report_without_levels.fields["audience"].alpha >= 0.48
+    assert report_without_levels.fields["audience"].alpha >= 0.57
     # the other fields do not depend on document levels
-    assert report_without_levels.fields["securitizing_move"].score("1").f1 >= 0.62
+    assert report_without_levels.fields["securitizing_move"].score("1").f1 >= 0.65
 
 
 def test_validate_cli_finds_the_manifest(

@@ -151,3 +151,23 @@ def test_compact_joined_text_maps_like_normalized_text(text: str, data: st.DataO
         assert a == b and 0 <= a <= len(text)
     with pytest.raises(ConfigError):
         compact.to_original(0, n + 1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=ALPHABET, min_size=1, max_size=60), st.data())
+def test_spans_to_original_equals_to_original_per_span(text: str, data: st.DataObject) -> None:
+    from seclens.normalize.join import join_gaps
+
+    compact = join_gaps(text)
+    n = len(compact.text)
+    if n == 0:
+        return
+    spans = data.draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(1, n)).filter(
+        lambda s: s[0] < s[1]), max_size=12))
+    starts, ends = [a for a, _ in spans], [b for _, b in spans]
+    expected = [compact.to_original(a, b) for a, b in spans]
+    assert list(zip(*compact.spans_to_original(starts, ends), strict=True)) == expected
+    with pytest.raises(ConfigError):
+        compact.spans_to_original([0], [n + 1])
+    with pytest.raises(ConfigError):
+        compact.spans_to_original([0], [0])

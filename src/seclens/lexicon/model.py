@@ -10,6 +10,7 @@ ambiguous word (安全; English *security*, *safety*, *secure*, *safe*) is used 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from seclens.types import LexiconEntry
 
@@ -57,6 +58,24 @@ class Lexicon:
         """Entries of one language (``zh`` or ``en``), in lexicon order."""
         return tuple(e for e in self.entries if e.lang == lang)
 
+    def count_layout(self, lang: str) -> CountLayout:
+        """The rows of a count table for documents of ``lang`` (computed once per lexicon).
+
+        See :class:`CountLayout`; used by :func:`seclens.measures.counts.count_table`.
+        """
+        layout = self._count_layouts.get(lang)
+        if layout is None:  # a language with no entries: not memoized (any string)
+            return CountLayout.build(())
+        return layout
+
+    @cached_property
+    def _count_layouts(self) -> dict[str, CountLayout]:
+        # a memo of this immutable object (frozen dataclasses keep cached_property values
+        # in the instance __dict__); not a field: no effect on equality or repr
+        return {lang: CountLayout.build(self.for_lang(lang))
+                for lang in sorted({e.lang for e in self.entries})}
+
+
     def codebook_sector(self, sector: str) -> str:
         """The CODEBOOK sector a lexicon sector maps to (``""`` when not declared)."""
         for sid, cb in self.sectors:
@@ -64,6 +83,39 @@ class Lexicon:
                 return cb
         return ""
 
+
+@dataclass(frozen=True)
+class CountLayout:
+    """The term, sector and category rows of one language's count table.
+
+    Attributes
+    ----------
+    entries : tuple of LexiconEntry
+        The language's entries sorted by entry id (the order of the term rows).
+    entry_ids : frozenset of str
+    sectors, categories : tuple of str
+        Sorted distinct sector ids and categories of those entries.
+    sector_of, category_of : tuple of int
+        For each entry of ``entries``, the position of its sector in ``sectors`` and
+        of its category in ``categories``.
+    """
+
+    entries: tuple[LexiconEntry, ...]
+    entry_ids: frozenset[str]
+    sectors: tuple[str, ...]
+    categories: tuple[str, ...]
+    sector_of: tuple[int, ...]
+    category_of: tuple[int, ...]
+
+    @classmethod
+    def build(cls, entries: tuple[LexiconEntry, ...]) -> CountLayout:
+        """Layout of the given entries (any order)."""
+        ordered = tuple(sorted(entries, key=lambda e: e.entry_id))
+        sectors = tuple(sorted({e.sector for e in ordered}))
+        categories = tuple(sorted({e.category for e in ordered}))
+        return cls(ordered, frozenset(e.entry_id for e in ordered), sectors, categories,
+                   tuple(sectors.index(e.sector) for e in ordered),
+                   tuple(categories.index(e.category) for e in ordered))
 
 @dataclass(frozen=True)
 class SenseRule:

@@ -34,7 +34,7 @@ from seclens.errors import AnalysisError, ConfigError
 from seclens.lexicon import NAME_SENSE, Lexicon, NameRule, SenseRules
 from seclens.match.senses import SenseResolver, build_resolvers
 from seclens.match.table import MatchTable
-from seclens.normalize.join import join_gaps
+from seclens.normalize.join import JoinedText, join_gaps
 from seclens.segment.sentences import SentenceTable
 from seclens.segment.tokenize import RegexWordSegmenter, Segmenter, make_segmenter
 from seclens.types import Document, LexiconEntry, Sentence
@@ -736,6 +736,9 @@ class Matcher:
         if analysis_text is None:
             ostart = [sp[0] for sp in spans]
             oend = [sp[1] for sp in spans]
+        elif isinstance(analysis_text, JoinedText):
+            ostart, oend = analysis_text.spans_to_original([sp[0] for sp in spans],
+                                                           [sp[1] for sp in spans])
         else:
             to_original = analysis_text.to_original
             mapped = [to_original(sp[0], sp[1]) for sp in spans]

@@ -343,8 +343,8 @@ def count_table(document: Document, matches: Sequence[Match], lexicon: Lexicon,
     lang = document.meta.language
     size, unit = text_size(document.text, lang)
     doc_id = document.doc_id
-    entries = sorted(lexicon.for_lang(lang), key=_ENTRY_ID)
-    known = {e.entry_id for e in entries}
+    layout = lexicon.count_layout(lang)
+    known = layout.entry_ids
     # counts in C (Counter over columns); the per-match checks are set inclusions, and
     # the first offending match is looked up only when one fails
     if isinstance(matches, MatchTable):
@@ -368,21 +368,24 @@ def count_table(document: Document, matches: Sequence[Match], lexicon: Lexicon,
                                             f"(doc '{m.doc_id}', {m.convention}) does not belong "
                                             f"to document '{doc_id}' / {convention} / this "
                                             "lexicon's entries of its language")
-    sectors: dict[str, int] = {}
-    categories: dict[str, int] = {}
-    for e in entries:
-        n = by_entry[e.entry_id]
-        sectors[e.sector] = sectors.get(e.sector, 0) + n
-        categories[e.category] = categories.get(e.category, 0) + n
+    entries = layout.entries
+    counts = [by_entry.get(e.entry_id, 0) for e in entries]
+    sectors = [0] * len(layout.sectors)
+    categories = [0] * len(layout.categories)
+    for n, si, ci in zip(counts, layout.sector_of, layout.category_of, strict=True):
+        if n:
+            sectors[si] += n
+            categories[ci] += n
     keys: list[tuple[str, str, str, str, str]] = [
         ("term", e.term, e.entry_id, e.category, e.sector) for e in entries]
-    counts = [by_entry[e.entry_id] for e in entries]
-    for key_type, table, names in (("sector", sectors, sorted(sectors)),
-                                   ("sense", by_sense, SENSES),
-                                   ("category", categories, sorted(categories)),
-                                   ("total", {"all": len(matches)}, ("all",))):
-        keys += [(key_type, key, "", "", "") for key in names]
-        counts += [table.get(key, 0) for key in names]
+    keys += [("sector", x, "", "", "") for x in layout.sectors]
+    counts += sectors
+    keys += [("sense", x, "", "", "") for x in SENSES]
+    counts += [by_sense.get(x, 0) for x in SENSES]
+    keys += [("category", x, "", "", "") for x in layout.categories]
+    counts += categories
+    keys.append(("total", "all", "", "", ""))
+    counts.append(len(matches))
     if size > 0:
         per_10k = [10_000 * n / size for n in counts]
         reason = ""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from seclens.errors import ConfigError
@@ -105,6 +106,36 @@ class JoinedText:
             b = self._orig(start - 1) + 1 if start > 0 else 0
             return b, b
         return self._orig(start), self._orig(end - 1) + 1
+
+    def spans_to_original(self, starts: Sequence[int], ends: Sequence[int]
+                          ) -> tuple[list[int], list[int]]:
+        """:meth:`to_original` of many non-empty spans at once (the matcher's hot path).
+
+        Parameters
+        ----------
+        starts, ends : sequence of int, shape (n,)
+            Spans ``[start, end)`` of ``text`` with ``0 <= start < end <= len(text)``.
+
+        Returns
+        -------
+        (list of int, list of int)
+            Original starts and ends, shape (n,) each.
+
+        Raises
+        ------
+        ConfigError
+            ``E150`` when a span is empty or outside ``text``.
+        """
+        size = len(self.text)
+        if any(not 0 <= a < b <= size for a, b in zip(starts, ends, strict=True)):
+            bad = next((a, b) for a, b in zip(starts, ends, strict=True)
+                       if not 0 <= a < b <= size)
+            raise ConfigError(E_SPAN, f"span [{bad[0]}, {bad[1]}) is empty or outside the "
+                                      f"normalized text (length {size})")
+        at = self._at
+        shift = (0, *self._shift)  # shift[k]: removed before joined position at[k]
+        return ([j + shift[bisect_right(at, j)] for j in starts],
+                [j + shift[bisect_right(at, j - 1)] for j in ends])
 
     def normalized(self) -> NormalizedText:
         """The same mapping as a :class:`NormalizedText` (per-character tables)."""

@@ -294,7 +294,8 @@ def _name_spans(program: _NameProgram, text: str, spans: Sequence[tuple[int, int
     windows: list[list[int]] = []
     for s, e, _, _ in spans:
         piece = text[s:e]
-        if piece in forms or (" ".join(piece.split()) in forms):
+        if piece in forms or ((not piece.isprintable() or "  " in piece)
+                              and " ".join(piece.split()) in forms):
             a, b = max(0, s - reach), min(size, e + reach)
             if windows and a <= windows[-1][1]:
                 windows[-1][1] = max(windows[-1][1], b)

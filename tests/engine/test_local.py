@@ -149,3 +149,21 @@ def test_dead_worker_is_a_coded_error() -> None:
     finally:
         cloudpickle.unregister_pickle_by_value(module)
     assert err.value.code == "E612"
+
+
+def test_columnar_results_give_the_same_tables(corpus: Path) -> None:
+    """The result tables read the stages' columnar sequences (match, count and
+    sentence tables) directly; the rows equal those read object by object."""
+    import dataclasses
+
+    from seclens.engine.tables import result_tables
+
+    tasks, _ = plan_tasks([corpus])
+    results = [r for r in run_local(tasks, EngineConfig(annotate=True), workers=1)
+               if isinstance(r, DocumentResult)]
+    as_tuples = [dataclasses.replace(r, sentences=tuple(r.sentences), matches=tuple(r.matches),
+                                     counts=tuple(r.counts)) for r in results]
+    fast, slow = result_tables(results), result_tables(as_tuples)
+    assert fast["matches"].num_rows > 0 and fast["sentences"].num_rows > 0
+    for name, table in fast.items():
+        assert table.equals(slow[name]), name

@@ -130,19 +130,45 @@ def _check_layout(item: Any, schema: pa.Schema, renamed: dict[str, str]) -> None
         raise ValueError(f"result fields not in the table layout: {sorted(unknown)}")
 
 
+def _source_columns(items: Sequence[Any], names: Sequence[str]) -> list[list[Any]]:
+    """The ``names`` fields of ``items`` as columns.
+
+    The per-document stages return columnar sequences (the match and count tables
+    have ``column(name)``; the sentence table has ``starts``/``ends``/``kinds`` over
+    the document text): read their columns instead of building one object per row
+    (that cost more than the analysis itself). Any other sequence of flat
+    dataclasses is read row by row.
+    """
+    column = getattr(items, "column", None)
+    if callable(column):
+        return [list(column(n)) for n in names]
+    starts, ends = getattr(items, "starts", None), getattr(items, "ends", None)
+    if (isinstance(starts, list) and isinstance(ends, list)
+            and isinstance(getattr(items, "text", None), str)
+            and set(names) <= {"doc_id", "index", "start", "end", "text", "kind"}):
+        text: str = items.text  # type: ignore[attr-defined]
+        cols = {"doc_id": [items.doc_id] * len(starts),  # type: ignore[attr-defined]
+                "index": list(range(len(starts))), "start": list(starts),
+                "end": list(ends), "kind": list(items.kinds),  # type: ignore[attr-defined]
+                "text": [text[s:e] for s, e in zip(starts, ends, strict=True)]}
+        return [cols[n] for n in names]
+    return [list(map(attrgetter(n), items)) for n in names]
+
+
 def _extend(columns: dict[str, list[Any]], items: Sequence[Any], schema: pa.Schema,
             renamed: dict[str, str] | None = None, ordinal: bool = False) -> None:
-    """Append ``items`` (flat dataclasses) column by column."""
+    """Append ``items`` (a sequence of flat dataclasses) column by column."""
     if not items:
         return
     renamed = renamed or {}
     _check_layout(items[0], schema, renamed)
     source = {v: k for k, v in renamed.items()}
-    for name, column in columns.items():
-        if name == "ordinal" and ordinal:
-            column.extend(range(len(items)))
-        else:
-            column.extend(map(attrgetter(source.get(name, name)), items))
+    names = [n for n in columns if not (n == "ordinal" and ordinal)]
+    for name, values in zip(names, _source_columns(items, [source.get(n, n) for n in names]),
+                            strict=True):
+        columns[name].extend(values)
+    if ordinal:
+        columns["ordinal"].extend(range(len(items)))
 
 
 def result_tables(results: Sequence[DocumentResult]) -> dict[str, pa.Table]:

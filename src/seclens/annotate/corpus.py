@@ -49,7 +49,9 @@ def annotate_document(
         )
     ann = annotator or RuleAnnotator()
     sentences = split_sentences(document.doc_id, document.text, lang)
-    annotations = tuple(ann.annotate_many(sentences, lang, level=document.meta.level))
+    annotations = tuple(
+        ann.annotate_many(sentences, lang, level=document.meta.level, meta=document.meta)
+    )
     return AnnotatedDocument(
         document, annotations, document_measures(document.doc_id, annotations, chain_window)
     )

@@ -37,12 +37,13 @@ from seclens.annotate.types import (
     AUDIENCES,
     REFERENT_OBJECTS,
     SECTORS,
+    VUORI_ACTS,
     Evidence,
     SentenceAnnotation,
     order_labels,
 )
 from seclens.errors import AnnotationError
-from seclens.types import Sentence
+from seclens.types import DocumentMeta, Sentence
 
 _CLAUSE_END = {"zh": "，,；;：:。！？!?", "en": ",;:.!?"}
 _HEADING_PREFIX = re.compile(
@@ -92,6 +93,18 @@ _EN_TASK_ITEM = re.compile(
 )
 _EN_MODALS = frozenset({"shall", "must", "should", "will", "is", "are", "it"})
 _EN_PURPOSE = re.compile(r"^\s*(?:\([a-zA-Z0-9]{1,4}\)\s*)?(?:To|In order to)\b")
+# An English section heading in title case ("Strengthening AI Governance and Risk
+# Management."): every word of four or more letters capitalised, at most 12 words.
+_EN_TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z’'-]*")
+
+
+def _en_title_heading(text: str) -> bool:
+    """True for a short title-case English heading (no directive addressed to anyone)."""
+    words = _EN_TITLE_WORD.findall(text)
+    body = text.strip().rstrip(".")
+    if not words or len(words) > 12 or any(ch in body for ch in ",;:"):
+        return False
+    return all(w[0].isupper() for w in words if len(w) >= 4)
 
 
 def _adjacent(text: str, end: int, start: int) -> bool:
@@ -183,6 +196,37 @@ def _words_between(text: str, ws: list[int], a: int, b: int) -> int:
 
 
 @dataclass(frozen=True)
+class _DocAudience:
+    """One ``document_audience`` entry of ``rules.yaml`` (compiled)."""
+
+    entry_id: str
+    titles: tuple[re.Pattern[str], ...]
+    levels: tuple[str, ...]
+    audience: str
+    acts: tuple[str, ...]
+
+    def matches(self, meta: DocumentMeta) -> bool:
+        """Every title regex found in the title or English title; level allowed."""
+        if self.levels and meta.level not in self.levels:
+            return False
+        return all(p.search(meta.title) or p.search(meta.title_en) for p in self.titles)
+
+    def evidence(self) -> Evidence:
+        """Evidence of an audience inferred from the document (no span)."""
+        return Evidence(
+            "audience",
+            self.audience,
+            f"rule.document_audience.{self.entry_id}",
+            -1,
+            -1,
+            "",
+            -1,
+            -1,
+            "inferred",
+        )
+
+
+@dataclass(frozen=True)
 class _Ctx:
     """Security-frame evidence found in a neighbouring sentence."""
 
@@ -215,6 +259,8 @@ class RuleAnnotator:
         self._rules = rules if rules is not None else load_data_file("rules")
         # Per-instance memo of neighbour frames: each sentence is the neighbour of two others.
         self._frames: dict[tuple[str, str], _Ctx | None] = {}
+        # Per-instance memo of the audience each document implies (title, title_en, level).
+        self._doc_aud_memo: dict[tuple[str, str, str], _DocAudience | None] = {}
 
     def _book(self, lang: str) -> CueBook:
         if lang not in self._books:
@@ -246,6 +292,7 @@ class RuleAnnotator:
         *,
         has_doc_offsets: bool = True,
         level: str = "",
+        meta: DocumentMeta | None = None,
     ) -> SentenceAnnotation:
         """Code one sentence on the nine codebook fields.
 
@@ -264,7 +311,13 @@ class RuleAnnotator:
             Administrative level of the issuing document (``central``, ``provincial``,
             ``municipal``, ``county``, ``foreign``; "" when unknown). Used only for the
             implicit audience of requests without a named addressee
-            (``rules.yaml`` ``implicit_audience``).
+            (``rules.yaml`` ``implicit_audience``). When empty, ``meta.level`` is used.
+        meta : seclens.types.DocumentMeta, optional
+            Metadata of the issuing document (manifest row). Used only for the audience
+            the document implies (``rules.yaml`` ``document_audience``: an international
+            initiative addresses the international community, a presidential memorandum
+            the executive departments and agencies), given to sentences that perform one
+            of the entry's acts and name no addressee.
 
         Returns
         -------
@@ -273,9 +326,13 @@ class RuleAnnotator:
         Raises
         ------
         AnnotationError
-            ``E405`` for an unsupported language.
+            ``E405`` for an unsupported language; ``E401``/``E402`` for a malformed
+            ``document_audience`` entry (missing key, unknown audience or act, bad regex).
         """
         book = self._book(lang)
+        if not level and meta is not None and meta.level != "unknown":
+            level = meta.level
+        doc_aud = self._document_audience(meta)
         text = sentence.text
         off = sentence.start if has_doc_offsets else None
         hits = book.find(text)
@@ -434,6 +491,11 @@ class RuleAnnotator:
         # ---- audience: whom a directive addresses (requests only, codebook 'address or
         # seek to mobilize'); unnamed addressee -> the issuer's own apparatus by level.
         aud: set[str] = set()
+        if doc_aud is not None and act in doc_aud.acts and act != "request":
+            # a claim or warning of a document addressed as a whole (an international
+            # initiative) addresses that audience; requests are handled below
+            aud.add(doc_aud.audience)
+            ev.append(doc_aud.evidence())
         if act == "request" or by.get("responsibility"):
             named = by.get("audience", [])
             if not by.get("responsibility"):
@@ -476,7 +538,16 @@ class RuleAnnotator:
                 # a local government's own document
                 rule_level = "self-reference"
                 implicit = implicit_map.get("municipal", "")
-            if not aud and implicit:
+            if (
+                not aud
+                and doc_aud is not None
+                and act in doc_aud.acts
+                and not (lang == "en" and _en_title_heading(text))
+            ):
+                # the addressee the document implies takes precedence over the level
+                aud.add(doc_aud.audience)
+                ev.append(doc_aud.evidence())
+            elif not aud and implicit:
                 aud.add(str(implicit))
                 ev.append(
                     Evidence(
@@ -576,19 +647,93 @@ class RuleAnnotator:
         *,
         has_doc_offsets: bool = True,
         level: str = "",
+        meta: DocumentMeta | None = None,
     ) -> list[SentenceAnnotation]:
-        """Annotate consecutive sentences of one document, giving each its neighbours."""
+        """Annotate consecutive sentences of one document, giving each its neighbours.
+
+        ``level`` and ``meta`` are those of the document (see :meth:`annotate`).
+        """
         sents = list(sentences)
         out = []
         for i, s in enumerate(sents):
             prev = sents[i - 1].text if i > 0 else ""
             nxt = sents[i + 1].text if i + 1 < len(sents) else ""
             out.append(
-                self.annotate(s, lang, prev, nxt, has_doc_offsets=has_doc_offsets, level=level)
+                self.annotate(
+                    s, lang, prev, nxt, has_doc_offsets=has_doc_offsets, level=level, meta=meta
+                )
             )
         return out
 
+    def document_audience(self, meta: DocumentMeta | None) -> str:
+        """The audience a document implies (``rules.yaml`` ``document_audience``), or "".
+
+        Parameters
+        ----------
+        meta : seclens.types.DocumentMeta or None
+            Title, English title and level of the document are matched.
+
+        Returns
+        -------
+        str
+            An audience label of the codebook (``international``, ``ministries`` ...) or
+            "" when no entry matches.
+
+        Raises
+        ------
+        AnnotationError
+            ``E401``/``E402`` for a malformed ``document_audience`` entry.
+        """
+        found = self._document_audience(meta)
+        return found.audience if found is not None else ""
+
     # ------------------------------------------------------------------ decisions
+    @cached_property
+    def _document_audience_entries(self) -> tuple[_DocAudience, ...]:
+        """The validated ``document_audience`` entries of ``rules.yaml``."""
+        raw = self._rules.get("document_audience", []) or []
+        if not isinstance(raw, list):
+            raise AnnotationError("E401", "rules.yaml: document_audience must be a list")
+        out = []
+        for i, e in enumerate(raw):
+            where = f"rules.yaml document_audience[{i}]"
+            if not isinstance(e, dict) or not all(
+                e.get(k) for k in ("id", "title", "audience", "acts", "source")
+            ):
+                raise AnnotationError(
+                    "E401", f"{where}: needs id, title, audience, acts and source"
+                )
+            titles = e["title"] if isinstance(e["title"], list) else [e["title"]]
+            acts = tuple(str(a) for a in e["acts"])
+            levels = tuple(str(x) for x in e.get("level", []) or [])
+            if e["audience"] not in AUDIENCES or not set(acts) <= set(VUORI_ACTS) - {"none"}:
+                raise AnnotationError(
+                    "E401",
+                    f"{where} ({e['id']}): audience {e['audience']!r} or acts {list(acts)} "
+                    f"outside the codebook (audiences {list(AUDIENCES)}; acts claim, "
+                    "warning, request)",
+                )
+            try:
+                patterns = tuple(re.compile(str(t)) for t in titles)
+            except re.error as exc:
+                raise AnnotationError("E402", f"{where} ({e['id']}): bad regex: {exc}") from exc
+            out.append(_DocAudience(str(e["id"]), patterns, levels, str(e["audience"]), acts))
+        return tuple(out)
+
+    def _document_audience(self, meta: DocumentMeta | None) -> _DocAudience | None:
+        """First ``document_audience`` entry matching the document's titles and level."""
+        if meta is None:
+            return None
+        key = (meta.title, meta.title_en, meta.level)
+        if key not in self._doc_aud_memo:
+            found = None
+            for entry in self._document_audience_entries:
+                if entry.matches(meta):
+                    found = entry
+                    break
+            self._doc_aud_memo[key] = found
+        return self._doc_aud_memo[key]
+
     def _sense(self, by: dict[str, list[Hit]], add: Any, lang: str, text: str = "") -> str:
         words = by.get("sense_word", [])
         if not words:

@@ -1,0 +1,111 @@
+"""Regression tests for the third codebook round (rules-2026.11.4 and later cue versions).
+
+Each test is named after the convention or error category it covers; the sentences are
+written for the tests (not taken from the reference gold or the corpus). Every case pairs
+the new reading with a counter-case that must keep the old one.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from seclens.annotate import RuleAnnotator
+from seclens.annotate.types import SentenceAnnotation
+from seclens.errors import AnnotationError
+from seclens.types import DocumentMeta, Sentence
+
+INITIATIVE = DocumentMeta("init", title="全球数据治理倡议", level="central", language="zh")
+MEMO = DocumentMeta(
+    "memo",
+    title="Memorandum on Strengthening Federal Cyber Defenses",
+    level="foreign",
+    language="en",
+)
+PLAN = DocumentMeta("plan", title="数据产业发展行动计划", level="central", language="zh")
+
+
+def _ann(
+    annotator: RuleAnnotator,
+    text: str,
+    lang: str,
+    level: str = "",
+    meta: DocumentMeta | None = None,
+) -> SentenceAnnotation:
+    return annotator.annotate(
+        Sentence("d", 0, 0, len(text), text), lang, "", "", level=level, meta=meta
+    )
+
+
+# CODEBOOK audience 'whom does the sentence address': an international initiative
+# addresses the international community in its claims and requests alike.
+def test_international_initiative_implies_international_audience(
+    annotator: RuleAnnotator,
+) -> None:
+    req = _ann(annotator, "推动建立数据跨境流动规则，加强政策沟通。", "zh", meta=INITIATIVE)
+    assert req.vuori_act == "request"
+    assert req.audience == ("international",)
+    assert any(e.rule_id == "rule.document_audience.international_initiative" for e in req.evidence)
+    claim = _ann(annotator, "数据治理是全人类面临的共同课题。", "zh", meta=INITIATIVE)
+    assert claim.vuori_act == "claim" and claim.audience == ("international",)
+    # the same sentences in a domestic action plan address no one in particular
+    for text in ("推动建立数据跨境流动规则，加强政策沟通。", "数据治理是全人类面临的共同课题。"):
+        assert _ann(annotator, text, "zh", meta=PLAN).audience == ()
+
+
+def test_named_addressee_wins_over_the_document_audience(annotator: RuleAnnotator) -> None:
+    a = _ann(annotator, "鼓励企业参与制定数据治理规则。", "zh", meta=INITIATIVE)
+    assert a.audience == ("enterprises",)
+
+
+# A presidential memorandum is issued to the heads of executive departments and
+# agencies: its directives without a named addressee address ministries; section
+# headings and sentences without a directive do not.
+def test_memorandum_directive_addresses_ministries(annotator: RuleAnnotator) -> None:
+    a = _ann(annotator, "Federal cyber defenses must keep pace with the threat.", "en", meta=MEMO)
+    assert a.vuori_act == "request" and a.audience == ("ministries",)
+    heading = _ann(annotator, "Hardening Federal Information Systems.", "en", meta=MEMO)
+    assert "ministries" not in heading.audience
+    claim = _ann(annotator, "Ransomware attacks have grown more frequent.", "en", meta=MEMO)
+    assert claim.audience == ()
+    # an executive order (no memorandum) keeps the open addressee
+    order = DocumentMeta("eo", title="Executive Order on Cyber Defenses", level="foreign")
+    b = _ann(annotator, "Federal cyber defenses must keep pace with the threat.", "en", meta=order)
+    assert b.audience == ()
+
+
+def test_document_audience_needs_metadata_and_level_comes_from_meta(
+    annotator: RuleAnnotator,
+) -> None:
+    text = "推动建立数据跨境流动规则，加强政策沟通。"
+    assert _ann(annotator, text, "zh").audience == ()
+    assert annotator.document_audience(INITIATIVE) == "international"
+    assert annotator.document_audience(PLAN) == ""
+    assert annotator.document_audience(None) == ""
+    # meta.level feeds the implicit audience of local documents when level is not given
+    local = DocumentMeta("m", title="某市数据产业行动计划", level="municipal")
+    assert _ann(annotator, "加快建设数据中心。", "zh", meta=local).audience == ("local_government",)
+
+
+_ENTRY = {"id": "x", "title": ["倡议"], "audience": "public", "acts": ["request"], "source": "s"}
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"audience": "everyone"}, "E401"),
+        ({"acts": ["none"]}, "E401"),
+        ({"source": ""}, "E401"),
+        ({"title": ["(倡议"]}, "E402"),
+    ],
+)
+def test_malformed_document_audience_entry_is_an_error(
+    change: dict[str, object], code: str
+) -> None:
+    from seclens.annotate.cues import load_data_file
+
+    rules = dict(load_data_file("rules"))
+    rules["document_audience"] = [{**_ENTRY, **change}]
+    ann = RuleAnnotator(rules=rules)
+    with pytest.raises(AnnotationError) as exc:
+        _ann(ann, "推动建立规则。", "zh", meta=INITIATIVE)
+    assert exc.value.code == code

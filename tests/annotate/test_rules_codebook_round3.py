@@ -109,3 +109,16 @@ def test_malformed_document_audience_entry_is_an_error(
     with pytest.raises(AnnotationError) as exc:
         _ann(ann, "推动建立规则。", "zh", meta=INITIATIVE)
     assert exc.value.code == code
+
+
+# CODEBOOK audience local_government vs ministries: a city's development and reform
+# commission is a local office; the national commission is a ministry.
+def test_local_development_and_reform_commission_is_local_government(
+    annotator: RuleAnnotator,
+) -> None:
+    a = _ann(annotator, "（责任单位：区政府，市发展改革委、市财政局）", "zh")
+    assert a.audience == ("local_government",)
+    b = _ann(annotator, "（牵头单位：国家发展改革委、工业和信息化部）", "zh")
+    assert b.audience == ("ministries",)
+    c = _ann(annotator, "发展改革委要加强统筹协调。", "zh")
+    assert c.audience == ("ministries",)

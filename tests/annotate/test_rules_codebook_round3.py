@@ -122,3 +122,17 @@ def test_local_development_and_reform_commission_is_local_government(
     assert b.audience == ("ministries",)
     c = _ann(annotator, "发展改革委要加强统筹协调。", "zh")
     assert c.audience == ("ministries",)
+
+
+# CODEBOOK threat 'present a threat ... to a referent object': a threat noun that
+# modifies a detection or monitoring noun names a capability to build, not a threat.
+def test_threat_noun_modifying_a_detection_noun_is_a_capability(
+    annotator: RuleAnnotator,
+) -> None:
+    a = _ann(annotator, "建设入侵检测、漏洞扫描和威胁信息共享平台。", "zh")
+    assert a.threat == 0 and a.securitizing_move == 0
+    b = _ann(annotator, "完善城市安全风险综合监测预警系统。", "zh")
+    assert b.threat == 0
+    # the threat named as such is still presented
+    c = _ann(annotator, "关键信息基础设施面临网络入侵和漏洞利用的威胁。", "zh")
+    assert c.threat == 1

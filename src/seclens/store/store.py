@@ -127,7 +127,13 @@ class Store:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        self.close()
+        if exc is None:
+            self.close()
+            return
+        try:  # the error in flight is the one to report; a failing close is noted on it
+            self.close()
+        except duckdb.Error as again:
+            exc.add_note(f"closing the store also failed: {again}")
 
     def close(self) -> None:
         """Checkpoint (when writable) and close the connection."""
@@ -150,7 +156,13 @@ class Store:
             self.con.commit()
             return out
         except duckdb.Error as exc:
-            self.con.rollback()
+            try:
+                self.con.rollback()
+            except duckdb.Error as again:  # e.g. a fatal error invalidated the database
+                raise StoreError(
+                    "E605", f"{what} failed and the database could not roll back ({again}); "
+                    "transactions committed before are kept: open the store again to "
+                    f"continue. Cause: {exc}") from exc
             raise StoreError("E605", f"{what} failed and was rolled back: {exc}") from exc
 
     # -- runs -----------------------------------------------------------------------

@@ -136,3 +136,25 @@ def test_threat_noun_modifying_a_detection_noun_is_a_capability(
     # the threat named as such is still presented
     c = _ann(annotator, "关键信息基础设施面临网络入侵和漏洞利用的威胁。", "zh")
     assert c.threat == 1
+
+
+# Vuori (2008): a request needs a directive verb; directive words used as nouns
+# (requirements, support, construction) in descriptions and attainment targets do not
+# make a request.
+@pytest.mark.parametrize(
+    ("text", "act"),
+    [
+        ("该类标准主要规定数据标注、质量评价等要求。", "none"),
+        ("到2030年，智慧城市建设取得显著成效，产业规模超过千亿元。", "none"),
+        ("人工智能在智能交通、国防建设等领域得到普遍应用。", "none"),
+        ("统一接口标准，为大模型推理提供算力支持。", "none"),
+        # real directives keep the request
+        ("要求企业落实数据安全保护责任。", "request"),
+        ("到2030年，建设一批智能计算中心。", "request"),
+        ("支持企业开展大模型研发。", "request"),
+    ],
+)
+def test_nominal_directive_word_is_no_request(
+    annotator: RuleAnnotator, text: str, act: str
+) -> None:
+    assert _ann(annotator, text, "zh").vuori_act == act

@@ -44,6 +44,7 @@ FIELDS = frozenset(
         "vuori_task",
         "vuori_verb",
         "vuori_none",
+        "vuori_nominal",
         "audience",
         "responsibility",
         "name",

@@ -339,8 +339,14 @@ class RuleAnnotator:
         # procedural compounds mask the cues inside them (国际竞争力 is not 国际竞争)
         masks = _Spans([h for h in hits if h.cue.field == "threat_procedural"])
         names = _Spans([h for h in hits if h.cue.field == "name"])
+        # nominal uses of directive words (国防建设等领域, 提供算力支持, 等要求) are no act
+        nominal = _Spans([h for h in hits if h.cue.field == "vuori_nominal"])
         by: dict[str, list[Hit]] = {}
         for h in hits:
+            if h.cue.field in ("vuori", "vuori_verb") and any(
+                True for _ in nominal.covering(h.start, h.end)
+            ):
+                continue
             if h.cue.field in _MASKABLE and any(
                 (m.end - m.start) > (h.end - h.start) for m in masks.covering(h.start, h.end)
             ):

@@ -159,3 +159,18 @@ def test_locked_store_gives_coded_error(tmp_path: Path) -> None:
         with pytest.raises(StoreError) as err:
             open_store(db, read_only=True)
         assert err.value.code == "E602"
+
+
+@pytest.mark.parametrize(("kwargs", "expected"), [
+    ({}, {"threads": None, "checkpoint_threshold": "61.0 MiB", "memory_limit": "244.1 MiB"}),
+    ({"threads": 1, "checkpoint_threshold": "32MB", "memory_limit": "100MB"},
+     {"threads": 1, "checkpoint_threshold": "30.5 MiB", "memory_limit": "95.3 MiB"}),
+])
+def test_connection_settings_are_explicit(tmp_path: Path, kwargs: dict,
+                                          expected: dict) -> None:
+    with open_store(tmp_path / "s.duckdb", **kwargs) as store:
+        for name, value in expected.items():
+            row = store.con.execute(f"SELECT current_setting('{name}')").fetchone()
+            assert row is not None
+            if value is not None:
+                assert row[0] == value, name

@@ -109,3 +109,23 @@ def test_invalid_options_name_the_parameter() -> None:
 
     with pytest.raises(ConfigError, match="commit_every"):
         StoreIngestOptions(commit_every=0)
+
+
+def test_writer_connection_is_bounded(tmp_path: Path, make_corpus: Callable,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ingest writer opens DuckDB with one thread and its own buffer-pool limit
+    (its memory must not grow with the corpus; the cores belong to the workers)."""
+    import seclens.store.sync as sync
+
+    seen: list[dict] = []
+    real = sync.open_store
+
+    def spy(db: Path, **kwargs: object) -> object:
+        seen.append(kwargs)
+        return real(db, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sync, "open_store", spy)
+    make_corpus(tmp_path / "c", 2)
+    ingest_corpus([tmp_path / "c"], tmp_path / "s.duckdb",
+                  options=StoreIngestOptions(db_memory_limit="64MB"))
+    assert seen == [{"memory_limit": "64MB", "threads": 1}]

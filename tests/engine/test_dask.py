@@ -174,3 +174,17 @@ def test_failed_partition_leaves_no_part(tmp_path: Path, make_corpus: Callable,
     assert summary["rows"]["documents"] == 4
     assert sorted(p.name for p in (out / "documents").iterdir()) == ["part-000000.parquet"]
     assert pq.ParquetFile(out / "documents" / "part-000000.parquet").num_row_groups == 4
+
+
+def test_parquet_rows_read_in_chunks_keep_their_position(tmp_path: Path) -> None:
+    """A worker reads a row group ``chunk_size`` rows at a time; exclusions still
+    name each row's position in its row group."""
+    table = pa.table({"doc_id": ["a", "b", "c", "d"],
+                      "text": ["维护国家安全。", "", "巩固国防。", " "]})
+    pq.write_table(table, tmp_path / "in.parquet", row_group_size=4)
+    parts, _ = plan_partitions([tmp_path / "in.parquet"], DaskOptions(), tmp_path / "plan")
+    assert len(parts) == 1 and parts[0].kind == "rows"
+    summary = run_partition(parts[0], EngineConfig(), str(tmp_path / "out"), chunk_size=1)
+    assert summary["rows"]["documents"] == 2
+    where = {e.doc_id: e.path.rsplit("#", 1)[1] for e in summary["excluded"]}
+    assert where == {"b": "rg0:1", "d": "rg0:3"}

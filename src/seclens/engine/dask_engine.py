@@ -252,18 +252,21 @@ class _PartWriter:
 def _partition_items(part: Partition, config: EngineConfig, chunk_size: int
                      ) -> Iterator[DocumentResult | Exclusion]:
     """Worker side: read one partition in chunks and analyse its documents."""
-    parquet = pq.ParquetFile(part.parquet_path)
-    for batch in parquet.iter_batches(batch_size=chunk_size, row_groups=[part.row_group]):
-        if part.kind == "files":
-            for task in tasks_from_plan(pa.Table.from_batches([batch])):
-                yield analyse_task(task, config)
-            continue
-        for n, row in enumerate(batch.to_pylist()):
-            source = f"{part.parquet_path}#rg{part.row_group}:{n}"
-            try:
-                yield process_document(parquet_row_document(row, source), config)
-            except SeclensError as exc:
-                yield Exclusion(source, str(row.get("doc_id") or ""), exc.code, exc.message)
+    with pq.ParquetFile(part.parquet_path) as parquet:
+        row = 0  # position in the row group (names the source of Parquet rows)
+        for batch in parquet.iter_batches(batch_size=chunk_size, row_groups=[part.row_group]):
+            if part.kind == "files":
+                for task in tasks_from_plan(pa.Table.from_batches([batch])):
+                    yield analyse_task(task, config)
+                continue
+            for record in batch.to_pylist():
+                source = f"{part.parquet_path}#rg{part.row_group}:{row}"
+                row += 1
+                try:
+                    yield process_document(parquet_row_document(record, source), config)
+                except SeclensError as exc:
+                    yield Exclusion(source, str(record.get("doc_id") or ""), exc.code,
+                                    exc.message)
 
 
 def run_partition(part: Partition, config: EngineConfig, out_dir: str,

@@ -158,3 +158,18 @@ def test_nominal_directive_word_is_no_request(
     annotator: RuleAnnotator, text: str, act: str
 ) -> None:
     assert _ann(annotator, text, "zh").vuori_act == act
+
+
+# CODEBOOK sector: a weak cue needs security talk about it; a security domain named
+# beside it (经济社会发展和国防) is another domain of a list, not an anchor for it.
+def test_domain_list_anchor_does_not_carry_another_sectors_weak_cue(
+    annotator: RuleAnnotator,
+) -> None:
+    a = _ann(annotator, "全面提升经济社会发展和国防建设的智能化水平。", "zh")
+    assert "military" in a.sector and "economic" not in a.sector
+    # a threat in the clause still anchors the weak cue
+    b = _ann(annotator, "防范经济领域的网络攻击。", "zh")
+    assert "economic" in b.sector
+    # other countries beside a security domain remain international security talk
+    c = _ann(annotator, "各国在军事领域使用人工智能应当慎重。", "zh")
+    assert {"international", "military"} <= set(c.sector)

@@ -398,7 +398,6 @@ class RuleAnnotator:
         anchor_spans = list(anchors) + list(threat_hits)
         if sense in ("security", "mixed"):
             anchor_spans += by.get("sense_word", [])
-        anchored_clauses = {clauses[h.start] for h in anchor_spans}
         # weak urgency/measure cues (必须, must, 国家战略 ...) need security talk in their clause
         security_clauses = {clauses[h.start] for h in anchors}
         if sense in ("security", "mixed"):
@@ -413,8 +412,27 @@ class RuleAnnotator:
         # ---- sectors
         sectors: set[str] = set()
         strong_sector_hits: list[Hit] = []
+        # an anchor word that is itself a strong cue of another sector (国防 in
+        # 经济社会发展和国防) names a domain beside the weak cue, not security talk about it
+        strong_spans = _Spans([h for h in by.get("sector", []) if h.cue.strength == "strong"])
+        domain_anchor: dict[int, set[str]] = {}
+        for h in anchor_spans:
+            # (``next`` is the neighbouring sentence here, not the builtin)
+            covers = list(strong_spans.covering(h.start, h.end)) if h.cue.field == "anchor" else []
+            domain_anchor.setdefault(clauses[h.start], set()).add(
+                covers[0].cue.label if covers else "*"
+            )
+
+        def anchored(h: Hit) -> bool:
+            labs = domain_anchor.get(clauses[h.start], set())
+            # other countries beside a security domain (各国……军事领域) is international
+            # security talk: the relational sector keeps any anchor
+            return bool(labs) and (
+                "*" in labs or h.cue.label in labs or h.cue.label == "international"
+            )
+
         for h in by.get("sector", []):
-            if h.cue.strength == "strong" or clauses[h.start] in anchored_clauses:
+            if h.cue.strength == "strong" or anchored(h):
                 sectors.add(h.cue.label)
                 add("sector", h.cue.label, h)
                 if h.cue.strength == "strong":

@@ -173,3 +173,16 @@ def test_domain_list_anchor_does_not_carry_another_sectors_weak_cue(
     # other countries beside a security domain remain international security talk
     c = _ann(annotator, "各国在军事领域使用人工智能应当慎重。", "zh")
     assert {"international", "military"} <= set(c.sector)
+
+
+# CODEBOOK audience 'whom does the sentence address': an English possessor (vendors’
+# claims, Americans’ rights) is the subject matter, as 公众和企业需求 is in Chinese.
+def test_english_possessor_is_not_the_addressee(annotator: RuleAnnotator) -> None:
+    a = _ann(
+        annotator,
+        "Agencies shall review vendors’ claims and protect Americans’ rights.",
+        "en",
+    )
+    assert a.audience == ("ministries",)
+    b = _ann(annotator, "Agencies shall consult vendors and inform Americans.", "en")
+    assert {"enterprises", "public"} <= set(b.audience)

@@ -92,6 +92,8 @@ _EN_TASK_ITEM = re.compile(
     r"(?!(?:the|any|an?|such|all|each|its|their)\b)[a-z]+(?<!ing)(?<!s)\b"
 )
 _EN_MODALS = frozenset({"shall", "must", "should", "will", "is", "are", "it"})
+# an English possessive right after an actor (vendors’ claims, the agency's plan)
+_EN_POSSESSIVE = re.compile(r"(?:[’']s?)(?=\s)")
 _EN_PURPOSE = re.compile(r"^\s*(?:\([a-zA-Z0-9]{1,4}\)\s*)?(?:To|In order to)\b")
 # An English section heading in title case ("Strengthening AI Governance and Risk
 # Management."): every word of four or more letters capitalised, at most 12 words.
@@ -1074,6 +1076,10 @@ class RuleAnnotator:
             if 0 <= q_end <= h.start:
                 continue
             if lang == "zh" and possessed and possessor(h):
+                continue
+            if lang == "en" and _EN_POSSESSIVE.match(text, h.end):
+                # vendors’ claims, Americans’ rights: the possessor of a noun is the
+                # subject matter of the task, not its addressee
                 continue
             if any(
                 clauses[o.start] == clauses[h.start]

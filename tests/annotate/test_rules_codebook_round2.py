@@ -189,7 +189,8 @@ def test_military_civil_fusion_task_mobilizes_the_military(annotator: RuleAnnota
         ("加强公众和企业需求分析，优化政务服务流程。", ()),
         ("及时研判公众反应，做好舆情应对。", ()),
         # beneficiary after 面向 / 为
-        ("政务部门应面向公众和企业提供智能问答服务。", ("ministries",)),
+        # (政务部门: departments of every level, rules-2026.11.4 / zh-cues-2026.11.5)
+        ("政务部门应面向公众和企业提供智能问答服务。", ("local_government", "ministries")),
         ("为中小企业提供算力支持。", ()),
         # counter-cases: the same actors addressed
         ("鼓励企业加强需求分析。", ("enterprises",)),

@@ -186,3 +186,12 @@ def test_english_possessor_is_not_the_addressee(annotator: RuleAnnotator) -> Non
     assert a.audience == ("ministries",)
     b = _ann(annotator, "Agencies shall consult vendors and inform Americans.", "en")
     assert {"enterprises", "public"} <= set(b.audience)
+
+
+# CODEBOOK audience: government-affairs departments (政务部门) are the departments of
+# every level of government, ministries and local governments alike.
+def test_government_affairs_departments_are_every_level(annotator: RuleAnnotator) -> None:
+    a = _ann(annotator, "政务部门应健全大模型应用的安全管理制度。", "zh")
+    assert set(a.audience) == {"ministries", "local_government"}
+    b = _ann(annotator, "有关部门应健全大模型应用的安全管理制度。", "zh")
+    assert b.audience == ("ministries",)

@@ -195,3 +195,23 @@ def test_government_affairs_departments_are_every_level(annotator: RuleAnnotator
     assert set(a.audience) == {"ministries", "local_government"}
     b = _ann(annotator, "有关部门应健全大模型应用的安全管理制度。", "zh")
     assert b.audience == ("ministries",)
+
+
+# CODEBOOK audience: a numbered heading that names a programme announces a section and
+# addresses nobody, even in a municipal plan; a verb-object heading is a task of the
+# local apparatus.
+@pytest.mark.parametrize(
+    ("text", "audience"),
+    [
+        ("（三）智慧交通“提速”行动", ()),
+        ("（二）中小学人工智能课程建设工程", ()),
+        ("（二）实施智慧交通提速行动。", ("local_government",)),
+        ("3.建设城市级算力调度平台。", ("local_government",)),
+    ],
+)
+def test_programme_heading_addresses_nobody(
+    annotator: RuleAnnotator, text: str, audience: tuple[str, ...]
+) -> None:
+    a = _ann(annotator, text, "zh", level="municipal")
+    assert a.vuori_act == "request"
+    assert a.audience == audience

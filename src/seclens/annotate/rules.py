@@ -564,10 +564,15 @@ class RuleAnnotator:
                 # a local government's own document
                 rule_level = "self-reference"
                 implicit = implicit_map.get("municipal", "")
+            # a numbered heading naming a programme (（七）……行动) addresses nobody
+            programme = self._is_programme_heading(text, lang, by)
+            if programme:
+                implicit = ""
             if (
                 not aud
                 and doc_aud is not None
                 and act in doc_aud.acts
+                and not programme
                 and not (lang == "en" and _en_title_heading(text))
             ):
                 # the addressee the document implies takes precedence over the level
@@ -1114,6 +1119,20 @@ class RuleAnnotator:
             h for h in by.get("vuori_heading_task", []) if h.matched.startswith("应对")
         ]
         return next((h for h in ends if h.end >= len(stem)), None)
+
+    @staticmethod
+    def _is_programme_heading(text: str, lang: str, by: dict[str, list[Hit]]) -> bool:
+        """A numbered Chinese heading that names a programme (（七）……行动), no verb first.
+
+        ``（一）实施……行动`` starts with a task verb: a verb-object heading (a task), not
+        a programme name.
+        """
+        head = _HEADING_PREFIX.match(text)
+        if lang != "zh" or head is None or not by.get("heading_programme"):
+            return False
+        if len(text[head.end() :].rstrip("。. ")) > _HEADING_MAX[lang]:
+            return False
+        return not any(h.start == head.end() for h in by.get("vuori_verb", []))
 
     def _is_fragment(self, text: str, lang: str) -> bool:
         """Headings, list items and short fragments take their frame from their neighbours."""

@@ -98,6 +98,10 @@ class CountLayout:
     sector_of, category_of : tuple of int
         For each entry of ``entries``, the position of its sector in ``sectors`` and
         of its category in ``categories``.
+    term_keys, sector_keys, category_keys : tuple of (key_type, key, entry_id, category, sector)
+        The keys of the term rows (one per entry of ``entries``), sector rows and
+        category rows of a count table, as :class:`seclens.measures.counts.CountTable`
+        stores them.
     """
 
     entries: tuple[LexiconEntry, ...]
@@ -106,6 +110,9 @@ class CountLayout:
     categories: tuple[str, ...]
     sector_of: tuple[int, ...]
     category_of: tuple[int, ...]
+    term_keys: tuple[tuple[str, str, str, str, str], ...] = ()
+    sector_keys: tuple[tuple[str, str, str, str, str], ...] = ()
+    category_keys: tuple[tuple[str, str, str, str, str], ...] = ()
 
     @classmethod
     def build(cls, entries: tuple[LexiconEntry, ...]) -> CountLayout:
@@ -115,7 +122,10 @@ class CountLayout:
         categories = tuple(sorted({e.category for e in ordered}))
         return cls(ordered, frozenset(e.entry_id for e in ordered), sectors, categories,
                    tuple(sectors.index(e.sector) for e in ordered),
-                   tuple(categories.index(e.category) for e in ordered))
+                   tuple(categories.index(e.category) for e in ordered),
+                   tuple(("term", e.term, e.entry_id, e.category, e.sector) for e in ordered),
+                   tuple(("sector", x, "", "", "") for x in sectors),
+                   tuple(("category", x, "", "", "") for x in categories))
 
 @dataclass(frozen=True)
 class SenseRule:

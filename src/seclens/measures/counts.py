@@ -33,6 +33,9 @@ from seclens.types import Document, Match
 #: entry inside a proper name (``docs/counting.md``).
 SENSES: tuple[str, ...] = ("security", "safety", "undetermined", "name")
 KEY_TYPES: tuple[str, ...] = ("term", "sector", "sense", "category", "total")
+_SENSE_KEYS: tuple[tuple[str, str, str, str, str], ...] = tuple(
+    ("sense", x, "", "", "") for x in SENSES)
+_TOTAL_KEYS: tuple[tuple[str, str, str, str, str], ...] = (("total", "all", "", "", ""),)
 
 _ENTRY_ID = attrgetter("entry_id")
 _DOC_ID = attrgetter("doc_id")
@@ -348,10 +351,10 @@ def count_table(document: Document, matches: Sequence[Match], lexicon: Lexicon,
     # counts in C (Counter over columns); the per-match checks are set inclusions, and
     # the first offending match is looked up only when one fails
     if isinstance(matches, MatchTable):
-        ids = [e[1] for e in matches.entries]
+        table_entries = matches.entries
         by_entry: Counter[str] = Counter()
         for k, n in Counter(matches.entry).items():
-            by_entry[ids[k]] += n
+            by_entry[table_entries[k][1]] += n
         by_sense = Counter(matches.sense)
         ok = (not matches or (matches.doc_id == doc_id and matches.convention == convention)) \
             and by_entry.keys() <= known
@@ -376,15 +379,11 @@ def count_table(document: Document, matches: Sequence[Match], lexicon: Lexicon,
         if n:
             sectors[si] += n
             categories[ci] += n
-    keys: list[tuple[str, str, str, str, str]] = [
-        ("term", e.term, e.entry_id, e.category, e.sector) for e in entries]
-    keys += [("sector", x, "", "", "") for x in layout.sectors]
+    keys = (layout.term_keys + layout.sector_keys + _SENSE_KEYS + layout.category_keys
+            + _TOTAL_KEYS)
     counts += sectors
-    keys += [("sense", x, "", "", "") for x in SENSES]
     counts += [by_sense.get(x, 0) for x in SENSES]
-    keys += [("category", x, "", "", "") for x in layout.categories]
     counts += categories
-    keys.append(("total", "all", "", "", ""))
     counts.append(len(matches))
     if size > 0:
         per_10k = [10_000 * n / size for n in counts]
@@ -392,4 +391,4 @@ def count_table(document: Document, matches: Sequence[Match], lexicon: Lexicon,
     else:
         per_10k = [math.nan] * len(counts)
         reason = f"empty text: 0 {unit}, per-10k rate undefined"
-    return CountTable(doc_id, size, unit, convention, reason, tuple(keys), counts, per_10k)
+    return CountTable(doc_id, size, unit, convention, reason, keys, counts, per_10k)

@@ -215,3 +215,14 @@ def test_programme_heading_addresses_nobody(
     a = _ann(annotator, text, "zh", level="municipal")
     assert a.vuori_act == "request"
     assert a.audience == audience
+
+
+def test_security_capability_keeps_the_sector_referent(annotator: RuleAnnotator) -> None:
+    # no threat is presented, but the capability protects the sector's referent
+    a = _ann(annotator, "建设人工智能网络安全平台，开展攻击检测和漏洞挖掘技术攻关。", "zh")
+    assert a.threat == 0 and a.securitizing_move == 0
+    assert a.referent_object == ("technology_industry",)
+    assert any(e.rule_id == "rule.sector_referent.cyber_data" for e in a.evidence)
+    # generic risk monitoring names no capability against a threat
+    b = _ann(annotator, "建立城市运行风险综合监测预警平台。", "zh")
+    assert b.threat == 0 and b.referent_object == ("none",)

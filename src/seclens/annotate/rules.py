@@ -488,7 +488,10 @@ class RuleAnnotator:
                 add("extraordinary_measures", "1", h)
 
         # ---- sector-implied referent object (BWW 1998: each sector's typical referent)
-        if not refs and sectors and (threat or urgency or xm):
+        # a security capability against a named threat (攻击检测, 威胁预警) protects the
+        # sector's referent although it presents no threat
+        capability = any(m.cue.label == "capability" for m in masks.hits)
+        if not refs and sectors and (threat or urgency or xm or capability):
             mapping = self._rules.get("sector_referent", {})
             for sec in order_labels(sectors, SECTORS):
                 ro = mapping.get(sec)

@@ -100,11 +100,18 @@ _EN_PURPOSE = re.compile(r"^\s*(?:\([a-zA-Z0-9]{1,4}\)\s*)?(?:To|In order to)\b"
 _EN_TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z’'-]*")
 
 
+_EN_SECTION_NUMBER = re.compile(r"^\s*(?:Sec(?:tion)?\.?\s*)?[0-9]+(?:\.[0-9]+)*\.?\s+")
+
+
 def _en_title_heading(text: str) -> bool:
-    """True for a short title-case English heading (no directive addressed to anyone)."""
-    words = _EN_TITLE_WORD.findall(text)
-    body = text.strip().rstrip(".")
-    if not words or len(words) > 12 or any(ch in body for ch in ",;:"):
+    """True for a short title-case English heading (no directive addressed to anyone).
+
+    A section number may precede it ("3.1. Promoting Progress, Innovation, and
+    Competition in United States AI Development.").
+    """
+    body = _EN_SECTION_NUMBER.sub("", text).strip().rstrip(".")
+    words = _EN_TITLE_WORD.findall(body)
+    if not words or len(words) > 12 or any(ch in body for ch in ";:"):
         return False
     return all(w[0].isupper() for w in words if len(w) >= 4)
 

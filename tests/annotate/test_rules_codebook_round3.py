@@ -229,3 +229,17 @@ def test_security_capability_keeps_the_sector_referent(annotator: RuleAnnotator)
     # generic risk monitoring names no capability against a threat
     b = _ann(annotator, "建立城市运行风险综合监测预警平台。", "zh")
     assert b.threat == 0 and b.referent_object == ("none",)
+
+
+# CODEBOOK audience academia = universities and researchers: a discipline or talent
+# cultivation named as a topic is no actor; a plan for institutions of higher education
+# addresses the universities.
+def test_academic_topics_name_no_actor_but_university_plans_address_academia(
+    annotator: RuleAnnotator,
+) -> None:
+    text = "完善人工智能学科评价机制，改进人才培养模式。"
+    assert _ann(annotator, text, "zh", level="central").audience == ()
+    uni = DocumentMeta("u", title="高等学校数据科学创新行动计划", level="central")
+    assert _ann(annotator, text, "zh", meta=uni).audience == ("academia",)
+    # universities named as actors stay academia everywhere
+    assert _ann(annotator, "支持高校建设人工智能学院。", "zh").audience == ("academia",)

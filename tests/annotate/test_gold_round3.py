@@ -40,10 +40,10 @@ def report_with_meta(reference_dir: Path, corpus_dir: Path) -> ValidationReport:
     return validate_detector(reference_dir / "gold" / "dev.jsonl", detect)
 
 
-# measured: audience 0.615 (0.570 with levels only), threat 0.917, vuori_act 0.908,
+# measured: audience 0.628 (0.574 with levels only), threat 0.917, vuori_act 0.908,
 # sector 0.728, referent 0.510, move alpha 0.814 / F1 0.841
 FLOORS = {
-    "audience": 0.60,
+    "audience": 0.62,
     "threat": 0.90,
     "vuori_act": 0.89,
     "sector": 0.72,
@@ -62,3 +62,4 @@ def test_document_audience_labels_on_gold(report_with_meta: ValidationReport) ->
     alphas = report_with_meta.fields["audience"].label_alpha
     assert alphas["international"] >= 0.85
     assert alphas["ministries"] >= 0.72
+    assert alphas["academia"] >= 0.80

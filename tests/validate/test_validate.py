@@ -24,11 +24,13 @@ def report(reference_dir: Path):  # type: ignore[no-untyped-def]
 # 2026-11-29 (generalisation round): gold/dev.jsonl is now a *test* set for rules
 # developed on tests/data/coded/seclens_dev_v1.jsonl; the earlier 0.83 was an in-sample
 # figure of rules fitted to this file (held-out F1 then: 0.47). Measured now: 0.817.
+# Session 2 (audience/threat/vuori rounds, rules-2026.11.4): measured move F1 0.841,
+# sense accuracy 0.933, threat alpha 0.917, vuori accuracy 0.958; floors raised.
 FLOORS = {
-    ("securitizing_move", "f1"): 0.81,
+    ("securitizing_move", "f1"): 0.83,
     ("security_sense", "accuracy"): 0.92,
-    ("threat", "alpha"): 0.86,
-    ("vuori_act", "accuracy"): 0.93,
+    ("threat", "alpha"): 0.90,
+    ("vuori_act", "accuracy"): 0.95,
 }
 
 
@@ -93,3 +95,18 @@ def test_missing_field_and_duplicate_sid(reference_dir: Path, tmp_path: Path) ->
     with pytest.raises(AnnotationError) as exc2:
         read_coded(p2)
     assert exc2.value.code == "E413"
+
+
+def test_manifest_metadata_reaches_the_rules(reference_dir: Path, corpus_dir: Path) -> None:
+    """Regression: validate passed only the level, so the audience a document implies
+    (rules.yaml document_audience) never reached the scores (audience alpha 0.574 with
+    levels, 0.628 with the manifest rows)."""
+    from seclens.ingest import read_manifest
+
+    gold = reference_dir / "gold" / "dev.jsonl"
+    metas = read_manifest(corpus_dir / "manifest.csv").rows
+    levels = {k: m.level for k, m in metas.items()}
+    with_levels = validate_detector(gold, levels=levels)
+    with_metas = validate_detector(gold, levels=levels, metas=metas)
+    assert with_metas.fields["audience"].alpha >= 0.62
+    assert with_metas.fields["audience"].alpha > with_levels.fields["audience"].alpha + 0.03

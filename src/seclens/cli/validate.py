@@ -65,6 +65,7 @@ def validate(
         detector = model_detector(trained)
         model_meta = trained.meta
     levels = None
+    metas = None
     if manifest is None and not no_auto_manifest:
         from seclens.annotate.devset import find_corpus_dir
 
@@ -74,8 +75,9 @@ def validate(
     if manifest is not None:
         from seclens.ingest import read_manifest
 
-        levels = {k: m.level for k, m in read_manifest(manifest).rows.items()}
-    rep = validate_detector(gold, detector, levels=levels, model_meta=model_meta)
+        metas = read_manifest(manifest).rows
+        levels = {k: m.level for k, m in metas.items()}
+    rep = validate_detector(gold, detector, levels=levels, model_meta=model_meta, metas=metas)
     if rep.in_sample:
         click.echo(f"warning: {rep.in_sample['warning']}", err=True)
     levels_from = str(manifest) if manifest is not None else ""

@@ -18,7 +18,7 @@ from typing import Any
 
 from seclens.annotate.types import CODEBOOK_FIELDS, NOMINAL_FIELDS, SentenceAnnotation
 from seclens.errors import AnnotationError
-from seclens.types import Sentence
+from seclens.types import DocumentMeta, Sentence
 from seclens.validate.gold import CodedSentence, read_coded, sentence_key
 from seclens.validate.metrics import FieldReport, compare_field, pct_agree
 
@@ -109,7 +109,10 @@ def gold_to_sentence(g: CodedSentence) -> Sentence:
     return Sentence(g.doc_id, g.sentence_index, 0, len(g.text), g.text)
 
 
-def rule_detector(levels: Mapping[str, str] | None = None) -> Detector:
+def rule_detector(
+    levels: Mapping[str, str] | None = None,
+    metas: Mapping[str, DocumentMeta] | None = None,
+) -> Detector:
     """The shipped rule-based detector as a function of a coded sentence.
 
     Parameters
@@ -117,11 +120,16 @@ def rule_detector(levels: Mapping[str, str] | None = None) -> Detector:
     levels : mapping doc_id -> level, optional
         Administrative level of each document (from a manifest); used only for the
         implicit audience of requests. Without it the level is unknown.
+    metas : mapping doc_id -> DocumentMeta, optional
+        Manifest rows; used only for the audience a document implies
+        (``rules.yaml`` ``document_audience``) and, when ``levels`` lacks a document,
+        its level.
     """
     from seclens.annotate.rules import RuleAnnotator
 
     ann = RuleAnnotator()
     lv = dict(levels or {})
+    mt = dict(metas or {})
 
     def detect(g: CodedSentence) -> SentenceAnnotation:
         return ann.annotate(
@@ -131,6 +139,7 @@ def rule_detector(levels: Mapping[str, str] | None = None) -> Detector:
             g.next,
             has_doc_offsets=False,
             level=lv.get(g.doc_id, ""),
+            meta=mt.get(g.doc_id),
         )
 
     detect.__name__ = ann.version
@@ -155,6 +164,7 @@ def validate_detector(
     subsets: Sequence[str] = ("zh", "en"),
     levels: Mapping[str, str] | None = None,
     model_meta: Mapping[str, Any] | None = None,
+    metas: Mapping[str, DocumentMeta] | None = None,
 ) -> ValidationReport:
     """Run ``detector`` on the gold sentences and score each codebook field.
 
@@ -169,6 +179,8 @@ def validate_detector(
         Languages for which scores are also reported separately.
     levels : mapping doc_id -> level, optional
         Document levels for the default rule detector (see :func:`rule_detector`).
+    metas : mapping doc_id -> DocumentMeta, optional
+        Manifest rows for the default rule detector (see :func:`rule_detector`).
     model_meta : mapping, optional
         Sidecar of a trained model (``TrainedModel.meta``): the report's ``in_sample``
         then says whether the model was trained on these gold sentences
@@ -185,7 +197,7 @@ def validate_detector(
             raise AnnotationError(
                 "E414", f"{gold_path}: sid {g.sid} has no text or an unsupported lang {g.lang!r}"
             )
-    det = detector or rule_detector(levels)
+    det = detector or rule_detector(levels, metas)
     preds = [det(g) for g in gold]
     for g, p in zip(gold, preds, strict=True):
         if (p.doc_id, p.text) != (g.doc_id, g.text):

@@ -45,6 +45,7 @@ FIELDS = frozenset(
         "vuori_verb",
         "vuori_none",
         "vuori_nominal",
+        "domain_list",
         "heading_programme",
         "audience",
         "responsibility",

@@ -67,6 +67,11 @@ _FRAME_SECTORS = frozenset(
 _SAFETY_FRAME_SECTORS = frozenset({"military", "political", "ideological", "cyber_data"})
 _HEADING_MAX = {"zh": 16, "en": 60}
 _MASKABLE = frozenset({"sector", "referent_object", "anchor", "urgency", "extraordinary_measures"})
+# Members of an enumeration of application domains (……、军民融合等领域): the domain
+# names its sector but is no measure, referent object, security anchor or addressee.
+_DOMAIN_MASKABLE = frozenset(
+    {"anchor", "referent_object", "threat", "urgency", "extraordinary_measures", "audience"}
+)
 # Names of offices, programmes and documents (Secretary of Homeland Security) mask every
 # content cue inside them: the name does not use its words in a sense.
 _NAME_MASKABLE = frozenset(
@@ -350,6 +355,10 @@ class RuleAnnotator:
         names = _Spans([h for h in hits if h.cue.field == "name"])
         # nominal uses of directive words (国防建设等领域, 提供算力支持, 等要求) are no act
         nominal = _Spans([h for h in hits if h.cue.field == "vuori_nominal"])
+        # an enumeration of application domains (金融、公共安全、军民融合等领域) names
+        # where something is applied: its members are neither measures, referents,
+        # anchors nor addressees (the sector they name is kept)
+        domains = _Spans([h for h in hits if h.cue.field == "domain_list"])
         by: dict[str, list[Hit]] = {}
         for h in hits:
             if h.cue.field in ("vuori", "vuori_verb") and any(
@@ -361,6 +370,10 @@ class RuleAnnotator:
             ):
                 continue
             if h.cue.field in _NAME_MASKABLE and any(True for _ in names.covering(h.start, h.end)):
+                continue
+            if h.cue.field in _DOMAIN_MASKABLE and any(
+                True for _ in domains.covering(h.start, h.end)
+            ):
                 continue
             if h.cue.field == "audience" and any(
                 n.cue.label == "policy" for n in names.covering(h.start, h.end)

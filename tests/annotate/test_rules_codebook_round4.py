@@ -1,0 +1,39 @@
+"""Regression tests for the fourth codebook round (rules-2026.11.5, zh-cues-2026.11.6).
+
+Each test is named after the convention or error category it covers; the sentences are
+written for the tests (not taken from the reference gold or the corpus). Every case pairs
+the new reading with a counter-case that must keep the old one.
+"""
+
+from __future__ import annotations
+
+from seclens.annotate import RuleAnnotator
+from seclens.annotate.types import SentenceAnnotation
+from seclens.types import Sentence
+
+
+def _ann(annotator: RuleAnnotator, text: str, lang: str) -> SentenceAnnotation:
+    return annotator.annotate(Sentence("d", 0, 0, len(text), text), lang, "", "")
+
+
+# CODEBOOK extraordinary_measures: ordinary programme steps are 0 unless framed as
+# extraordinary. Military-civil fusion named as one application domain of a product
+# (……、军民融合等领域) is a domain, not a measure; its sector is kept.
+def test_application_domain_list_is_no_measure_referent_or_addressee(
+    annotator: RuleAnnotator,
+) -> None:
+    a = _ann(annotator, "支持企业开发面向交通、医疗、军民融合等领域的智能传感器产品。", "zh")
+    assert a.extraordinary_measures == 0
+    assert a.securitizing_move == 0
+    assert "military" in a.sector
+    assert "military" not in a.audience
+    assert "nation_state" not in a.referent_object
+    # a threat word that names a domain (金融风险、财税、统计等领域) presents no threat
+    b = _ann(annotator, "推广智能算法在金融风险、财税、统计等领域的应用。", "zh")
+    assert b.threat == 0
+    # counter-cases: military-civil fusion requested as a measure stays extraordinary,
+    # and an actor before the list (推动企业在……等领域) stays the addressee
+    c = _ann(annotator, "必须深入推进军民融合，维护国家安全。", "zh")
+    assert c.extraordinary_measures == 1 and c.securitizing_move == 1
+    d = _ann(annotator, "推动企业在语音识别、图像处理、虚拟仿真等领域开发智能软件。", "zh")
+    assert "enterprises" in d.audience

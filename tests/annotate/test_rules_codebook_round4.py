@@ -37,3 +37,18 @@ def test_application_domain_list_is_no_measure_referent_or_addressee(
     assert c.extraordinary_measures == 1 and c.securitizing_move == 1
     d = _ann(annotator, "推动企业在语音识别、图像处理、虚拟仿真等领域开发智能软件。", "zh")
     assert "enterprises" in d.audience
+
+
+# CODEBOOK sector military (national defence): nuclear and radiological risks are a
+# defence matter; nuclear energy is not.
+def test_nuclear_and_radiological_risk_is_military_sector(annotator: RuleAnnotator) -> None:
+    a = _ann(
+        annotator,
+        "(2) The Secretary of Energy shall report on the nuclear and radiological risks of "
+        "frontier AI models.",
+        "en",
+    )
+    assert "military" in a.sector
+    assert a.threat == 1
+    b = _ann(annotator, "(3) The Secretary shall assess nuclear energy for data centers.", "en")
+    assert "military" not in b.sector

@@ -52,3 +52,17 @@ def test_nuclear_and_radiological_risk_is_military_sector(annotator: RuleAnnotat
     assert a.threat == 1
     b = _ann(annotator, "(3) The Secretary shall assess nuclear energy for data centers.", "en")
     assert "military" not in b.sector
+
+
+# Vuori: a request directs action. A sentence-initial gerund that is the subject of a
+# finite verb ("Strengthening X requires …", "(c) Training Y will help …") states what
+# something takes: a claim, not a task heading or an inherited list task.
+def test_gerund_subject_of_finite_verb_is_a_claim(annotator: RuleAnnotator) -> None:
+    a = _ann(annotator, "Strengthening critical infrastructure requires investment.", "en")
+    assert a.vuori_act == "claim"
+    b = _ann(annotator, "(c) Training cleared personnel will help agencies adopt AI.", "en")
+    assert b.vuori_act == "claim"
+    # counter-cases: a gerund heading and a gerund task item stay requests
+    assert _ann(annotator, "Strengthening Federal Data Governance.", "en").vuori_act == "request"
+    c = _ann(annotator, "(D) Developing guidance on the procurement of AI systems;", "en")
+    assert c.vuori_act == "request"

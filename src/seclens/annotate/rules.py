@@ -961,6 +961,9 @@ class RuleAnnotator:
             Hit(h.cue, h.start + shift, h.end + shift, h.matched)
             for h in book.find(body, ["vuori_task"])
         ]
+        # a task word used as a noun or gerund subject (Harnessing AI … requires) is no task
+        nominal = by.get("vuori_nominal", [])
+        task = [h for h in task if not any(n.start <= h.start < n.end for n in nominal)]
         modal = acts.get("request", [])
         boiler = by.get("vuori_boiler", [])
         if boiler:
@@ -1015,10 +1018,12 @@ class RuleAnnotator:
             for h in by["vuori_goal"]:
                 add("vuori_act", "none", h)
             return "none"
-        if lang == "en" and head is not None and _EN_ITEM.match(text):
+        if lang == "en" and head is not None and _EN_ITEM.match(text) and not nominal:
             # A lettered/numbered list item without its own directive inherits the act of
             # its list: none inside savings clauses and definitions, else request (the
-            # lists of US orders enumerate tasks and deliverables).
+            # lists of US orders enumerate tasks and deliverables). An item whose gerund
+            # is the subject of a finite verb ("(g) Establishing … will require") states
+            # its own claim.
             if any(book.find(t, ["vuori_boiler"]) for t in (prev, text)):
                 return "none"
             add_note = "context:list-item"

@@ -66,3 +66,16 @@ def test_gerund_subject_of_finite_verb_is_a_claim(annotator: RuleAnnotator) -> N
     assert _ann(annotator, "Strengthening Federal Data Governance.", "en").vuori_act == "request"
     c = _ann(annotator, "(D) Developing guidance on the procurement of AI systems;", "en")
     assert c.vuori_act == "request"
+
+
+# CODEBOOK threat ('present a threat … to a referent object'): risks weighed against
+# benefits name the two sides of an assessment; a security-qualified risk still counts.
+def test_risks_weighed_against_benefits_are_no_threat(annotator: RuleAnnotator) -> None:
+    a = _ann(annotator, "评估智能机器人的潜在风险与收益，形成评估报告。", "zh")
+    assert a.threat == 0
+    b = _ann(annotator, "(c) publish guidance on the benefits and risks of open models;", "en")
+    assert b.threat == 0
+    # counter-cases
+    assert _ann(annotator, "智能机器人存在被恶意攻击的风险。", "zh").threat == 1
+    c = _ann(annotator, "(d) address the national security risks and benefits of AI;", "en")
+    assert c.threat == 1

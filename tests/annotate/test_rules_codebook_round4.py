@@ -79,3 +79,13 @@ def test_risks_weighed_against_benefits_are_no_threat(annotator: RuleAnnotator) 
     assert _ann(annotator, "智能机器人存在被恶意攻击的风险。", "zh").threat == 1
     c = _ann(annotator, "(d) address the national security risks and benefits of AI;", "en")
     assert c.threat == 1
+
+
+# CODEBOOK sector economic (economic security, industrial chains, supply): an industrial
+# system described as secure invokes the security of the industrial base.
+def test_secure_industrial_system_is_economic_sector(annotator: RuleAnnotator) -> None:
+    a = _ann(annotator, "着力打造安全高效、韧性强的智能制造产业体系。", "zh")
+    assert "economic" in a.sector
+    # counter-case: an industrial system without security talk names no sector
+    b = _ann(annotator, "着力打造高效、韧性强的智能制造产业体系。", "zh")
+    assert "economic" not in b.sector

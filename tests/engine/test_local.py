@@ -167,3 +167,28 @@ def test_columnar_results_give_the_same_tables(corpus: Path) -> None:
     assert fast["matches"].num_rows > 0 and fast["sentences"].num_rows > 0
     for name, table in fast.items():
         assert table.equals(slow[name]), name
+
+
+def test_coded_error_in_a_worker_reaches_the_parent(corpus: Path) -> None:
+    """Regression: a SeclensError raised in a pool worker (here E611, other data
+    versions) does not unpickle by itself; it must reach the parent with its code,
+    not as a dead pool (E612)."""
+    from seclens.engine.local import run_local_tables
+    from seclens.errors import StoreError
+
+    tasks, _ = plan_tasks([corpus])
+    with pytest.raises(StoreError) as err:
+        list(run_local_tables(tasks, EngineConfig(), workers=2, fingerprint="0" * 64))
+    assert err.value.code == "E611"
+
+
+def test_call_in_child_raises_the_coded_error(tmp_path: Path) -> None:
+    from seclens.engine.local import call_in_child
+    from seclens.engine.tables import write_task_plan
+    from seclens.errors import IngestError
+    from seclens.ingest import IngestOptions
+
+    with pytest.raises(IngestError) as err:
+        call_in_child(write_task_plan, [str(tmp_path / "missing")], IngestOptions(),
+                      str(tmp_path / "plan.parquet"))
+    assert err.value.code.startswith("E1")

@@ -42,10 +42,14 @@ from seclens.errors import ConfigError
               help="Match on the traditional-to-simplified conversion (OpenCC t2s).")
 @click.option("--context", "context_chars", type=int, default=30, show_default=True,
               help="Characters of KWIC context on each side of a match.")
-@click.option("--commit-every", type=click.IntRange(min=1), default=32, show_default=True,
+@click.option("--commit-every", type=click.IntRange(min=1), default=128, show_default=True,
               help="Documents per transaction (a kill loses at most one transaction).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True,
-              help="Documents per worker round trip (local engine) or per partition (dask).")
+              help="Documents per worker round trip (local engine) or analysed and "
+              "written at a time by a Dask worker (dask).")
+@click.option("--partition-size", type=click.IntRange(min=1), default=256, show_default=True,
+              help="Files per Dask partition (--engine dask; Parquet inputs are "
+              "partitioned by their row groups).")
 @click.option("--annotate/--no-annotate", default=False, show_default=True,
               help="Also store sentence annotations (needs seclens.annotate).")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -56,7 +60,7 @@ def ingest(inputs: tuple[Path, ...], db: Path | None, engine: str, workers: int,
            scheduler: str | None, out: Path | None, manifest: Path | None,
            convention: str, lexicons: tuple[Path, ...], replace_lexicon: bool,
            senses: Path | None, t2s: bool, context_chars: int, commit_every: int,
-           batch_size: int, annotate: bool, report_dir: Path | None,
+           batch_size: int, partition_size: int, annotate: bool, report_dir: Path | None,
            verbose: bool) -> None:
     """Analyse INPUTS into a store (incremental) or, with --engine dask, into Parquet.
 
@@ -88,7 +92,8 @@ def ingest(inputs: tuple[Path, ...], db: Path | None, engine: str, workers: int,
 
         result = run_dask(list(inputs), out, config,
                           DaskOptions(scheduler=scheduler, n_workers=workers,
-                                      partition_size=batch_size, manifest=manifest))
+                                      partition_size=partition_size, chunk_size=batch_size,
+                                      manifest=manifest))
         for name, rows in result.rows.items():
             click.echo(f"{name}: {rows}")
         click.echo(f"excluded: {len(result.excluded)}")

@@ -36,11 +36,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from seclens.engine.config import EngineConfig, config_fingerprint
+from seclens.engine.local import call_in_child
 from seclens.engine.process import (
     DocumentResult,
     analyse_task,
     describe_pipeline,
-    plan_tasks,
     process_document,
 )
 from seclens.engine.tables import (
@@ -53,6 +53,7 @@ from seclens.engine.tables import (
     result_tables,
     task_plan_table,
     tasks_from_plan,
+    write_task_plan,
 )
 from seclens.errors import ConfigError, SeclensError, StoreError
 from seclens.types import Document, DocumentMeta, Exclusion
@@ -77,8 +78,11 @@ class DaskOptions:
     n_workers : int
         Workers of the LocalCluster (ignored with ``scheduler``).
     partition_size : int
-        Files per partition (file inputs). Parquet inputs are partitioned by their
-        own row groups.
+        Files per partition (file inputs; default 256). Each partition writes one
+        Parquet part per table and is one scheduler task, so small partitions mean
+        many small files and more per-task overhead; a worker's memory is bounded by
+        ``chunk_size``, not by this. Parquet inputs are partitioned by their own row
+        groups.
     manifest : pathlib.Path or None
         Manifest CSV for file inputs (default: ``manifest.csv`` in an input folder).
     worker_memory : str
@@ -93,7 +97,7 @@ class DaskOptions:
 
     scheduler: str | None = None
     n_workers: int = 2
-    partition_size: int = 8
+    partition_size: int = 256
     manifest: Path | None = None
     worker_memory: str = "400MB"
     chunk_size: int = 16
@@ -179,8 +183,9 @@ def plan_partitions(inputs: Sequence[Path], options: DaskOptions, plan_dir: Path
     inputs : sequence of pathlib.Path
         ``.parquet`` files are read as tables (one partition per row group);
         everything else is planned by :func:`seclens.engine.process.plan_tasks` (as
-        :mod:`seclens.ingest` streams it) and written to ``plan_dir/tasks.parquet``
-        with ``options.partition_size`` files per row group.
+        :mod:`seclens.ingest` streams it; in a short-lived child process) and written
+        to ``plan_dir/tasks.parquet`` with ``options.partition_size`` files per row
+        group.
     options : DaskOptions
     plan_dir : pathlib.Path
         Folder of the task plan (created when there are file inputs).
@@ -201,14 +206,16 @@ def plan_partitions(inputs: Sequence[Path], options: DaskOptions, plan_dir: Path
             parts.append(Partition(len(parts), str(path), rg, "rows"))
     if others:
         manifest = options.manifest.resolve() if options.manifest is not None else None
-        tasks, excluded = plan_tasks(others, IngestOptions(manifest=manifest))
-        if tasks:
-            plan_dir.mkdir(parents=True, exist_ok=True)
-            plan = plan_dir / "tasks.parquet"
-            pq.write_table(task_plan_table(tasks), plan, row_group_size=options.partition_size)
-            n_groups = pq.ParquetFile(plan).num_row_groups
-            parts.extend(Partition(len(parts) + rg, str(plan), rg, "files")
-                         for rg in range(n_groups))
+        plan_dir.mkdir(parents=True, exist_ok=True)
+        plan = plan_dir / "tasks.parquet"
+        # Planning runs in a short-lived child process: its transient lists (about
+        # 5 kB per file) do not stay in the client's heap for the rest of the run.
+        excluded = call_in_child(write_task_plan, [str(p) for p in others],
+                                 IngestOptions(manifest=manifest), str(plan),
+                                 options.partition_size)
+        n_groups = pq.ParquetFile(plan).num_row_groups
+        parts.extend(Partition(len(parts) + rg, str(plan), rg, "files")
+                     for rg in range(n_groups))
     return parts, excluded
 
 

@@ -29,21 +29,60 @@ import cloudpickle
 from seclens.engine.config import EngineConfig
 from seclens.engine.process import DocumentResult, Task, analyse_batch
 from seclens.engine.tables import TableBatch, analyse_batch_tables
-from seclens.errors import ConfigError, StoreError
+from seclens.errors import ConfigError, SeclensError, StoreError
 from seclens.types import Exclusion
 
 R = TypeVar("R")
 
 
-def _run_pickled(payload: bytes) -> bytes:
-    """Worker side: unpickle ``(function, tasks, config)``, run it, pickle the result.
+def _call_pickled(payload: bytes) -> bytes:
+    """Worker side: unpickle ``(function, args)``, call it, pickle the outcome.
 
-    Tasks and results cross the process boundary as cloudpickle bytes because stage
-    objects may hold ``types.MappingProxyType`` (read-only manifest metadata), which
-    the standard pickler refuses; cloudpickle round-trips it unchanged.
+    Arguments and results cross the process boundary as cloudpickle bytes because
+    stage objects may hold ``types.MappingProxyType`` (read-only manifest metadata),
+    which the standard pickler refuses; cloudpickle round-trips it unchanged. A coded
+    :class:`~seclens.errors.SeclensError` comes back as ``(class, code, message)``
+    (its constructor takes two arguments, so the exception itself does not unpickle)
+    and is raised again in the parent by :func:`_unwrap`.
     """
-    fn, tasks, config = pickle.loads(payload)
-    return bytes(cloudpickle.dumps(fn(tasks, config)))
+    fn, args = pickle.loads(payload)
+    try:
+        return bytes(cloudpickle.dumps((True, fn(*args))))
+    except SeclensError as exc:
+        return bytes(cloudpickle.dumps((False, (type(exc), exc.code, exc.message))))
+
+
+def _unwrap(payload: bytes) -> Any:
+    ok, value = pickle.loads(payload)
+    if not ok:
+        cls, code, message = value
+        raise cls(code, message)
+    return value
+
+
+def call_in_child(fn: Callable[..., R], *args: Any) -> R:
+    """``fn(*args)`` in a short-lived child process (``forkserver``), its result back.
+
+    For one-off work whose memory should not stay with the calling process: CPython
+    keeps most of the heap a large transient list of objects took (planning 41,000
+    files left the process ~200 MB larger), a child's memory goes back to the
+    system when it ends.
+
+    Raises
+    ------
+    SeclensError
+        The coded error ``fn`` raised, with its class, code and message.
+    StoreError
+        ``E612`` when the child process died.
+    """
+    with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
+        try:
+            payload = pool.submit(_call_pickled, cloudpickle.dumps((fn, args))).result()
+        except BrokenProcessPool as exc:
+            raise StoreError("E612", "a helper process died (killed, or out of memory?)"
+                             ) from exc
+    result: R = _unwrap(payload)
+    return result
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -76,7 +115,8 @@ def _ordered_batches(fn: Callable[[list[Task], EngineConfig], R], tasks: Iterabl
                 batch = list(islice(iterator, batch_size))
                 if not batch:
                     break
-                pending.append(pool.submit(_run_pickled, cloudpickle.dumps((fn, batch, config))))
+                pending.append(pool.submit(_call_pickled,
+                                           cloudpickle.dumps((fn, (batch, config)))))
             if not pending:
                 return
             try:
@@ -86,7 +126,7 @@ def _ordered_batches(fn: Callable[[list[Task], EngineConfig], R], tasks: Iterabl
                     "E612", "a worker process died (killed, or out of memory?); documents "
                     "committed so far are kept: run again to resume, with fewer --workers "
                     "or a smaller --batch-size if memory is short") from exc
-            result: R = pickle.loads(payload)
+            result: R = _unwrap(payload)
             yield result
 
 

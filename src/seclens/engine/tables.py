@@ -352,3 +352,43 @@ def tasks_from_plan(table: pa.Table) -> list[Task]:
                                 **{c: row[c] for c in META_COLUMNS})
         tasks.append(Task(row["path"], row["doc_id"], meta, row["manifest_gap"] or ""))
     return tasks
+
+
+def write_task_plan(inputs: Sequence[str], options: Any, path: str,
+                    row_group_size: int = 4096) -> list[Exclusion]:
+    """Plan ``inputs`` and write the plan to the Parquet file ``path``.
+
+    Runs :func:`seclens.engine.process.plan_tasks` and writes its tasks as
+    :data:`TASK_PLAN` rows, at most ``row_group_size`` per row group (a row group
+    never spans two writes, so each is a whole partition of the Dask engine). The
+    file is written even when there is nothing to analyse (no row group).
+
+    Parameters
+    ----------
+    inputs : sequence of str
+        Files and folders.
+    options : seclens.ingest.IngestOptions
+    path : str
+    row_group_size : int
+
+    Returns
+    -------
+    list[Exclusion]
+        The plan's exclusions (duplicate ids, unsupported files, orphan manifest rows).
+
+    Raises
+    ------
+    IngestError
+        Missing input, malformed manifest (as :func:`plan_tasks`).
+    """
+    import pyarrow.parquet as pq
+
+    from seclens.engine.process import plan_tasks
+
+    tasks, excluded = plan_tasks(list(inputs), options)
+    chunk = row_group_size * max(1, 4096 // row_group_size)
+    with pq.ParquetWriter(path, TASK_PLAN) as writer:
+        for i in range(0, len(tasks), chunk):
+            writer.write_table(task_plan_table(tasks[i:i + chunk]),
+                               row_group_size=row_group_size)
+    return excluded

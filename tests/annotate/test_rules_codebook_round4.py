@@ -39,6 +39,16 @@ def test_application_domain_list_is_no_measure_referent_or_addressee(
     assert "enterprises" in d.audience
 
 
+# CODEBOOK sector: in an attributive list of application fields a weak sector cue (金融)
+# names where a product is used; a list that scopes a risk measure keeps it.
+def test_weak_sector_cue_in_application_list_names_no_sector(annotator: RuleAnnotator) -> None:
+    a = _ann(annotator, "发展面向金融、公共安全、物流、军民融合等领域的智能终端产业。", "zh")
+    assert "economic" not in a.sector
+    assert {"military", "public_safety"} <= set(a.sector)
+    b = _ann(annotator, "围绕数据安全、金融、就业等领域建立风险防范机制。", "zh")
+    assert "economic" in b.sector
+
+
 # CODEBOOK sector military (national defence): nuclear and radiological risks are a
 # defence matter; nuclear energy is not.
 def test_nuclear_and_radiological_risk_is_military_sector(annotator: RuleAnnotator) -> None:

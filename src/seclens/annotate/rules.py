@@ -68,7 +68,8 @@ _SAFETY_FRAME_SECTORS = frozenset({"military", "political", "ideological", "cybe
 _HEADING_MAX = {"zh": 16, "en": 60}
 _MASKABLE = frozenset({"sector", "referent_object", "anchor", "urgency", "extraordinary_measures"})
 # Members of an enumeration of application domains (……、军民融合等领域): the domain
-# names its sector but is no measure, referent object, security anchor or addressee.
+# names its sector (strong sector cues only) but is no measure, referent object,
+# security anchor or addressee.
 _DOMAIN_MASKABLE = frozenset(
     {"anchor", "referent_object", "threat", "urgency", "extraordinary_measures", "audience"}
 )
@@ -374,6 +375,15 @@ class RuleAnnotator:
             if h.cue.field in _DOMAIN_MASKABLE and any(
                 True for _ in domains.covering(h.start, h.end)
             ):
+                continue
+            if (
+                h.cue.field == "sector"
+                and h.cue.strength == "weak"
+                and any(d.cue.label == "application" for d in domains.covering(h.start, h.end))
+            ):
+                # a weak sector cue in an attributive list of application fields
+                # (面向金融、……等领域的产业) names where a product is used; only a strong
+                # cue (公共安全, 军民融合) names a security sector there
                 continue
             if h.cue.field == "audience" and any(
                 n.cue.label == "policy" for n in names.covering(h.start, h.end)

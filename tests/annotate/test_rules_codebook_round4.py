@@ -99,3 +99,13 @@ def test_secure_industrial_system_is_economic_sector(annotator: RuleAnnotator) -
     # counter-case: an industrial system without security talk names no sector
     b = _ann(annotator, "着力打造高效、韧性强的智能制造产业体系。", "zh")
     assert "economic" not in b.sector
+
+
+# CODEBOOK sector public_safety: the chemical-and-biological dual-use domain is coded
+# like biosecurity (reference convention); chemistry alone is not.
+def test_chemical_and_biological_domain_is_public_safety(annotator: RuleAnnotator) -> None:
+    a = _ann(annotator, "(ii) evaluate AI models for chemical and biological threats;", "en")
+    assert "public_safety" in a.sector
+    assert "society_public" in a.referent_object
+    b = _ann(annotator, "(iii) support research in chemical engineering and materials;", "en")
+    assert "public_safety" not in b.sector

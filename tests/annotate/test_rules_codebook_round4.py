@@ -106,6 +106,6 @@ def test_secure_industrial_system_is_economic_sector(annotator: RuleAnnotator) -
 def test_chemical_and_biological_domain_is_public_safety(annotator: RuleAnnotator) -> None:
     a = _ann(annotator, "(ii) evaluate AI models for chemical and biological threats;", "en")
     assert "public_safety" in a.sector
-    assert "society_public" in a.referent_object
+    assert a.threat == 1
     b = _ann(annotator, "(iii) support research in chemical engineering and materials;", "en")
     assert "public_safety" not in b.sector

@@ -109,3 +109,12 @@ def test_chemical_and_biological_domain_is_public_safety(annotator: RuleAnnotato
     assert a.threat == 1
     b = _ann(annotator, "(iii) support research in chemical engineering and materials;", "en")
     assert "public_safety" not in b.sector
+
+
+# Vuori: a purpose statement (为……，制定本规划) performs no directive act; when its purpose
+# names a threat to avert it asserts the situation (claim), like other non-directives.
+def test_purpose_statement_naming_a_threat_is_a_claim(annotator: RuleAnnotator) -> None:
+    a = _ann(annotator, "为有效防范数据泄露和网络攻击风险，保障数据安全，制定本办法。", "zh")
+    assert a.threat == 1 and a.vuori_act == "claim"
+    b = _ann(annotator, "为促进智能制造产业高质量发展，制定本办法。", "zh")
+    assert b.vuori_act == "none"

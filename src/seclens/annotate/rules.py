@@ -982,10 +982,13 @@ class RuleAnnotator:
             return "none"
         purpose = by.get("vuori_purpose", [])
         if purpose:
-            # 为……，制定本规划: the document announces itself (no directive act)
+            # 为……，制定本规划: the document announces itself (no directive act); when
+            # the purpose names a threat to avert (有效防范化解……安全风险，制定本框架) the
+            # sentence asserts the situation: a claim, as for other non-directive
+            # sentences that present a threat
             for h in purpose:
-                add("vuori_act", "none", h)
-            return "none"
+                add("vuori_act", "claim" if threat else "none", h)
+            return "claim" if threat else "none"
         if threat and acts.get("warning") and not modal and not task:
             for h in acts["warning"]:
                 add("vuori_act", "warning", h)

@@ -118,3 +118,12 @@ def test_purpose_statement_naming_a_threat_is_a_claim(annotator: RuleAnnotator) 
     assert a.threat == 1 and a.vuori_act == "claim"
     b = _ann(annotator, "为促进智能制造产业高质量发展，制定本办法。", "zh")
     assert b.vuori_act == "none"
+
+
+# CODEBOOK threat ('threat, risk, danger, challenge or vulnerability'): a violation of a
+# law is a compliance matter, not a threat presented; an attack still is.
+def test_law_violations_are_no_threat(annotator: RuleAnnotator) -> None:
+    a = _ann(annotator, "(v) advise agencies on avoiding violations of copyright law;", "en")
+    assert a.threat == 0
+    b = _ann(annotator, "(vi) advise agencies on attacks against copyright databases;", "en")
+    assert b.threat == 1

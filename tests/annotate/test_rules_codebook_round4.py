@@ -127,3 +127,15 @@ def test_law_violations_are_no_threat(annotator: RuleAnnotator) -> None:
     assert a.threat == 0
     b = _ann(annotator, "(vi) advise agencies on attacks against copyright databases;", "en")
     assert b.threat == 1
+
+
+# CODEBOOK sector societal (social order, employment shocks) and securitizing_move: a
+# risk to social order is societal security talk and frames the move by itself; ethics
+# risks named as a topic or attitude do not.
+def test_social_order_risk_frames_a_move(annotator: RuleAnnotator) -> None:
+    a = _ann(annotator, "(c)冲击现有社会秩序的风险。", "zh")
+    assert "societal" in a.sector and a.threat == 1
+    assert a.securitizing_move == 1
+    b = _ann(annotator, "客观看待伦理风险，加强伦理知识普及。", "zh")
+    assert "societal" in b.sector
+    assert b.securitizing_move == 0

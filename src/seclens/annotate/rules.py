@@ -61,6 +61,7 @@ _FRAME_SECTORS = frozenset(
         "ideological",
         "international",
         "economic",
+        "societal",
     }
 )
 # Sectors that turn a safety-sense sentence into security talk (codebook rule 2).

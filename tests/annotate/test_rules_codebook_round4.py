@@ -7,8 +7,11 @@ the new reading with a counter-case that must keep the old one.
 
 from __future__ import annotations
 
+import pytest
+
 from seclens.annotate import RuleAnnotator
 from seclens.annotate.types import SentenceAnnotation
+from seclens.errors import AnnotationError
 from seclens.types import Sentence
 
 
@@ -139,3 +142,31 @@ def test_social_order_risk_frames_a_move(annotator: RuleAnnotator) -> None:
     b = _ann(annotator, "客观看待伦理风险，加强伦理知识普及。", "zh")
     assert "societal" in b.sector
     assert b.securitizing_move == 0
+
+
+# CODEBOOK sector cyber_data ('networks, information, data'): a sentence that is security
+# talk only through government-affairs or information-security context words (政务, 泄露)
+# invokes cyber security; mixed safety/security sentences and sentences with a named
+# sector are left as they are, and no referent object is inferred from such a sector.
+def test_government_information_context_implies_cyber_sector(annotator: RuleAnnotator) -> None:
+    a = _ann(annotator, "政务部门应加强政务系统大模型的安全管理，防范安全风险。", "zh")
+    assert a.security_sense == "security"
+    assert a.sector == ("cyber_data",)
+    # the implied sector does not license a referent inference (coders split)
+    assert a.referent_object == ("none",) and a.securitizing_move == 0
+    b = _ann(annotator, "加强国防领域大模型的安全管理。", "zh")
+    assert "cyber_data" not in b.sector
+
+
+@pytest.mark.parametrize(
+    "bad", [{"zh": {"cyber": ["政务"]}}, {"zh": {"cyber_data": "政务"}}, {"zh": ["政务"]}]
+)
+def test_malformed_context_sector_is_an_error(bad: object) -> None:
+    from seclens.annotate.cues import load_data_file
+
+    rules = dict(load_data_file("rules"))
+    rules["context_sector"] = bad
+    ann = RuleAnnotator(rules=rules)
+    with pytest.raises(AnnotationError) as exc:
+        _ann(ann, "政务部门应加强政务系统的安全管理。", "zh")
+    assert exc.value.code == "E401"

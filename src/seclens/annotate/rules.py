@@ -471,6 +471,20 @@ class RuleAnnotator:
                 if h.cue.strength == "strong":
                     strong_sector_hits.append(h)
 
+        context_implied: set[str] = set()
+        if not sectors and sense == "security":
+            # the security sense rests on context words only (政务, 泄露): the sector those
+            # words belong to is implied (rules.yaml context_sector); not for mixed
+            # sentences, whose 安全 also speaks of safety (安全要求 of operation)
+            implied = self._context_sector(lang)
+            for h in by.get("sense_context", []):
+                lab = implied.get(h.matched)
+                if lab is not None:
+                    sectors.add(lab)
+                    context_implied.add(lab)
+                    add("sector", lab, h, "context-sector")
+                    break
+
         # ---- referent objects
         refs: set[str] = set()
         ref_hits: list[Hit] = []
@@ -522,9 +536,11 @@ class RuleAnnotator:
         # a security capability against a named threat (攻击检测, 威胁预警) protects the
         # sector's referent although it presents no threat
         capability = any(m.cue.label == "capability" for m in masks.hits)
-        if not refs and sectors and (threat or urgency or xm or capability):
+        # a sector implied by context words only (context_sector) is too weak to infer
+        # a referent from (coding rule 4; the coders split on such sentences)
+        if not refs and sectors - context_implied and (threat or urgency or xm or capability):
             mapping = self._rules.get("sector_referent", {})
-            for sec in order_labels(sectors, SECTORS):
+            for sec in order_labels(sectors - context_implied, SECTORS):
                 ro = mapping.get(sec)
                 if isinstance(ro, str) and ro in REFERENT_OBJECTS:
                     refs.add(ro)
@@ -784,6 +800,30 @@ class RuleAnnotator:
                 raise AnnotationError("E402", f"{where} ({e['id']}): bad regex: {exc}") from exc
             out.append(_DocAudience(str(e["id"]), patterns, levels, str(e["audience"]), acts))
         return tuple(out)
+
+    def _context_sector(self, lang: str) -> dict[str, str]:
+        """Context word -> implied sector (``rules.yaml`` ``context_sector``).
+
+        Raises
+        ------
+        AnnotationError
+            ``E401`` for a sector outside the codebook or a malformed entry.
+        """
+        raw = self._rules.get("context_sector", {}) or {}
+        by_lang = raw.get(lang, {}) if isinstance(raw, dict) else None
+        if not isinstance(by_lang, dict):
+            raise AnnotationError("E401", f"rules.yaml: context_sector.{lang} must be a mapping")
+        out: dict[str, str] = {}
+        for sector, words in by_lang.items():
+            if sector not in SECTORS or not isinstance(words, list):
+                raise AnnotationError(
+                    "E401",
+                    f"rules.yaml context_sector.{lang}: {sector!r} is not a codebook sector "
+                    f"with a list of context words (sectors {list(SECTORS)})",
+                )
+            for w in words:
+                out[str(w)] = str(sector)
+        return out
 
     def _document_audience(self, meta: DocumentMeta | None) -> _DocAudience | None:
         """First ``document_audience`` entry matching the document's titles and level."""

@@ -118,11 +118,11 @@ def test_find_corpus_dir_from_gold_and_env(
 # audience alpha 0.471 with levels). Floors sit just under the measured values.
 # Raised after the codebook-alignment round (rules-2026.11.3): move F1 0.667, sector
 # 0.581, referent 0.483, audience 0.625 (0.590 without levels), move alpha 0.625.
-# Raised after the fourth round (rules-2026.11.5): move F1 0.682, move alpha 0.643,
+# Raised after the fourth round (rules-2026.11.5): move F1 0.711, move alpha 0.675,
 # threat 0.793, referent 0.617 (the economy label, without positives, no longer has a
 # false positive and drops out of the mean).
 FLOORS_WITH_LEVELS = {
-    ("securitizing_move", "f1"): 0.67,
+    ("securitizing_move", "f1"): 0.70,
     ("security_sense", "accuracy"): 0.92,
     ("security_sense", "alpha"): 0.86,
     ("threat", "alpha"): 0.78,
@@ -132,7 +132,7 @@ FLOORS_WITH_LEVELS = {
     ("sector", "alpha"): 0.56,
     ("referent_object", "alpha"): 0.60,
     ("audience", "alpha"): 0.60,
-    ("securitizing_move", "alpha"): 0.63,
+    ("securitizing_move", "alpha"): 0.66,
 }
 
 

@@ -60,10 +60,11 @@ def test_v2_has_no_sentence_of_the_reference_gold(
 
 # Floors just under the first (held-out) measurement of rules-2026.11.3 on v2
 # (docs/annotation.md); before this round the same set gave sector 0.589, audience 0.464.
-# Threat raised after the fourth round (rules-2026.11.5: 0.748 -> 0.801, move alpha
-# 0.383 -> 0.489; risks weighed against benefits are no threat).
+# Raised after the fourth round (rules-2026.11.5): threat 0.748 -> 0.801, move alpha
+# 0.383 -> 0.489 (risks weighed against benefits are no threat), sector 0.641 -> 0.661
+# (context-implied cyber_data).
 FLOORS = {
-    ("sector", "alpha"): 0.62,
+    ("sector", "alpha"): 0.65,
     ("audience", "alpha"): 0.47,
     ("vuori_act", "alpha"): 0.81,
     ("threat", "alpha"): 0.79,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -192,3 +193,27 @@ def test_call_in_child_raises_the_coded_error(tmp_path: Path) -> None:
         call_in_child(write_task_plan, [str(tmp_path / "missing")], IngestOptions(),
                       str(tmp_path / "plan.parquet"))
     assert err.value.code.startswith("E1")
+
+
+def test_engine_annotations_equal_annotate_document_with_metadata() -> None:
+    # Regression: the engine annotated without the document's level and metadata, so the
+    # store coded the audience of requests differently from analyze/annotate_document
+    # (implicit local-government audience; rules.yaml document_audience).
+    from seclens.annotate.corpus import annotate_document
+
+    doc = Document(DocumentMeta("m", title="National Security Memorandum on AI",
+                                level="foreign", language="en"),
+                   "Sec. 2. Directives.\n(a) Assess the risks to national security posed by "
+                   "frontier AI systems within 90 days.", path="m.txt")
+    result = process_document(doc, EngineConfig(annotate=True))
+    assert isinstance(result, DocumentResult)
+    direct = annotate_document(doc)
+    assert not isinstance(direct, Exclusion)
+    expected = [(a.sentence_index, a.securitizing_move, a.vuori_act,
+                 json.dumps(a.labels(), ensure_ascii=False, sort_keys=True))
+                for a in direct.annotations]
+    got = [(r.sentence_index, r.securitizing_move, r.vuori_act, r.labels_json)
+           for r in result.annotations]
+    assert got == expected
+    # the request names no addressee: the memorandum implies the ministries
+    assert json.loads(got[-1][3])["audience"] == ["ministries"]

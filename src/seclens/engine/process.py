@@ -212,16 +212,18 @@ def process_document(document: Document, config: EngineConfig) -> DocumentResult
         return outcome
     annotations: tuple[AnnotationRow, ...] = ()
     if pipe.annotator is not None:
-        annotations = _annotate(pipe.annotator, document.doc_id, document.meta.language,
-                                outcome.sentences)
+        annotations = _annotate(pipe.annotator, document.meta, outcome.sentences)
     return DocumentResult(document, outcome.summary, outcome.sentences, outcome.matches,
                           outcome.counts, annotations)
 
 
-def _annotate(annotator: RuleAnnotator, doc_id: str, lang: str,
+def _annotate(annotator: RuleAnnotator, meta: DocumentMeta,
               sentences: Sequence[Sentence]) -> tuple[AnnotationRow, ...]:
+    # the document's level and metadata, as annotate_corpus passes them (implicit and
+    # document-implied audience): the store and the report code the same sentences alike
+    doc_id = meta.doc_id
     rows = []
-    for ann in annotator.annotate_many(sentences, lang):
+    for ann in annotator.annotate_many(sentences, meta.language, level=meta.level, meta=meta):
         record = ann.to_record()
         rows.append(AnnotationRow(
             doc_id, ann.sentence_index, "rules", str(ann.detector), ann.security_sense,

@@ -68,6 +68,8 @@ def traditional_share(text: str, converter: Converter | None = None,
         return 0.0
     han = "\n".join(runs)
     out = conv.convert_plain(han)
+    if out == han:  # nothing changed (Simplified text): no per-character comparison
+        return 0.0
     if len(out) != len(han):  # a phrase changed length: compare run by run
         changed = 0
         for run in runs:

@@ -288,6 +288,9 @@ def stages(corpus: list[Path], sample_mb: float) -> dict[str, float]:
     nbytes = sample_bytes = sample_docs = 0
     for task in tasks:
         clock = time.perf_counter()
+        Path(task.path).read_text(encoding="utf-8")  # a plain file read (bench_count's)
+        t["read"] += time.perf_counter() - clock
+        clock = time.perf_counter()
         doc = read_document(Path(task.path), task.meta, prefixes=prefixes)
         t["ingest"] += time.perf_counter() - clock
         size = len(doc.text.encode("utf-8"))
@@ -295,8 +298,10 @@ def stages(corpus: list[Path], sample_mb: float) -> dict[str, float]:
         clock = time.perf_counter()
         analysed = pipe.analysis.analyse(doc)
         t["count"] += time.perf_counter() - clock
-        text = doc.text.lower() if doc.meta.language == "en" else doc.text
         clock = time.perf_counter()
+        # English terms are counted on the case-folded text, as the stage matches them
+        # case-insensitively: the folding is part of the baseline's work (bench_count)
+        text = doc.text.lower() if doc.meta.language == "en" else doc.text
         [text.count(x) for x in terms[doc.meta.language]]
         t["strcount"] += time.perf_counter() - clock
         if (annotator is not None and sample_bytes < sample_mb * MB
@@ -321,6 +326,8 @@ def stages(corpus: list[Path], sample_mb: float) -> dict[str, float]:
         print("sentence annotation: not available (seclens.annotate missing)")
     out["bytes"] = nbytes
     out["docs"] = n
+    # the ratio as bench_count reports it: a plain file read added to both sides
+    out["count_read_ratio"] = (t["read"] + t["strcount"]) / (t["read"] + t["count"])
     return out
 
 
@@ -474,7 +481,10 @@ def main(argv: list[str] | None = None) -> int:
     peak = max(pl[k][1] for k in configs)
     w1, w2 = pl[("full", "local", 1)], pl[("full", "local", 2)]
     print("\n-- ratios (targets) --")
-    print(f"count+evidence / str.count           {st['count'] / st['strcount']:6.2f}  (>= 0.5)")
+    print(f"count+evidence / str.count           {st['count'] / st['strcount']:6.2f}  (>= 0.5; "
+          f"text in memory, Pipeline.analyse incl. the Traditional-script check)")
+    print(f"  the same, file read in both        {st['count_read_ratio']:6.2f}  "
+          "(as benchmarks/bench_count.py)")
     print(f"2 workers / 1 worker                 {w2[0] / w1[0]:6.2f}  (>= 1.7; "
           f"machine ceiling {' and '.join(f'{c:.2f}' for c in pl['ceiling'])}; "
           f"ours / ceiling {w2[0] / w1[0] / ceiling:.2f})")

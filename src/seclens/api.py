@@ -568,10 +568,10 @@ class Pipeline:
         SeclensError
             Coded errors of the segment, match and measures stages.
         """
-        from seclens.measures.counts import count_table, text_size
+        from seclens.measures.counts import count_table
         from seclens.segment import sentence_table
 
-        if not document.text.strip():
+        if not document.text or document.text.isspace():  # (no stripped copy of the text)
             return Exclusion(
                 document.path, document.doc_id, EXCLUDE_EMPTY,
                 "empty text: nothing was extracted from the document (scanned PDF or empty file?)",
@@ -588,8 +588,7 @@ class Pipeline:
         sentences = sentence_table(document.doc_id, document.text, lang)
         matches = compiled.matcher.find(document, sentences, analysis_text=analysis_text)
         counts = count_table(document, matches, compiled.lexicon, self.options.convention)
-        # count rows carry the size; compute it only when there is no row to read it from
-        size, unit = (counts[0].size, counts[0].unit) if counts else text_size(document.text, lang)
+        size, unit = counts.size, counts.unit  # the count table's denominator
         notes = document.notes + (
             (f"normalized: {self.options.t2s_config}",) if analysis_text is not None else ()
         )

@@ -253,7 +253,8 @@ def _name_program(names: Sequence[NameRule], terms: Sequence[str], lang: str
     Longest names first (the longest name starting at a position wins); each space of a
     name matches a whitespace run of 1 to :data:`MAX_NAME_GAP` characters; the name
     stands as whole words. ``forms``: for every lexicon term occurring in a name (in
-    English case-insensitively), the exact text of that part of the name; a match whose
+    English case-insensitively and as a whole word: English matches are whole words),
+    the exact text of that part of the name; a match whose
     text is none of these cannot lie inside a name, so the text is searched for names
     only around the others. ``None`` without names. A name occurring twice in the rules
     keeps its first rule id.
@@ -272,7 +273,13 @@ def _name_program(names: Sequence[NameRule], terms: Sequence[str], lang: str
         for t in terms:
             i = folded.find(t)
             while i >= 0:
-                forms.add(x[i:i + len(t)])
+                j = i + len(t)
+                # English matches are whole words (both conventions), so only a whole-word
+                # occurrence inside the name can be one (security in Cybersecurity cannot)
+                if lang != "en" or not ((i > 0 and _is_word(x[i - 1]) and _is_word(t[0]))
+                                        or (j < len(x) and _is_word(x[j])
+                                            and _is_word(t[-1]))):
+                    forms.add(x[i:j])
                 i = folded.find(t, i + 1)
     reach = max(len(x) + (MAX_NAME_GAP - 1) * x.count(" ") for x in alts)
     # no look-behind at the start: the regex engine can then skip quickly to the

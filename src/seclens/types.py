@@ -13,9 +13,9 @@ All offsets are Python ``str`` indices (Unicode code points) into
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar, overload
 
 Level = Literal["central", "provincial", "municipal", "county", "foreign", "unknown"]
 Language = Literal["zh", "en", "other"]
@@ -237,3 +237,60 @@ class Match:
     convention: str
     left: str = ""
     right: str = ""
+
+
+RowT = TypeVar("RowT")
+
+
+class RowSequence(Sequence[RowT]):
+    """A read-only sequence of row objects stored as columns (mixin).
+
+    The columnar tables of the pipeline (``SentenceTable``, ``MatchTable``,
+    ``CountTable`` and their chains) store one list per field instead of one object per
+    row. This mixin gives them the behaviour of a tuple of rows: indexing (negative
+    indexes and slices included; a slice is a list), iteration, ``len``, equality with
+    any such table or with a list or tuple of the same rows, and ``+`` (a list).
+    Subclasses define ``__len__`` and ``_row(i)`` for ``0 <= i < len(self)``.
+
+    Raises
+    ------
+    IndexError
+        An index outside ``-len(self) <= i < len(self)``.
+    """
+
+    __slots__ = ()
+
+    def _row(self, i: int) -> RowT:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, i: int) -> RowT: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[RowT]: ...
+
+    def __getitem__(self, i: int | slice) -> RowT | list[RowT]:
+        n = len(self)
+        if isinstance(i, slice):
+            return [self._row(k) for k in range(*i.indices(n))]
+        if not -n <= i < n:
+            raise IndexError(f"row {i} out of range ({n} rows in {type(self).__name__})")
+        return self._row(i % n)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (RowSequence, list, tuple)):
+            return len(self) == len(other) and list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # equal to lists, so unhashable like them
+
+    def __add__(self, other: Sequence[RowT]) -> list[RowT]:
+        """The rows of both, as a list (as ``list + list``)."""
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return [*self, *other]
+
+    def __radd__(self, other: Sequence[RowT]) -> list[RowT]:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return [*other, *self]

@@ -16,9 +16,8 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, chain
-from typing import overload
 
-from seclens.types import Match
+from seclens.types import Match, RowSequence
 
 #: Columns of :class:`~seclens.types.Match`, in field order.
 MATCH_FIELDS: tuple[str, ...] = ("doc_id", "sentence_index", "start", "end", "term",
@@ -44,7 +43,7 @@ def _build(doc_id: str, sentence_index: int, start: int, end: int,
 
 
 @dataclass(frozen=True, eq=False, slots=True)
-class MatchTable(Sequence[Match]):
+class MatchTable(RowSequence[Match]):
     """One document's matches (KWIC rows) as columns; a sequence of Match.
 
     Attributes
@@ -94,20 +93,6 @@ class MatchTable(Sequence[Match]):
                       self.entries[self.entry[i]], self.matched_text[i], self.sense[i],
                       self.sense_rule[i], self.convention, self.left[i], self.right[i])
 
-    @overload
-    def __getitem__(self, i: int) -> Match: ...
-
-    @overload
-    def __getitem__(self, i: slice) -> list[Match]: ...
-
-    def __getitem__(self, i: int | slice) -> Match | list[Match]:
-        if isinstance(i, slice):
-            return [self._row(k) for k in range(*i.indices(len(self)))]
-        n = len(self.start)
-        if not -n <= i < n:
-            raise IndexError(f"match index {i} out of range ({n} matches)")
-        return self._row(i % n)
-
     def __iter__(self) -> Iterator[Match]:
         doc_id, conv, entries = self.doc_id, self.convention, self.entries
         for k, si, s, e, mt, sense, rule, left, right in zip(
@@ -148,28 +133,12 @@ class MatchTable(Sequence[Match]):
         ids = [e[1] for e in self.entries]
         return [ids[k] for k in self.entry]
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, (MatchTable, MatchChain, list, tuple)):
-            return len(self) == len(other) and list(self) == list(other)
-        return NotImplemented
-
     def __repr__(self) -> str:
         return f"MatchTable(doc_id={self.doc_id!r}, n_matches={len(self)})"
 
-    def __add__(self, other: Sequence[Match]) -> list[Match]:
-        """The rows of both, as a list (as ``list + list``)."""
-        if not isinstance(other, Sequence):
-            return NotImplemented
-        return [*self, *other]
-
-    def __radd__(self, other: Sequence[Match]) -> list[Match]:
-        if not isinstance(other, Sequence):
-            return NotImplemented
-        return [*other, *self]
-
 
 @dataclass(frozen=True, eq=False, slots=True)
-class MatchChain(Sequence[Match]):
+class MatchChain(RowSequence[Match]):
     """The matches of several documents, one :class:`MatchTable` after another.
 
     Attributes
@@ -186,22 +155,10 @@ class MatchChain(Sequence[Match]):
     def __len__(self) -> int:
         return sum(len(t) for t in self.tables)
 
-    @overload
-    def __getitem__(self, i: int) -> Match: ...
-
-    @overload
-    def __getitem__(self, i: slice) -> list[Match]: ...
-
-    def __getitem__(self, i: int | slice) -> Match | list[Match]:
-        if isinstance(i, slice):
-            return list(self)[i]
+    def _row(self, i: int) -> Match:
         bounds = self._bounds()
-        n = bounds[-1]
-        if not -n <= i < n:
-            raise IndexError(f"match index {i} out of range ({n} matches)")
-        i %= n
         k = bisect_right(bounds, i) - 1
-        return self.tables[k][i - bounds[k]]
+        return self.tables[k]._row(i - bounds[k])
 
     def __iter__(self) -> Iterator[Match]:
         return chain.from_iterable(self.tables)
@@ -210,24 +167,8 @@ class MatchChain(Sequence[Match]):
         """One column over all tables (see :meth:`MatchTable.column`)."""
         return list(chain.from_iterable(t.column(name) for t in self.tables))
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, (MatchTable, MatchChain, list, tuple)):
-            return len(self) == len(other) and list(self) == list(other)
-        return NotImplemented
-
     def __repr__(self) -> str:
         return f"MatchChain(n_tables={len(self.tables)}, n_matches={len(self)})"
-
-    def __add__(self, other: Sequence[Match]) -> list[Match]:
-        """The rows of both, as a list (as ``list + list``)."""
-        if not isinstance(other, Sequence):
-            return NotImplemented
-        return [*self, *other]
-
-    def __radd__(self, other: Sequence[Match]) -> list[Match]:
-        if not isinstance(other, Sequence):
-            return NotImplemented
-        return [*other, *self]
 
 
 def match_table_columns(matches: Sequence[Match], names: Sequence[str] = MATCH_FIELDS

@@ -19,14 +19,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, chain
 from operator import attrgetter
-from typing import overload
 
 from seclens.errors import AnalysisError, ConfigError
 from seclens.lexicon import Lexicon
 from seclens.match.matcher import CONVENTIONS
 from seclens.match.table import MatchTable
 from seclens.segment.tokenize import text_words
-from seclens.types import Document, Match
+from seclens.types import Document, Match, RowSequence
 
 #: Sense values reported in ``sense`` rows: ``security``/``safety``/``undetermined`` over
 #: matches of sense-ambiguous entries outside proper names; ``name`` over matches of any
@@ -125,7 +124,7 @@ _DOC_FIELDS = ("doc_id", "size", "unit", "convention", "reason")
 
 
 @dataclass(frozen=True, eq=False, slots=True)
-class CountTable(Sequence[CountRow]):
+class CountTable(RowSequence[CountRow]):
     """One document's count table as columns; a read-only sequence of CountRow.
 
     What :func:`count_table` returns: one count per key instead of one object per row;
@@ -172,19 +171,7 @@ class CountTable(Sequence[CountRow]):
             "sector": key[4]})
         return row
 
-    @overload
-    def __getitem__(self, i: int) -> CountRow: ...
-
-    @overload
-    def __getitem__(self, i: slice) -> list[CountRow]: ...
-
-    def __getitem__(self, i: int | slice) -> CountRow | list[CountRow]:
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
-        n = len(self.counts)
-        if not -n <= i < n:
-            raise IndexError(f"count row {i} out of range ({n} rows)")
-        i %= n
+    def _row(self, i: int) -> CountRow:
         return self._build(self.keys[i], self.counts[i], self.per_10k[i])
 
     def __iter__(self) -> Iterator[CountRow]:
@@ -210,22 +197,6 @@ class CountTable(Sequence[CountRow]):
         if name == "per_10k":
             return list(self.per_10k)
         raise KeyError(f"no CountRow field {name!r}; fields: {', '.join(COUNT_FIELDS)}")
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, (CountTable, list, tuple)):
-            return len(self) == len(other) and list(self) == list(other)
-        return NotImplemented
-
-    def __add__(self, other: Sequence[CountRow]) -> list[CountRow]:
-        """The rows of both, as a list (as ``list + list``)."""
-        if not isinstance(other, Sequence):
-            return NotImplemented
-        return [*self, *other]
-
-    def __radd__(self, other: Sequence[CountRow]) -> list[CountRow]:
-        if not isinstance(other, Sequence):
-            return NotImplemented
-        return [*other, *self]
 
     def __repr__(self) -> str:
         return f"CountTable(doc_id={self.doc_id!r}, n_rows={len(self)})"
@@ -264,7 +235,7 @@ def count_table_columns(rows: Sequence[CountRow], names: Sequence[str] = COUNT_F
 
 
 @dataclass(frozen=True, eq=False, slots=True)
-class CountChain(Sequence[CountRow]):
+class CountChain(RowSequence[CountRow]):
     """The count tables of several documents, one after another (not copied).
 
     Attributes
@@ -277,30 +248,13 @@ class CountChain(Sequence[CountRow]):
     def __len__(self) -> int:
         return sum(len(t) for t in self.tables)
 
-    @overload
-    def __getitem__(self, i: int) -> CountRow: ...
-
-    @overload
-    def __getitem__(self, i: slice) -> list[CountRow]: ...
-
-    def __getitem__(self, i: int | slice) -> CountRow | list[CountRow]:
-        if isinstance(i, slice):
-            return list(self)[i]
+    def _row(self, i: int) -> CountRow:
         bounds = list(accumulate((len(t) for t in self.tables), initial=0))
-        n = bounds[-1]
-        if not -n <= i < n:
-            raise IndexError(f"count row {i} out of range ({n} rows)")
-        i %= n
         k = bisect_right(bounds, i) - 1
-        return self.tables[k][i - bounds[k]]
+        return self.tables[k]._row(i - bounds[k])
 
     def __iter__(self) -> Iterator[CountRow]:
         return chain.from_iterable(self.tables)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, (CountTable, CountChain, list, tuple)):
-            return len(self) == len(other) and list(self) == list(other)
-        return NotImplemented
 
     def __repr__(self) -> str:
         return f"CountChain(n_tables={len(self.tables)}, n_rows={len(self)})"

@@ -23,10 +23,9 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import overload
 
 from seclens.errors import ConfigError
-from seclens.types import Sentence
+from seclens.types import RowSequence, Sentence
 
 _CLOSERS = "」”’）』》】〕\"')\\]"
 
@@ -232,7 +231,7 @@ def _en_units(text: str) -> tuple[list[int], list[int], list[str]]:
 
 
 @dataclass(frozen=True, eq=False, slots=True)
-class SentenceTable(Sequence[Sentence]):
+class SentenceTable(RowSequence[Sentence]):
     """The sentence-like units of one document as columns (a sequence of Sentence).
 
     What :func:`sentence_table` returns: the same units as :func:`split_sentences`,
@@ -265,20 +264,6 @@ class SentenceTable(Sequence[Sentence]):
         s, e = self.starts[i], self.ends[i]
         return Sentence(self.doc_id, i, s, e, self.text[s:e], self.kinds[i])
 
-    @overload
-    def __getitem__(self, i: int) -> Sentence: ...
-
-    @overload
-    def __getitem__(self, i: slice) -> list[Sentence]: ...
-
-    def __getitem__(self, i: int | slice) -> Sentence | list[Sentence]:
-        if isinstance(i, slice):
-            return [self._row(k) for k in range(*i.indices(len(self)))]
-        n = len(self.starts)
-        if not -n <= i < n:
-            raise IndexError(f"sentence index {i} out of range ({n} units)")
-        return self._row(i % n)
-
     def __iter__(self) -> Iterator[Sentence]:
         text, doc_id = self.text, self.doc_id
         # Sentence objects without the frozen-dataclass __init__ (field dicts in field
@@ -289,16 +274,6 @@ class SentenceTable(Sequence[Sentence]):
             setattr_(row, "__dict__", {"doc_id": doc_id, "index": i, "start": s, "end": e,
                                        "text": text[s:e], "kind": k})
             yield row
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, SentenceTable):
-            return (self.doc_id == other.doc_id and self.starts == other.starts
-                    and self.ends == other.ends and self.kinds == other.kinds
-                    and all(self.text[s:e] == other.text[s:e]
-                            for s, e in zip(self.starts, self.ends, strict=True)))
-        if isinstance(other, (list, tuple)):
-            return list(self) == list(other)
-        return NotImplemented
 
     def __repr__(self) -> str:
         return f"SentenceTable(doc_id={self.doc_id!r}, n_units={len(self)})"

@@ -110,3 +110,14 @@ def test_manifest_metadata_reaches_the_rules(reference_dir: Path, corpus_dir: Pa
     with_metas = validate_detector(gold, levels=levels, metas=metas)
     assert with_metas.fields["audience"].alpha >= 0.62
     assert with_metas.fields["audience"].alpha > with_levels.fields["audience"].alpha + 0.03
+
+
+@pytest.mark.parametrize("data", [b"\x00\xff\xfe junk \x81",
+                                  "{\"sid\": \"安全\"}\n".encode("gb18030")])
+def test_regression_non_utf8_coded_file_is_e410_not_a_traceback(tmp_path: Path,
+                                                                 data: bytes) -> None:
+    p = tmp_path / "gold.jsonl"
+    p.write_bytes(data)
+    with pytest.raises(AnnotationError) as exc:
+        read_coded(p)
+    assert exc.value.code == "E410" and "UTF-8" in exc.value.message

@@ -96,13 +96,18 @@ def read_coded(path: Path) -> list[CodedSentence]:
     Raises
     ------
     AnnotationError
-        ``E410`` unreadable file or invalid JSON line, ``E411`` missing field,
+        ``E410`` unreadable or non-UTF-8 file or invalid JSON line, ``E411`` missing field,
         ``E412`` label outside the codebook, ``E413`` duplicate ``sid``.
     """
     try:
         lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
     except OSError as exc:
         raise AnnotationError("E410", f"cannot read coded file {path}: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise AnnotationError(
+            "E410", f"coded file {path} is not UTF-8 text (byte {exc.start}: "
+                    f"{exc.reason}); coded .jsonl files are UTF-8 (save it as UTF-8, or "
+                    "import a CSV with `seclens import-coded`, which reads GBK/Big5)") from exc
     out: list[CodedSentence] = []
     seen: set[str] = set()
     for n, line in enumerate(lines, 1):

@@ -67,6 +67,9 @@ def test_unknown_column_names_expression_and_allowed_columns() -> None:
         "period:2019-01-01=during",
         "level=a&",
         "=central",
+        # regression: a second condition joined by a comma was read as a value
+        "level=central,language=en",
+        "level=central, year>=2019",
     ],
 )
 def test_malformed_expressions(expr: str) -> None:
@@ -99,3 +102,8 @@ def test_equality_and_negation_partition_rows(column: list[str], value: str) -> 
     ne = select_group(meta, f"level!={value}")
     assert list(eq) == [v == value for v in column]
     assert bool((eq ^ ne).all())
+
+
+def test_a_value_with_an_equals_sign_that_is_no_column_stays_a_value() -> None:
+    expr = parse_group_expression("title=E=mc2,x")
+    assert expr.conditions[0].values == ("E=mc2", "x")

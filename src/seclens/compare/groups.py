@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from seclens.errors import CompareError
-from seclens.types import DocumentMeta
+from seclens.types import META_FIELDS, DocumentMeta
 
 DERIVED_FIELDS: tuple[str, ...] = ("year",)
 META_COLUMNS: tuple[str, ...] = (
@@ -149,6 +149,10 @@ def _year_of(value: object) -> str:
     return text[:4] if len(text) >= 4 and text[:4].isdigit() else ""
 
 
+#: Metadata column names: a value 'name=...' of one of them is a misjoined condition.
+_META_NAMES = frozenset(("id", "doc_id", *DERIVED_FIELDS, *META_FIELDS))
+
+
 def parse_group_expression(text: str) -> GroupExpression:
     """Parse a group expression such as ``level=provincial,municipal&year>=2020``.
 
@@ -200,6 +204,15 @@ def _parse_condition(part: str, whole: str) -> Condition:
         values = tuple(v.strip() for v in raw.split(","))
         if not raw or any(v == "" for v in values):
             raise CompareError("E502", _malformed(whole, f"empty value in {part.strip()!r}"))
+        joined = [v for v in values
+                  if (m2 := re.match(r"^(\w+)\s*(?:!=|[=<>])", v)) and m2.group(1) in _META_NAMES]
+        if joined:
+            # 'level=central,language=en' would otherwise silently select level
+            # 'central' or 'language=en': a comma separates values, '&' conditions
+            raise CompareError("E502", _malformed(
+                whole, f"value {joined[0]!r} looks like a second condition: join "
+                       "conditions with '&' (level=central&language=en); a comma "
+                       "separates values of one column (level=central,provincial)"))
         return Condition(column, op, values)
     if not raw or "," in raw:
         raise CompareError(

@@ -13,8 +13,9 @@ from seclens.cli.analyze import echo_summary, plural, require_analysed
 @click.command("demo")
 @click.option(
     "--corpus", type=click.Path(file_okay=False, path_type=Path),
-    help="Corpus folder (manifest.csv and docs/). Default: $SECLENS_CORPUS, else the "
-    "download cache, else a download, else the illustrative sample.",
+    help="Corpus folder (manifest.csv and docs/). Default: $SECLENS_CORPUS, else "
+    "../shared/corpus beside the working directory, else the download cache, else a "
+    "download, else the illustrative sample.",
 )
 @click.option(
     "--out", "out_dir", type=click.Path(path_type=Path), default=Path("seclens-report"),

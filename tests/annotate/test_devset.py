@@ -166,8 +166,8 @@ def test_validate_cli_finds_the_manifest(
     gold = str(reference_dir / "gold" / "dev.jsonl")
     res = CliRunner().invoke(main, ["validate", "--gold", gold, "--json"], catch_exceptions=False)
     assert res.exit_code == 0, res.output
-    assert json.loads(res.output)["levels_from"].endswith("manifest.csv")
+    assert json.loads(res.stdout)["levels_from"].endswith("manifest.csv")
     res = CliRunner().invoke(
         main, ["validate", "--gold", gold, "--json", "--no-auto-manifest"], catch_exceptions=False
     )
-    assert json.loads(res.output)["levels_from"] == ""
+    assert json.loads(res.stdout)["levels_from"] == ""

@@ -19,10 +19,13 @@ def _run(*args: str) -> str:
 def test_validate_gold_prints_fields_alpha_and_confusion(reference_dir: Path) -> None:
     out = _run("validate", "--gold", str(reference_dir / "gold" / "dev.jsonl"))
     assert "securitizing_move" in out and "confusion" in out and "alpha" in out
-    data = json.loads(
-        _run("validate", "--gold", str(reference_dir / "gold" / "dev.jsonl"), "--json")
-    )
+    res = CliRunner().invoke(main, ["validate", "--gold", str(reference_dir / "gold" /
+                                                             "dev.jsonl"), "--json"],
+                             catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)  # the NOT HELD-OUT warning goes to stderr
     assert data["n"] == 240
+    assert "NOT HELD-OUT" in res.stderr
 
 
 def test_agreement_reproduces_reference(reference_dir: Path) -> None:

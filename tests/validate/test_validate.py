@@ -121,3 +121,32 @@ def test_regression_non_utf8_coded_file_is_e410_not_a_traceback(tmp_path: Path,
     with pytest.raises(AnnotationError) as exc:
         read_coded(p)
     assert exc.value.code == "E410" and "UTF-8" in exc.value.message
+
+
+def test_validate_warns_on_the_rules_development_files(reference_dir: Path,
+                                                       tmp_path: Path) -> None:
+    # the gold file the rules were revised against: NOT HELD-OUT, also in the text output
+    gold = reference_dir / "gold" / "dev.jsonl"
+    rep = validate_detector(gold)
+    assert rep.in_sample["development_set"] == "reference_gold_dev"
+    assert "NOT HELD-OUT" in format_validation(rep)
+    # any other bytes (here: the first 20 records) are not flagged
+    part = tmp_path / "part.jsonl"
+    part.write_text("\n".join(gold.read_text(encoding="utf-8").splitlines()[:20]) + "\n",
+                    encoding="utf-8")
+    assert validate_detector(part).in_sample == {}
+
+
+def test_development_records_match_our_coded_files() -> None:
+    # editing a coded set without updating rules.yaml developed_on would silence the
+    # warning: the recorded SHA-256 must be the files' current one
+    import hashlib
+
+    from seclens.annotate.cues import load_data_file
+
+    recs = {r["id"]: r for r in load_data_file("rules")["developed_on"]}
+    root = Path(__file__).resolve().parents[1] / "data" / "coded"
+    for rid, name in (("seclens_dev_v1", "seclens_dev_v1.jsonl"),
+                      ("seclens_dev_v2", "seclens_dev_v2.jsonl")):
+        digest = hashlib.sha256((root / name).read_bytes()).hexdigest()
+        assert recs[rid]["sha256"] == digest, name

@@ -50,14 +50,54 @@ class ValidationReport:
     fields: dict[str, FieldReport]
     subsets: dict[str, dict[str, FieldReport]]
     in_sample: dict[str, Any] = dataclasses.field(default_factory=dict)
-    """Empty, or the in-sample check of a trained model (:func:`in_sample_check`):
-    ``warning``, ``same_file``, ``n_overlap``, ``n``, ``sentences_checked``."""
+    """Empty, or the in-sample check of a trained model (:func:`in_sample_check`:
+    ``warning``, ``same_file``, ``n_overlap``, ``n``, ``sentences_checked``), or, for
+    the shipped rules, the development-set check (:func:`development_check`: ``warning``,
+    ``development_set``, ``same_file``)."""
 
 
 IN_SAMPLE_WARNING = (
     "IN-SAMPLE: the model was trained on (part of) this gold file; "
     "these scores are not an estimate of accuracy"
 )
+
+
+DEVELOPMENT_WARNING = (
+    "NOT HELD-OUT: the shipped rules were developed against this coded file; "
+    "these scores overstate accuracy on new text"
+)
+
+
+def development_check(digest: str, rules: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Whether the shipped rules were developed against the coded file with ``digest``.
+
+    Parameters
+    ----------
+    digest : str
+        SHA-256 (hex) of the coded file.
+    rules : mapping, optional
+        The rule parameters (default: the packaged ``rules.yaml``), whose
+        ``developed_on`` list names the coded files used in development by SHA-256.
+
+    Returns
+    -------
+    dict
+        Empty when the file is not among them; else ``warning``
+        (:data:`DEVELOPMENT_WARNING` plus the file's record), ``development_set``
+        (its id) and ``same_file`` True.
+    """
+    if rules is None:
+        from seclens.annotate.cues import load_data_file
+
+        rules = load_data_file("rules")
+    for rec in rules.get("developed_on", []) or []:
+        if isinstance(rec, Mapping) and str(rec.get("sha256", "")) == digest:
+            return {
+                "warning": f"{DEVELOPMENT_WARNING} ({rec.get('name', '?')}: {rec.get('how', '')})",
+                "development_set": str(rec.get("id", "")),
+                "same_file": True,
+            }
+    return {}
 
 
 def in_sample_check(
@@ -215,7 +255,8 @@ def validate_detector(
         len(gold),
         _score(gold, preds),
         sub,
-        in_sample_check(gold_path, gold, model_meta) if model_meta is not None else {},
+        in_sample_check(gold_path, gold, model_meta) if model_meta is not None
+        else development_check(digest) if detector is None else {},
     )
 
 

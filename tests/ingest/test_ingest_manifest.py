@@ -71,6 +71,8 @@ def test_utf8_bom_manifest(write_bytes: WriteBytes) -> None:
         ("id,level\n", "a,national\n", "E114", "line 2"),
         ("id,language\n", "a,fr\n", "E114", "line 2"),
         ("id,title\n", "a,x,surplus\n", "E114", "line 2"),
+        # regression: a short row was read silently with its missing cells empty
+        ("id,title,level,date\n", "a,x,central\n", "E114", "line 2"),
     ],
 )
 def test_malformed_manifest_names_the_line(

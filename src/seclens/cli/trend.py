@@ -72,23 +72,19 @@ def write_outputs(
     Raises
     ------
     CompareError
-        ``E507`` when ``out_dir`` is inside an input folder or an output would replace
-        an input file.
+        ``E507`` when ``out_dir`` is, lies inside or contains an input, or an output
+        would replace an input file (:func:`seclens.outputs.check_output_path`).
     """
     import pandas as pd
 
     from seclens.errors import CompareError
+    from seclens.outputs import check_output_path
 
-    out = out_dir.resolve()
-    for given in inputs:
-        src = given.resolve()
-        inside = src.is_dir() and (out == src or src in out.parents)
-        if inside or any((out / name) == src for name in files):
-            raise CompareError(
-                "E507",
-                f"--out {out_dir} is inside the input {given} or would replace it; "
-                "choose a folder outside the inputs",
-            )
+    # the one output guard (as biblio): the folder must not be, lie in or contain an input;
+    # these commands keep their documented code E507
+    check_output_path(out_dir, inputs, kind="folder", code="E507", error=CompareError)
+    for name in files:
+        check_output_path(out_dir / name, inputs, code="E507", error=CompareError)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, content in files.items():

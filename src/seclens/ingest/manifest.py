@@ -91,7 +91,8 @@ def read_manifest(path: Path) -> Manifest:
     IngestError
         ``E113`` unreadable or undecodable, ``E110`` no ``id`` column, ``E111`` a
         duplicate or empty id (message names the line), ``E114`` a ``level`` or
-        ``language`` outside the allowed values.
+        ``language`` outside the allowed values, or a row with more or fewer cells than
+        the header has columns.
     """
     path = Path(path)
     try:
@@ -125,6 +126,13 @@ def _row_meta(record: Mapping[str | None, object], path: Path, line: int) -> Doc
     cells = {str(k): _cell(v) for k, v in record.items() if k is not None}
     if None in record:
         raise IngestError(E_MANIFEST_VALUE, f"{path}: line {line}: more cells than columns")
+    missing = [str(k) for k, v in record.items() if k is not None and v is None]
+    if missing:
+        # csv gives None for the cells a short row lacks: never read them silently as empty
+        raise IngestError(
+            E_MANIFEST_VALUE,
+            f"{path}: line {line}: fewer cells than columns (no cell for "
+            f"{', '.join(missing)}); write an empty cell with its comma (a,b,,d)")
     doc_id = cells.get("id", "")
     if not doc_id:
         raise IngestError(E_MANIFEST_NO_ID, f"{path}: line {line}: empty id")

@@ -209,3 +209,22 @@ def test_summary_pluralisation_one_document_one_match(tmp_path: Path) -> None:
     )
     assert res.exit_code == 0, res.output
     assert "Analysed 1 document (substring convention, 1 match); excluded 0." in res.output
+
+
+def test_regression_manifest_without_level_column_is_said_on_the_console(tmp_path: Path
+                                                                          ) -> None:
+    # the missing level was noted only in documents.csv: now one warning line per reason
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for i in range(5):
+        (corpus / f"d{i}.txt").write_text("维护国家安全。", encoding="utf-8")
+    (corpus / "manifest.csv").write_text(
+        "id,title,language\n" + "".join(f"d{i},t{i},zh\n" for i in range(5)),
+        encoding="utf-8")
+    res = CliRunner().invoke(main, ["analyze", str(corpus), "--out", str(tmp_path / "o"),
+                                    "--no-progress"])
+    assert res.exit_code == 0, res.output
+    lines = [x for x in res.stderr.splitlines() if "level unknown" in x]
+    assert len(lines) == 1
+    assert "5 documents" in lines[0] and "and 2 more" in lines[0]
+    assert "has no 'level' column" in lines[0]

@@ -177,10 +177,19 @@ def echo_summary(
         f"{plural(len(result.matches), 'match', 'matches')}); "
         f"excluded {len(result.exclusions)}."
     )
+    unknown_level: dict[str, list[str]] = {}
     for doc in result.documents:
         for note in doc.notes:
             if note.startswith("looks like Traditional"):
                 click.echo(f"  warning {doc.doc_id}: {note}", err=True)
+            elif note.startswith("level unknown: "):
+                unknown_level.setdefault(note.removeprefix("level unknown: "), []).append(
+                    doc.doc_id)
+    for reason, ids in unknown_level.items():  # one line per reason, not per document
+        shown = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+        click.echo(f"  warning: level unknown for {plural(len(ids), 'document')} ({shown}): "
+                   f"{reason}; the report groups them under level 'unknown' (notes in "
+                   f"{paths.documents_csv})", err=True)
     for ex in result.exclusions[:max_exclusions]:
         click.echo(f"  excluded {ex.doc_id or ex.path}: [{ex.code}] {ex.reason}")
     if len(result.exclusions) > max_exclusions:

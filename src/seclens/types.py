@@ -13,9 +13,11 @@ All offsets are Python ``str`` indices (Unicode code points) into
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from bisect import bisect_right
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, TypeVar, overload
+from itertools import accumulate, chain
+from typing import Any, Literal, TypeVar, overload
 
 Level = Literal["central", "provincial", "municipal", "county", "foreign", "unknown"]
 Language = Literal["zh", "en", "other"]
@@ -294,3 +296,32 @@ class RowSequence(Sequence[RowT]):
         if not isinstance(other, Sequence):
             return NotImplemented
         return [*other, *self]
+
+
+class RowChain(RowSequence[RowT]):
+    """Several columnar tables of one row type, one after another, not copied (mixin).
+
+    Subclasses are dataclasses with a ``tables`` field (a tuple of tables, each a
+    :class:`RowSequence` with a ``column(name)`` method). Gives ``len``, indexing
+    (the table is found by bisection over the tables' lengths), iteration and
+    :meth:`column` over all tables.
+    """
+
+    __slots__ = ()
+    tables: tuple[Any, ...]
+
+    def __len__(self) -> int:
+        return sum(len(t) for t in self.tables)
+
+    def _row(self, i: int) -> RowT:
+        bounds = list(accumulate((len(t) for t in self.tables), initial=0))
+        k = bisect_right(bounds, i) - 1  # bisect_right skips empty tables
+        row: RowT = self.tables[k]._row(i - bounds[k])
+        return row
+
+    def __iter__(self) -> Iterator[RowT]:
+        return chain.from_iterable(self.tables)
+
+    def column(self, name: str) -> list[object]:
+        """One column (a field name of the row type) over all tables, as a new list."""
+        return list(chain.from_iterable(t.column(name) for t in self.tables))

@@ -12,12 +12,10 @@ copying them. Writers read the columns directly (:meth:`MatchTable.column`).
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, chain
 
-from seclens.types import Match, RowSequence
+from seclens.types import Match, RowChain, RowSequence
 
 #: Columns of :class:`~seclens.types.Match`, in field order.
 MATCH_FIELDS: tuple[str, ...] = ("doc_id", "sentence_index", "start", "end", "term",
@@ -138,7 +136,7 @@ class MatchTable(RowSequence[Match]):
 
 
 @dataclass(frozen=True, eq=False, slots=True)
-class MatchChain(RowSequence[Match]):
+class MatchChain(RowChain[Match]):
     """The matches of several documents, one :class:`MatchTable` after another.
 
     Attributes
@@ -148,24 +146,6 @@ class MatchChain(RowSequence[Match]):
     """
 
     tables: tuple[MatchTable, ...]
-
-    def _bounds(self) -> list[int]:
-        return list(accumulate((len(t) for t in self.tables), initial=0))
-
-    def __len__(self) -> int:
-        return sum(len(t) for t in self.tables)
-
-    def _row(self, i: int) -> Match:
-        bounds = self._bounds()
-        k = bisect_right(bounds, i) - 1
-        return self.tables[k]._row(i - bounds[k])
-
-    def __iter__(self) -> Iterator[Match]:
-        return chain.from_iterable(self.tables)
-
-    def column(self, name: str) -> list[object]:
-        """One column over all tables (see :meth:`MatchTable.column`)."""
-        return list(chain.from_iterable(t.column(name) for t in self.tables))
 
     def __repr__(self) -> str:
         return f"MatchChain(n_tables={len(self.tables)}, n_matches={len(self)})"

@@ -13,11 +13,9 @@ of term occurrences, not numbers of distinct text spans (``docs/counting.md``).
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, chain
 from operator import attrgetter
 
 from seclens.errors import AnalysisError, ConfigError
@@ -25,7 +23,7 @@ from seclens.lexicon import Lexicon
 from seclens.match.matcher import CONVENTIONS
 from seclens.match.table import MatchTable
 from seclens.segment.tokenize import text_words
-from seclens.types import Document, Match, RowSequence
+from seclens.types import Document, Match, RowChain, RowSequence
 
 #: Sense values reported in ``sense`` rows: ``security``/``safety``/``undetermined`` over
 #: matches of sense-ambiguous entries outside proper names; ``name`` over matches of any
@@ -223,11 +221,8 @@ def count_table_columns(rows: Sequence[CountRow], names: Sequence[str] = COUNT_F
     KeyError
         A name that is not a CountRow field.
     """
-    if isinstance(rows, CountTable):
+    if isinstance(rows, (CountTable, CountChain)):
         return [rows.column(n) for n in names]
-    if isinstance(rows, CountChain):
-        cols = [count_table_columns(t, names) for t in rows.tables]
-        return [[v for c in cols for v in c[j]] for j in range(len(names))]
     for n in names:
         if n not in COUNT_FIELDS:
             raise KeyError(f"no CountRow field {n!r}; fields: {', '.join(COUNT_FIELDS)}")
@@ -235,7 +230,7 @@ def count_table_columns(rows: Sequence[CountRow], names: Sequence[str] = COUNT_F
 
 
 @dataclass(frozen=True, eq=False, slots=True)
-class CountChain(RowSequence[CountRow]):
+class CountChain(RowChain[CountRow]):
     """The count tables of several documents, one after another (not copied).
 
     Attributes
@@ -244,17 +239,6 @@ class CountChain(RowSequence[CountRow]):
     """
 
     tables: tuple[CountTable, ...]
-
-    def __len__(self) -> int:
-        return sum(len(t) for t in self.tables)
-
-    def _row(self, i: int) -> CountRow:
-        bounds = list(accumulate((len(t) for t in self.tables), initial=0))
-        k = bisect_right(bounds, i) - 1
-        return self.tables[k]._row(i - bounds[k])
-
-    def __iter__(self) -> Iterator[CountRow]:
-        return chain.from_iterable(self.tables)
 
     def __repr__(self) -> str:
         return f"CountChain(n_tables={len(self.tables)}, n_rows={len(self)})"

@@ -121,6 +121,8 @@ def test_find_corpus_dir_from_gold_and_env(
 # Raised after the fourth round (rules-2026.11.5): move F1 0.711, move alpha 0.675,
 # threat 0.793, referent 0.617 (the economy label, without positives, no longer has a
 # false positive and drops out of the mean).
+# Raised after the fifth round (zh-cues-2026.11.7, en-cues-2026.11.5): sector 0.592
+# ('values' as a norm and open model weights name no sector), audience 0.650.
 FLOORS_WITH_LEVELS = {
     ("securitizing_move", "f1"): 0.70,
     ("security_sense", "accuracy"): 0.92,
@@ -129,9 +131,9 @@ FLOORS_WITH_LEVELS = {
     ("urgency", "alpha"): 0.84,
     ("extraordinary_measures", "alpha"): 0.78,
     ("vuori_act", "alpha"): 0.80,
-    ("sector", "alpha"): 0.56,
+    ("sector", "alpha"): 0.58,
     ("referent_object", "alpha"): 0.60,
-    ("audience", "alpha"): 0.60,
+    ("audience", "alpha"): 0.64,
     ("securitizing_move", "alpha"): 0.66,
 }
 

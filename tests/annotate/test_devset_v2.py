@@ -63,13 +63,19 @@ def test_v2_has_no_sentence_of_the_reference_gold(
 # Raised after the fourth round (rules-2026.11.5): threat 0.748 -> 0.801, move alpha
 # 0.383 -> 0.489 (risks weighed against benefits are no threat), sector 0.641 -> 0.661
 # (context-implied cyber_data).
+# Raised after the fifth round (zh-cues-2026.11.7, en-cues-2026.11.5), whose changes were
+# read from v2's errors among others (not held-out): sector 0.661 -> 0.782 (mostly the
+# ideological label, whose only predictions were false positives, leaving the mean),
+# referent 0.314 -> 0.488 (supply-chain security, intellectual property, standards
+# topics, committee names), audience 0.521 (levels only), sense accuracy 0.861 -> 0.875.
 FLOORS = {
-    ("sector", "alpha"): 0.65,
-    ("audience", "alpha"): 0.47,
+    ("sector", "alpha"): 0.77,
+    ("referent_object", "alpha"): 0.48,
+    ("audience", "alpha"): 0.51,
     ("vuori_act", "alpha"): 0.81,
     ("threat", "alpha"): 0.79,
     ("securitizing_move", "alpha"): 0.47,
-    ("security_sense", "accuracy"): 0.84,
+    ("security_sense", "accuracy"): 0.87,
 }
 
 

@@ -73,6 +73,8 @@ def test_v3_is_not_a_development_set() -> None:
 
 # Floors just under the first (held-out) measurement of the shipped rules on v3
 # (rules-2026.11.5; docs/annotation.md, Held-out check set v3), with document metadata.
+# After the fifth codebook round (zh-cues-2026.11.7, en-cues-2026.11.5) the figures are
+# identical (none of the 65 corpus sentences that round changes is in v3): not raised.
 FLOORS = {
     ("security_sense", "accuracy"): 0.90,
     ("sector", "alpha"): 0.69,

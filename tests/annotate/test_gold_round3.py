@@ -45,12 +45,13 @@ def report_with_meta(reference_dir: Path, corpus_dir: Path) -> ValidationReport:
 # Raised after the fourth round (rules-2026.11.5, zh-cues-2026.11.6, en-cues-2026.11.4):
 # audience 0.641, vuori_act 0.927, sector 0.763, referent 0.528, threat 0.930,
 # extraordinary_measures 0.907, move alpha 0.848 / F1 0.870.
+# Raised after the fifth round (zh-cues-2026.11.7, en-cues-2026.11.5): referent 0.550.
 FLOORS = {
     "audience": 0.63,
     "threat": 0.92,
     "vuori_act": 0.92,
     "sector": 0.75,
-    "referent_object": 0.52,
+    "referent_object": 0.54,
     "extraordinary_measures": 0.89,
     "securitizing_move": 0.84,
 }

@@ -6,7 +6,7 @@ import codecs
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from seclens.errors import IngestError
@@ -231,3 +231,20 @@ def test_detection_of_real_text_windows_never_gives_mojibake(
         assert exc.code == "E104"
         return
     assert decoded.text == window
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x10FFFF), max_size=60))
+@example("")
+@example("plain ascii")
+@example("һ and é")
+@example("é 一")
+@example("\u07ff\u0800")
+@example("\x80")
+def test_two_byte_only_equals_its_definition(text: str) -> None:
+    """The regex fast path of the GBK-ambiguity check (a reading hot spot) keeps its meaning:
+    some non-ASCII character, and every non-ASCII character in U+0080–U+07FF."""
+    from seclens.ingest.encoding import _two_byte_only
+
+    non_ascii = [c for c in text if ord(c) > 0x7F]
+    expected = bool(non_ascii) and all(ord(c) <= 0x7FF for c in non_ascii)
+    assert _two_byte_only(text) is expected

@@ -85,6 +85,10 @@ MIN_COMMON_SHARE = 0.9
 MAX_LATIN_NON_ASCII = 0.3
 _FAMILY = {"gb18030": "gb", "big5": "big5", "cp950": "big5", "big5hkscs": "big5"}
 #: C0/C1 controls other than whitespace, U+FFFD, private-use areas: signs of mojibake.
+#: A character outside the 1- and 2-byte UTF-8 range (U+0800 and above).
+_THREE_BYTE_OR_MORE = re.compile("[^\x00-\u07ff]")
+#: A character in the 2-byte UTF-8 range (U+0080–U+07FF).
+_TWO_BYTE = re.compile("[\x80-\u07ff]")
 _SUSPICIOUS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd\ue000-\uf8ff\U000f0000-\U0010ffff]")
 
 
@@ -186,8 +190,9 @@ def _try_utf8(data: bytes) -> str | None:
 
 def _two_byte_only(text: str) -> bool:
     """All non-ASCII characters are 2-byte UTF-8 (U+0080–U+07FF): GBK/Big5 bytes can be too."""
-    non_ascii = [char for char in text if ord(char) > 0x7F]
-    return bool(non_ascii) and all(ord(char) <= 0x7FF for char in non_ascii)
+    if text.isascii() or _THREE_BYTE_OR_MORE.search(text):
+        return False
+    return _TWO_BYTE.search(text) is not None
 
 
 def _refuse_if_also_chinese(data: bytes, source: str) -> None:

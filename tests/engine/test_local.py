@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -217,3 +217,73 @@ def test_engine_annotations_equal_annotate_document_with_metadata() -> None:
     assert got == expected
     # the request names no addressee: the memorandum implies the ministries
     assert json.loads(got[-1][3])["audience"] == ["ministries"]
+
+
+def _pid_after(tasks: list[Task], config: EngineConfig) -> tuple[int, list[str]]:
+    """Test batch function: which process analysed the batch (slow in pool workers)."""
+    import multiprocessing
+    import os
+    import time
+
+    if multiprocessing.parent_process() is not None:
+        time.sleep(0.3)
+    return os.getpid(), [t.doc_id for t in tasks]
+
+
+def _by_value() -> object:
+    import sys
+
+    import cloudpickle
+
+    module = sys.modules[__name__]  # ship the test function by value: workers cannot import tests
+    cloudpickle.register_pickle_by_value(module)
+    return module
+
+
+def test_calling_process_is_one_of_the_workers() -> None:
+    """With --workers 2 the calling process analyses batches too (a pool of one more
+    process): two busy analysing processes on two cores, not two workers plus a
+    busy writer. Results still come in task order."""
+    import os
+
+    import cloudpickle
+
+    from seclens.engine.local import _ordered_batches
+
+    tasks = [Task(f"{i}.txt", f"d{i:02d}") for i in range(12)]
+    module = _by_value()
+    try:
+        out = list(_ordered_batches(_pid_after, tasks, EngineConfig(), 2, 1, 2))
+    finally:
+        cloudpickle.unregister_pickle_by_value(module)
+    assert [ids for _, ids in out] == [[t.doc_id] for t in tasks]
+    pids = {pid for pid, _ in out}
+    assert os.getpid() in pids and len(pids) == 2
+
+
+def test_calling_process_does_not_run_ahead_of_a_slow_pool() -> None:
+    """Memory bound: batches the calling process analysed wait for their turn behind
+    the pool's, at most ``max_in_flight`` of them; the task iterator is not drained."""
+    import cloudpickle
+
+    from seclens.engine.local import _ordered_batches
+
+    pulled = 0
+
+    def tasks() -> Iterator[Task]:
+        nonlocal pulled
+        for i in range(200):
+            pulled += 1
+            yield Task(f"{i}.txt", f"d{i:03d}")
+
+    module = _by_value()
+    limit = 2
+    try:
+        gen = _ordered_batches(_pid_after, tasks(), EngineConfig(), 2, 1, limit)
+        first = next(gen)
+        assert first[1] == ["d000"]
+        # one yielded; at most `limit` in the pool and `limit` analysed here are held
+        assert pulled <= 1 + 2 * limit + 1
+        gen.close()
+    finally:
+        cloudpickle.unregister_pickle_by_value(module)

@@ -22,7 +22,8 @@ from seclens.errors import ConfigError
               show_default=True, help="local: this machine, writes the store; "
               "dask: a Dask cluster, writes partitioned Parquet to --out.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Worker processes (local engine) or LocalCluster workers (dask).")
+              help="Analysing processes, this one included (local engine: N - 1 pool "
+              "processes besides this one), or LocalCluster workers (dask).")
 @click.option("--scheduler", default=None,
               help="Dask scheduler address, e.g. tcp://host:8786 (default: a LocalCluster).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),

@@ -4,9 +4,12 @@
 :func:`~seclens.engine.process.analyse_task` and yields the results **in task order**,
 whatever the number of workers; :func:`run_local_tables` does the same but has each
 worker also convert its batch into Arrow result tables (so the parent, which writes
-the store, does little more than insert). Memory is bounded: at most
-``max_in_flight`` batches of ``batch_size`` documents are submitted at once and the
-task iterable is consumed lazily.
+the store, does little more than insert). With ``workers = N`` the calling process
+is one of the N: a pool of N - 1 processes analyses batches while the calling process
+analyses further batches itself whenever the oldest one is not back yet (and writes
+the results in between). Memory is bounded: at most ``max_in_flight`` batches of
+``batch_size`` documents are submitted at once, at most as many analysed in the
+calling process wait for their turn, and the task iterable is consumed lazily.
 
 Worker processes are started with ``forkserver`` (``spawn`` where unavailable), never
 ``fork``: the parent holds a DuckDB connection.
@@ -20,9 +23,10 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from functools import partial
 from itertools import islice
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import cloudpickle
 
@@ -100,27 +104,64 @@ def _check(workers: int, batch_size: int, max_in_flight: int | None) -> int:
     return limit
 
 
+@dataclass(frozen=True)
+class _Local(Generic[R]):
+    """A batch the calling process analysed itself, waiting for its turn."""
+
+    value: R
+
+
 def _ordered_batches(fn: Callable[[list[Task], EngineConfig], R], tasks: Iterable[Task],
                      config: EngineConfig, workers: int, batch_size: int,
                      limit: int) -> Iterator[R]:
+    """``fn`` over batches of ``tasks`` in ``workers`` processes, results in task order.
+
+    The calling process is one of the ``workers``: a pool of ``workers - 1`` processes
+    is kept fed with up to ``limit`` batches, and whenever the oldest batch is not
+    back yet the calling process analyses the next batch itself instead of waiting
+    (at most ``limit`` such batches wait for their turn). ``workers`` processes thus
+    analyse on ``workers`` cores; the consumer's own work (the store writer's inserts)
+    happens in between, in the calling process. A separate writer next to
+    ``workers`` pool processes made three busy processes share two cores.
+    """
     iterator = iter(tasks)
     if workers == 1:
         while batch := list(islice(iterator, batch_size)):
             yield fn(batch, config)
         return
-    pending: deque[Future[bytes]] = deque()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+    pending: deque[Future[bytes] | _Local[R]] = deque()
+    remote = local = 0
+    exhausted = False
+    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=_context()) as pool:
         while True:
-            while len(pending) < limit:
+            while not exhausted and remote < limit:
                 batch = list(islice(iterator, batch_size))
                 if not batch:
+                    exhausted = True
                     break
                 pending.append(pool.submit(_call_pickled,
                                            cloudpickle.dumps((fn, (batch, config)))))
+                remote += 1
             if not pending:
                 return
+            head = pending[0]
+            if (not exhausted and local < limit and isinstance(head, Future)
+                    and not head.done()):
+                batch = list(islice(iterator, batch_size))
+                if not batch:
+                    exhausted = True
+                    continue
+                pending.append(_Local(fn(batch, config)))
+                local += 1
+                continue
+            pending.popleft()
+            if isinstance(head, _Local):
+                local -= 1
+                yield head.value
+                continue
+            remote -= 1
             try:
-                payload = pending.popleft().result()
+                payload = head.result()
             except BrokenProcessPool as exc:
                 raise StoreError(
                     "E612", "a worker process died (killed, or out of memory?); documents "
@@ -141,12 +182,14 @@ def run_local(tasks: Iterable[Task], config: EngineConfig, workers: int = 1,
         Consumed lazily.
     config : EngineConfig
     workers : int
-        Number of processes (>= 1); 1 runs in the calling process.
+        Number of analysing processes (>= 1), the calling process included: 1 runs
+        in the calling process only, N > 1 adds a pool of N - 1 processes.
     batch_size : int
         Documents sent to a worker per round trip (>= 1).
     max_in_flight : int or None
-        Batches submitted but not yet yielded (default ``2 * workers``): at most
-        ``max_in_flight * batch_size`` documents are held in memory at once.
+        Batches submitted to the pool but not yet yielded (default ``2 * workers``);
+        as many again may wait after being analysed in the calling process: at most
+        ``2 * max_in_flight * batch_size`` documents are held in memory at once.
 
     Yields
     ------

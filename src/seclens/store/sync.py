@@ -50,7 +50,9 @@ class StoreIngestOptions:
     Parameters
     ----------
     workers : int
-        Worker processes (1: analyse in this process).
+        Analysing processes, the calling process included (1: only this process;
+        N > 1: a pool of N - 1 processes besides it; see
+        :func:`seclens.engine.local.run_local`).
     commit_every : int
         Documents per transaction (>= 1; a transaction holds whole worker batches,
         so at least ``commit_every`` documents, fewer only at the end). Smaller: less

@@ -44,6 +44,7 @@ import collections
 import csv
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -295,15 +296,19 @@ def stages(corpus: list[Path], sample_mb: float) -> dict[str, float]:
         t["ingest"] += time.perf_counter() - clock
         size = len(doc.text.encode("utf-8"))
         nbytes += size
+        cpu = time.process_time()
         clock = time.perf_counter()
         analysed = pipe.analysis.analyse(doc)
         t["count"] += time.perf_counter() - clock
+        t["count cpu"] += time.process_time() - cpu
+        cpu = time.process_time()
         clock = time.perf_counter()
         # English terms are counted on the case-folded text, as the stage matches them
         # case-insensitively: the folding is part of the baseline's work (bench_count)
         text = doc.text.lower() if doc.meta.language == "en" else doc.text
         [text.count(x) for x in terms[doc.meta.language]]
         t["strcount"] += time.perf_counter() - clock
+        t["strcount cpu"] += time.process_time() - cpu
         if (annotator is not None and sample_bytes < sample_mb * MB
                 and isinstance(analysed, DocumentAnalysis)):
             # annotated as in the engine: the analysis's sentences, no second split
@@ -328,6 +333,9 @@ def stages(corpus: list[Path], sample_mb: float) -> dict[str, float]:
     out["docs"] = n
     # the ratio as bench_count reports it: a plain file read added to both sides
     out["count_read_ratio"] = (t["read"] + t["strcount"]) / (t["read"] + t["count"])
+    # by CPU time of this process (time.process_time): what other processes on a shared
+    # machine take does not enter it
+    out["count_cpu_ratio"] = t["strcount cpu"] / t["count cpu"]
     return out
 
 
@@ -369,14 +377,16 @@ def _ingest_args(inputs: list[Path], work: Path, tag: str, engine: str,
     return [*args, "--db", str(work / f"w{workers}-{tag}.duckdb")]
 
 
-def pipelines(sizes: list[tuple[str, list[Path], int, int]], work: Path, dask: bool
-              ) -> dict[Any, Any]:
+def pipelines(sizes: list[tuple[str, list[Path], int, int]], work: Path, dask: bool,
+              repeat: int = 1) -> dict[Any, Any]:
     """The whole pipeline as ``seclens ingest`` runs it, at each corpus size.
 
     The first size is timed for the ratios; the machine check runs before the
-    1-worker and after the 2-worker run.
+    1-worker and after the 2-worker run. With ``repeat`` > 1 the 1-worker and
+    2-worker runs of the first size are repeated as pairs (each pair with its own
+    machine checks), and every pair's ratio is printed.
     """
-    out: dict[Any, Any] = {"ceiling": []}
+    out: dict[Any, Any] = {"ceiling": [], "pairs": []}
     for n, (tag, inputs, ndocs, nbytes) in enumerate(sizes):
         print(f"\n-- whole pipeline, seclens ingest (read, analyse, write), {tag}: "
               f"{ndocs} documents, {nbytes / MB:.0f} MB --")
@@ -397,9 +407,30 @@ def pipelines(sizes: list[tuple[str, list[Path], int, int]], work: Path, dask: b
             out[(tag, engine, workers)] = (mbps, mem.peak, mem.peak_pss, mem.cpu)
             if n == 0 and engine == "local" and workers == 2:
                 out["ceiling"].append(_ceiling())
+                out["pairs"].append((out[(tag, "local", 2)][0] / out[(tag, "local", 1)][0],
+                                     out["ceiling"][-2], out["ceiling"][-1]))
         if n == 0:
             keyness_from_store(work / f"w1-{tag}.duckdb")
+            for r in range(2, repeat + 1):
+                out["pairs"].append(_pair(inputs, work, f"{tag}-r{r}", ndocs, nbytes, r))
     return out
+
+
+def _pair(inputs: list[Path], work: Path, tag: str, ndocs: int, nbytes: int, r: int
+          ) -> tuple[float, float, float]:
+    """One more 1-worker and 2-worker run: (ratio, machine check before, after)."""
+    before = _ceiling()
+    mbps: dict[int, float] = {}
+    for workers in (1, 2):
+        text, dt, mem = run_cli(_ingest_args(inputs, work, tag, "local", workers))
+        if f"added: {ndocs}" not in text.splitlines():
+            raise RuntimeError(f"expected added: {ndocs}; got\n{text}")
+        mbps[workers] = rate(f"store ingest, {workers} worker(s), pair {r}", ndocs, nbytes,
+                             dt, mem)
+        for path in work.glob(f"w{workers}-{tag}.duckdb*"):
+            path.unlink()
+    after = _ceiling()
+    return mbps[2] / mbps[1], before, after
 
 
 def _ceiling() -> float:
@@ -451,6 +482,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=None)
     parser.add_argument("--tmp", type=Path, default=None)
     parser.add_argument("--no-dask", action="store_true")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run the 1-worker/2-worker pair on the full corpus this many "
+                        "times (each pair's ratio is printed; a shared machine is noisy)")
     args = parser.parse_args(argv)
     reference = args.corpus or Path(os.environ.get("SECLENS_CORPUS", REPO.parent / "shared"
                                                    / "corpus"))
@@ -468,7 +502,7 @@ def main(argv: list[str] | None = None) -> int:
         sizes = [("full", folders, ndocs, nbytes)]
         if small_mb:
             sizes.append(("small", folders[:1], *small))
-        pl = pipelines(sizes, work, not args.no_dask)
+        pl = pipelines(sizes, work, not args.no_dask, max(1, args.repeat))
         base = naive(folders, args.sample_mb)
     ceiling = min(pl["ceiling"])
     configs = [k for k in pl if isinstance(k, tuple)]
@@ -485,9 +519,17 @@ def main(argv: list[str] | None = None) -> int:
           f"text in memory, Pipeline.analyse incl. the Traditional-script check)")
     print(f"  the same, file read in both        {st['count_read_ratio']:6.2f}  "
           "(as benchmarks/bench_count.py)")
+    print(f"  the same, by CPU time              {st['count_cpu_ratio']:6.2f}  "
+          "(text in memory; time.process_time, not inflated by other processes)")
     print(f"2 workers / 1 worker                 {w2[0] / w1[0]:6.2f}  (>= 1.7; "
           f"machine ceiling {' and '.join(f'{c:.2f}' for c in pl['ceiling'])}; "
           f"ours / ceiling {w2[0] / w1[0] / ceiling:.2f})")
+    if len(pl["pairs"]) > 1:
+        for k, (ratio, before, after) in enumerate(pl["pairs"], 1):
+            print(f"  pair {k}: 2 workers / 1 worker     {ratio:6.2f}  (machine check "
+                  f"{before:.2f} before, {after:.2f} after)")
+        median = statistics.median(p[0] for p in pl["pairs"])
+        print(f"  median of {len(pl['pairs'])} pairs              {median:6.2f}")
     print(f"CPU seconds, 2 workers / 1 worker    {w2[3] / w1[3]:6.2f}  (work added by the pool)")
     print(f"peak RSS, any run's process tree     {peak / 2**20:6.0f} MiB (< 1024)")
     print(f"count+evidence / naive baseline      {st['count'] / base:6.2f}  (>= 10)")

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from seclens.store import open_store
 from seclens.store.sync import ingest_corpus
@@ -28,7 +29,11 @@ def _cli(*args: str) -> list[str]:
     return [sys.executable, "-c", "from seclens.cli import main; main()", *args]
 
 
-def test_sigkill_mid_ingest_then_resume(tmp_path: Path, make_corpus: Callable) -> None:
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_sigkill_mid_ingest_then_resume(tmp_path: Path, make_corpus: Callable,
+                                        workers: str) -> None:
+    """With 2 workers the commits happen in the store-writer thread while the pool
+    and the calling thread analyse: a kill still leaves whole transactions only."""
     corpus = tmp_path / "corpus"
     make_corpus(corpus, 200, seed=7, sentences=25)
     reference = tmp_path / "reference.duckdb"
@@ -37,7 +42,8 @@ def test_sigkill_mid_ingest_then_resume(tmp_path: Path, make_corpus: Callable) -
 
     db = tmp_path / "killed.duckdb"
     proc = subprocess.Popen(
-        _cli("ingest", str(corpus), "--db", str(db), "--commit-every", "4", "-v"),
+        _cli("ingest", str(corpus), "--db", str(db), "--commit-every", "4", "-v",
+             "--workers", workers),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert proc.stderr is not None
     seen = 0

@@ -7,9 +7,10 @@ worker also convert its batch into Arrow result tables (so the parent, which wri
 the store, does little more than insert). With ``workers = N`` the calling process
 is one of the N: a pool of N - 1 processes analyses batches while the calling process
 analyses further batches itself whenever the oldest one is not back yet (and writes
-the results in between). Memory is bounded: at most ``max_in_flight`` batches of
-``batch_size`` documents are submitted at once, at most as many analysed in the
-calling process wait for their turn, and the task iterable is consumed lazily.
+the results in between). Memory is bounded: the pool holds ``max_in_flight`` batches
+of ``batch_size`` documents queued or running, at most ``3 * max_in_flight`` batches
+are held in all (queued, running, or finished and waiting for their turn in task
+order), and the task iterable is consumed lazily.
 
 Worker processes are started with ``forkserver`` (``spawn`` where unavailable), never
 ``fork``: the parent holds a DuckDB connection.
@@ -19,6 +20,8 @@ from __future__ import annotations
 
 import multiprocessing
 import pickle
+import tempfile
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -26,6 +29,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import partial
 from itertools import islice
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import cloudpickle
@@ -54,6 +58,31 @@ def _call_pickled(payload: bytes) -> bytes:
         return bytes(cloudpickle.dumps((True, fn(*args))))
     except SeclensError as exc:
         return bytes(cloudpickle.dumps((False, (type(exc), exc.code, exc.message))))
+
+
+def _call_spooled(payload: bytes, spool: str) -> str:
+    """Worker side: :func:`_call_pickled`, its outcome written to a file in ``spool``.
+
+    Returns the file's path. Results of a batch are megabytes (the documents' text,
+    sentences, KWIC rows); sent back through the pool's pipe (64 kB at a time) they
+    are read by the parent's result thread, which needs the GIL for every chunk while
+    the parent's main thread analyses or writes: the worker then waits on a full pipe.
+    Measured at 150 MB with two workers, the parent waited 7 s on results the worker
+    could not hand over. A file is written at memory speed and read in one call.
+    """
+    out = _call_pickled(payload)
+    with tempfile.NamedTemporaryFile(dir=spool, suffix=".pkl", delete=False) as fh:
+        fh.write(out)
+    return fh.name
+
+
+def _read_spooled(path: str) -> bytes:
+    """Parent side: the bytes of a spooled outcome; the file is removed."""
+    file = Path(path)
+    try:
+        return file.read_bytes()
+    finally:
+        file.unlink(missing_ok=True)
 
 
 def _unwrap(payload: bytes) -> Any:
@@ -117,9 +146,11 @@ def _ordered_batches(fn: Callable[[list[Task], EngineConfig], R], tasks: Iterabl
     """``fn`` over batches of ``tasks`` in ``workers`` processes, results in task order.
 
     The calling process is one of the ``workers``: a pool of ``workers - 1`` processes
-    is kept fed with up to ``limit`` batches, and whenever the oldest batch is not
-    back yet the calling process analyses the next batch itself instead of waiting
-    (at most ``limit`` such batches wait for their turn). ``workers`` processes thus
+    is kept fed with ``limit`` batches queued or running, and when the oldest batch
+    is not back yet the calling process analyses the next batch itself instead of
+    waiting, as long as its share of the analysis leaves time for the consumer's work
+    (see :class:`_Share`); at most ``3 * limit`` batches are held at once (submitted,
+    analysed here, or finished and waiting for their turn). ``workers`` processes thus
     analyse on ``workers`` cores; the consumer's own work (the store writer's inserts)
     happens in between, in the calling process. A separate writer next to
     ``workers`` pool processes made three busy processes share two cores.
@@ -129,46 +160,93 @@ def _ordered_batches(fn: Callable[[list[Task], EngineConfig], R], tasks: Iterabl
         while batch := list(islice(iterator, batch_size)):
             yield fn(batch, config)
         return
-    pending: deque[Future[bytes] | _Local[R]] = deque()
-    remote = local = 0
+    pending: deque[Future[str] | _Local[R]] = deque()
+    cap = 3 * limit  # batches held: `limit` in the pool, the rest analysed and waiting
+    share = _Share(workers)
     exhausted = False
-    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=_context()) as pool:
+    with (tempfile.TemporaryDirectory(prefix="seclens-spool-") as spool,
+          ProcessPoolExecutor(max_workers=workers - 1, mp_context=_context()) as pool):
         while True:
-            while not exhausted and remote < limit:
+            # keep `limit` batches queued or running in the pool (finished ones waiting
+            # behind the calling process's own batches do not count: the pool never
+            # idles while this process analyses or writes)
+            busy = sum(1 for p in pending if isinstance(p, Future) and not p.done())
+            while not exhausted and busy < limit and len(pending) < cap:
                 batch = list(islice(iterator, batch_size))
                 if not batch:
                     exhausted = True
                     break
-                pending.append(pool.submit(_call_pickled,
-                                           cloudpickle.dumps((fn, (batch, config)))))
-                remote += 1
+                pending.append(pool.submit(_call_spooled,
+                                           cloudpickle.dumps((fn, (batch, config))), spool))
+                share.taken += 1
+                busy += 1
             if not pending:
                 return
             head = pending[0]
-            if (not exhausted and local < limit and isinstance(head, Future)
-                    and not head.done()):
+            if (not exhausted and len(pending) < cap and isinstance(head, Future)
+                    and not head.done() and share.may_analyse()):
                 batch = list(islice(iterator, batch_size))
                 if not batch:
                     exhausted = True
                     continue
+                clock = time.perf_counter()
                 pending.append(_Local(fn(batch, config)))
-                local += 1
+                share.analysed(time.perf_counter() - clock)
                 continue
             pending.popleft()
             if isinstance(head, _Local):
-                local -= 1
-                yield head.value
-                continue
-            remote -= 1
-            try:
-                payload = head.result()
-            except BrokenProcessPool as exc:
-                raise StoreError(
-                    "E612", "a worker process died (killed, or out of memory?); documents "
-                    "committed so far are kept: run again to resume, with fewer --workers "
-                    "or a smaller --batch-size if memory is short") from exc
-            result: R = _unwrap(payload)
-            yield result
+                value = head.value
+            else:
+                try:
+                    payload = _read_spooled(head.result())
+                except BrokenProcessPool as exc:
+                    raise StoreError(
+                        "E612", "a worker process died (killed, or out of memory?); "
+                        "documents committed so far are kept: run again to resume, with "
+                        "fewer --workers or a smaller --batch-size if memory is short"
+                    ) from exc
+                value = _unwrap(payload)
+            clock = time.perf_counter()
+            yield value
+            share.consumed(time.perf_counter() - clock)
+
+
+class _Share:
+    """How many batches the calling process should analyse itself.
+
+    The calling process also does the consumer's work (the store writer's inserts)
+    for every batch. With per-batch analysis time ``a`` (measured on its own batches)
+    and consumer time ``w`` (measured around each ``yield``), the load is even when
+    it analyses the fraction ``f = (a - (N - 1) w) / (N a)`` of the batches
+    (``N = workers``): then ``w + f a`` per batch here equals ``(1 - f) a / (N - 1)``
+    in each pool worker. It analyses a batch only while its count is below ``f``
+    times the batches taken so far (the first one unconditionally, to measure ``a``).
+    """
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.taken = 0  # batches taken from the task iterator
+        self.local = 0  # ... of which analysed here
+        self.analysis = 0.0  # seconds analysing here
+        self.yields = 0
+        self.consumer = 0.0  # seconds in the consumer, between yields
+
+    def may_analyse(self) -> bool:
+        if self.local == 0:
+            return True
+        a = self.analysis / self.local
+        w = self.consumer / self.yields if self.yields else 0.0
+        f = max(0.0, (a - (self.workers - 1) * w) / (self.workers * a)) if a > 0 else 0.0
+        return self.local + 1 <= f * (self.taken + 1)
+
+    def analysed(self, seconds: float) -> None:
+        self.taken += 1
+        self.local += 1
+        self.analysis += seconds
+
+    def consumed(self, seconds: float) -> None:
+        self.yields += 1
+        self.consumer += seconds
 
 
 def run_local(tasks: Iterable[Task], config: EngineConfig, workers: int = 1,
@@ -187,9 +265,9 @@ def run_local(tasks: Iterable[Task], config: EngineConfig, workers: int = 1,
     batch_size : int
         Documents sent to a worker per round trip (>= 1).
     max_in_flight : int or None
-        Batches submitted to the pool but not yet yielded (default ``2 * workers``);
-        as many again may wait after being analysed in the calling process: at most
-        ``2 * max_in_flight * batch_size`` documents are held in memory at once.
+        Batches queued or running in the pool (default ``2 * workers``); at most
+        ``3 * max_in_flight`` batches (``3 * max_in_flight * batch_size`` documents)
+        are held at once, those finished and waiting for their turn included.
 
     Yields
     ------

@@ -169,14 +169,29 @@ def _supported(path: Path) -> bool:
 
 
 def _visible_files(folder: Path, recursive: bool) -> list[Path]:
-    candidates = folder.rglob("*") if recursive else folder.glob("*")
-    return [
-        path
-        for path in candidates
-        if path.is_file()
-        and not path.name.startswith("~$")
-        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
-    ]
+    """Files under ``folder`` (or in it only), hidden ones (a path part starting with
+    ``.``) and Office lock files (``~$``) left out.
+
+    The same files as ``folder.rglob("*")`` filtered by ``is_file()``: symbolic links
+    to files are followed, symbolic links to folders are not descended into (as
+    ``rglob`` in Python 3.11). ``os.walk`` prunes hidden folders instead of building
+    and testing the relative path of every file below them (discovery of 41,000 files
+    is part of every ingest's serial start).
+    """
+    found: list[Path] = []
+    for root, dirs, files in os.walk(folder):
+        if recursive:
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+        else:
+            dirs[:] = []
+        base = Path(root)
+        for name in files:
+            if name.startswith((".", "~$")):
+                continue
+            path = base / name
+            if path.is_file():
+                found.append(path)
+    return found
 
 
 def _document_candidates(folder: Path, recursive: bool) -> list[Path]:

@@ -301,7 +301,8 @@ class _Writer:
         self.store, self.run_id, self.fingerprint = store, run_id, fingerprint
         self.progress = progress
         self.committed = 0
-        self.error: BaseException | None = None
+        self.error: BaseException | None = None  # stays set: nothing more is written
+        self._reported = False
         self._queue: queue.Queue[tuple[TableBatch | None, list[str], list[Exclusion]] | None]
         self._queue = queue.Queue(maxsize=maxsize)
         self._thread: threading.Thread | None = None
@@ -334,9 +335,9 @@ class _Writer:
         self._raise()
 
     def _raise(self) -> None:
-        if self.error is not None:
-            error, self.error = self.error, None
-            raise error
+        if self.error is not None and not self._reported:
+            self._reported = True
+            raise self.error
 
     def _run(self) -> None:
         while (item := self._queue.get()) is not None:

@@ -31,7 +31,13 @@ from seclens.engine.tables import (
     row_to_document,
 )
 from seclens.errors import StoreError
-from seclens.store.schema import MIGRATIONS, RESULT_TABLES, SCHEMA_VERSION, Migration
+from seclens.store.schema import (
+    DERIVED_COLUMNS,
+    MIGRATIONS,
+    RESULT_TABLES,
+    SCHEMA_VERSION,
+    Migration,
+)
 from seclens.types import Document, Exclusion
 
 
@@ -262,15 +268,18 @@ class Store:
                 "NULL::BIGINT AS removed_run_id"), params=[fingerprint, run_id])
             for name in RESULT_TABLES:
                 if tables[name].num_rows:
-                    self._insert(name, tables[name])
+                    self._insert(name, tables[name], derived=DERIVED_COLUMNS.get(name, ()))
         self._transaction("writing documents " + ", ".join(ids[:3]), work)
 
     def _insert(self, table: str, data: pa.Table, extra: Sequence[str] = (),
-                params: Sequence[Any] = ()) -> None:
+                params: Sequence[Any] = (), derived: Sequence[str] = ()) -> None:
         view = f"_seclens_in_{table}"
         self.con.register(view, data)
         try:
-            cols = ", ".join(["*", *extra])
+            star = "*"
+            if derived:  # columns the store derives when reading, not stored
+                star = "* EXCLUDE (" + ", ".join(f'"{c}"' for c in derived) + ")"
+            cols = ", ".join([star, *extra])
             self.con.execute(f"INSERT INTO {table} BY NAME SELECT {cols} FROM {view}",
                              list(params))
         finally:
@@ -338,7 +347,9 @@ class Store:
         pandas.DataFrame
             Result tables have the columns of :mod:`seclens.engine.tables`; the
             ``documents`` table adds ``status, meta_hash, fingerprint, run_id,
-            removed_run_id``.
+            removed_run_id``. The ``text`` of ``sentences`` is not stored: it is
+            read as the slice ``[start, end)`` of its document's text (Unicode code
+            points, as Python slices).
         """
         order = {n: ", ".join(f'"{k}"' for k in keys) for n, keys in TABLE_ORDER.items()}
         order["exclusions"] = "run_id, path, code"
@@ -356,8 +367,20 @@ class Store:
         else:
             where = "" if include_removed else (
                 "WHERE doc_id IN (SELECT doc_id FROM documents WHERE status = 'active')")
-            sql = f"SELECT {cols} FROM {name} {where} ORDER BY {order[name]}"
+            source = name
+            if name == "sentences" and "text" not in exclude_columns:
+                source = _SENTENCES_WITH_TEXT
+            sql = f"SELECT {cols} FROM {source} {where} ORDER BY {order[name]}"
         return self.con.execute(sql).fetch_df()
+
+
+#: The sentences table with its text derived from the document's (schema version 3),
+#: columns in the order of :data:`seclens.engine.tables.SENTENCES`.
+_SENTENCES_WITH_TEXT = (
+    '(SELECT s.doc_id, s.sentence_index, s."start", s."end", '
+    'substring(d."text", s."start" + 1, s."end" - s."start") AS "text", s.kind '
+    "FROM sentences AS s LEFT JOIN documents AS d USING (doc_id)) AS sentences"
+)
 
 
 def open_store(path: str | Path, read_only: bool = False,

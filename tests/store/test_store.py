@@ -162,7 +162,7 @@ def test_locked_store_gives_coded_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("kwargs", "expected"), [
-    ({}, {"threads": None, "checkpoint_threshold": "61.0 MiB", "memory_limit": "244.1 MiB"}),
+    ({}, {"threads": None, "checkpoint_threshold": "488.2 MiB", "memory_limit": "244.1 MiB"}),
     ({"threads": 1, "checkpoint_threshold": "32MB", "memory_limit": "100MB"},
      {"threads": 1, "checkpoint_threshold": "30.5 MiB", "memory_limit": "95.3 MiB"}),
 ])

@@ -286,7 +286,7 @@ class _Writer:
     With ``threaded`` (a pool of workers), a background thread does the inserts and
     commits while the calling thread keeps the pool fed and analyses its own share:
     DuckDB releases the GIL while it inserts, commits and checkpoints, and a
-    checkpoint (every 64 MB of write-ahead log) takes up to a second or two, during
+    checkpoint (every 512 MB of write-ahead log) takes seconds, during
     which the pool ran dry when the calling thread wrote itself (measured at 150 MB:
     seven stalls, 5.5 s of a 20 s run). At most ``maxsize`` batches wait, so memory
     stays bounded; a full queue makes the calling thread wait (and analyse less). The

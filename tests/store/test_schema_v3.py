@@ -80,3 +80,15 @@ def test_result_tables_still_carry_text() -> None:
     """The workers' tables keep the column (Dask Parquet outputs use it); only the store
     leaves it out."""
     assert "text" in result_tables([])["sentences"].column_names
+
+
+def test_store_path_leaves_sentence_text_out_of_the_tables(corpus_dir: Path) -> None:
+    """The store ingest builds no sentence text (the store derives it): same tables
+    otherwise, the text column all null."""
+    tasks, _ = plan_tasks([corpus_dir])
+    results = [r for r in run_local(tasks[:3], EngineConfig()) if isinstance(r, DocumentResult)]
+    full, lean = result_tables(results), result_tables(results, sentence_text=False)
+    assert lean["sentences"].column("text").null_count == lean["sentences"].num_rows > 0
+    assert lean["sentences"].drop_columns(["text"]).equals(full["sentences"].drop_columns(["text"]))
+    for name in ("documents", "matches", "counts", "annotations"):
+        assert lean[name].equals(full[name]), name

@@ -156,27 +156,35 @@ def _source_columns(items: Sequence[Any], names: Sequence[str]) -> list[list[Any
 
 
 def _extend(columns: dict[str, list[Any]], items: Sequence[Any], schema: pa.Schema,
-            renamed: dict[str, str] | None = None, ordinal: bool = False) -> None:
-    """Append ``items`` (a sequence of flat dataclasses) column by column."""
+            renamed: dict[str, str] | None = None, ordinal: bool = False,
+            nulls: Sequence[str] = ()) -> None:
+    """Append ``items`` (a sequence of flat dataclasses) column by column; the columns
+    named in ``nulls`` get nulls instead of their values (not computed)."""
     if not items:
         return
     renamed = renamed or {}
     _check_layout(items[0], schema, renamed)
     source = {v: k for k, v in renamed.items()}
-    names = [n for n in columns if not (n == "ordinal" and ordinal)]
+    names = [n for n in columns if not (n == "ordinal" and ordinal) and n not in nulls]
     for name, values in zip(names, _source_columns(items, [source.get(n, n) for n in names]),
                             strict=True):
         columns[name].extend(values)
+    for name in nulls:
+        columns[name].extend([None] * len(items))
     if ordinal:
         columns["ordinal"].extend(range(len(items)))
 
 
-def result_tables(results: Sequence[DocumentResult]) -> dict[str, pa.Table]:
+def result_tables(results: Sequence[DocumentResult],
+                  sentence_text: bool = True) -> dict[str, pa.Table]:
     """Arrow tables (one per result table) for a batch of document results.
 
     Parameters
     ----------
     results : sequence of DocumentResult
+    sentence_text : bool
+        Fill the ``text`` column of ``sentences`` (``False``: nulls, for the store,
+        which reads a sentence's text as a slice of its document's; schema version 3).
 
     Returns
     -------
@@ -197,7 +205,8 @@ def result_tables(results: Sequence[DocumentResult]) -> dict[str, pa.Table]:
     for res in results:
         for name, value in document_row(res).items():
             doc_cols[name].append(value)
-        _extend(cols["sentences"], res.sentences, SENTENCES, {"index": "sentence_index"})
+        _extend(cols["sentences"], res.sentences, SENTENCES, {"index": "sentence_index"},
+                nulls=() if sentence_text else ("text",))
         _extend(cols["matches"], res.matches, MATCHES, ordinal=True)
         _extend(cols["counts"], res.counts, COUNTS, ordinal=True)
         _extend(cols["annotations"], res.annotations, ANNOTATIONS)
@@ -277,8 +286,10 @@ def check_fingerprint(config: EngineConfig, expected: str | None) -> None:
 
 
 def analyse_batch_tables(tasks: list[Task], config: EngineConfig,
-                         fingerprint: str | None = None) -> TableBatch:
-    """:func:`~seclens.engine.process.analyse_batch`, then :func:`result_tables`.
+                         fingerprint: str | None = None,
+                         sentence_text: bool = True) -> TableBatch:
+    """:func:`~seclens.engine.process.analyse_batch`, then :func:`result_tables`
+    (``sentence_text`` as there).
 
     With ``fingerprint``, first :func:`check_fingerprint`.
     """
@@ -290,7 +301,7 @@ def analyse_batch_tables(tasks: list[Task], config: EngineConfig,
             excluded.append(item)
         else:
             results.append(item)
-    return TableBatch(result_tables(results), tuple(excluded))
+    return TableBatch(result_tables(results, sentence_text), tuple(excluded))
 
 
 def concat_batches(batches: Sequence[TableBatch]) -> TableBatch:

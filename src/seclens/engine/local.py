@@ -142,8 +142,7 @@ class _Local(Generic[R]):
 
 def _ordered_batches(fn: Callable[[list[Task], EngineConfig], R], tasks: Iterable[Task],
                      config: EngineConfig, workers: int, batch_size: int,
-                     limit: int, background: Callable[[], float] | None = None
-                     ) -> Iterator[R]:
+                     limit: int) -> Iterator[R]:
     """``fn`` over batches of ``tasks`` in ``workers`` processes, results in task order.
 
     The calling process is one of the ``workers``: a pool of ``workers - 1`` processes
@@ -153,9 +152,9 @@ def _ordered_batches(fn: Callable[[list[Task], EngineConfig], R], tasks: Iterabl
     (see :class:`_Share`); at most ``3 * limit`` batches are held at once (submitted,
     analysed here, or finished and waiting for their turn). ``workers`` processes thus
     analyse on ``workers`` cores; the consumer's own work (the store writer's inserts)
-    happens in between, in the calling process (or in a thread of it, whose CPU
-    seconds so far ``background()`` reports). A separate writer next to ``workers``
-    pool processes made three busy processes share two cores.
+    happens in between, in the calling process (the store writer: in a thread of
+    it). A separate writer next to ``workers`` pool processes made three busy
+    processes share two cores.
     """
     iterator = iter(tasks)
     if workers == 1:
@@ -164,7 +163,7 @@ def _ordered_batches(fn: Callable[[list[Task], EngineConfig], R], tasks: Iterabl
         return
     pending: deque[Future[str] | _Local[R]] = deque()
     cap = 3 * limit  # batches held: `limit` in the pool, the rest analysed and waiting
-    share = _Share(workers, background)
+    share = _Share(workers)
     exhausted = False
     with (tempfile.TemporaryDirectory(prefix="seclens-spool-") as spool,
           ProcessPoolExecutor(max_workers=workers - 1, mp_context=_context()) as pool):
@@ -216,22 +215,24 @@ def _ordered_batches(fn: Callable[[list[Task], EngineConfig], R], tasks: Iterabl
 class _Share:
     """How many batches the calling process should analyse itself.
 
-    The calling process also does the consumer's work (the store writer's inserts)
-    for every batch. With per-batch analysis time ``a`` (CPU seconds of this thread,
-    measured on its own batches) and consumer time ``w`` (CPU seconds of this thread
-    around each ``yield``, plus those of the consumer's background thread as
-    ``background()`` reports them), the load is even when it analyses the fraction
+    The calling process also does the consumer's work for every batch. With
+    per-batch analysis time ``a`` (CPU seconds of this thread, measured on its own
+    batches) and consumer time ``w`` (CPU seconds of this thread around each
+    ``yield``), the load is even when it analyses the fraction
     ``f = (a - (N - 1) w) / (N a)`` of the batches (``N = workers``): then
     ``w + f a`` per batch here equals ``(1 - f) a / (N - 1)`` in each pool worker. It
     analyses a batch only while its count is below ``f`` times the batches taken so
     far (the first one unconditionally, to measure ``a``). CPU time, not wall time:
     on a machine with as many busy threads as cores or more, wall time also counts
-    the time a thread waited for a core.
+    the time a thread waited for a core. A consumer working in a thread of its own
+    (the store writer) costs this thread almost nothing, so ``f`` is then about
+    ``1 / N``, a fair share: counting the writer thread's CPU here instead (it runs
+    in parallel, without the GIL) made this process take too few batches and wait
+    on the pool (150 MB, two workers: 14.1-14.2 s against 11.9-13.3 s).
     """
 
-    def __init__(self, workers: int, background: Callable[[], float] | None = None) -> None:
+    def __init__(self, workers: int) -> None:
         self.workers = workers
-        self.background = background
         self.taken = 0  # batches taken from the task iterator
         self.local = 0  # ... of which analysed here
         self.analysis = 0.0  # seconds analysing here
@@ -242,8 +243,7 @@ class _Share:
         if self.local == 0:
             return True
         a = self.analysis / self.local
-        consumer = self.consumer + (self.background() if self.background is not None else 0.0)
-        w = consumer / self.yields if self.yields else 0.0
+        w = self.consumer / self.yields if self.yields else 0.0
         f = max(0.0, (a - (self.workers - 1) * w) / (self.workers * a)) if a > 0 else 0.0
         return self.local + 1 <= f * (self.taken + 1)
 
@@ -295,7 +295,6 @@ def run_local(tasks: Iterable[Task], config: EngineConfig, workers: int = 1,
 def run_local_tables(tasks: Iterable[Task], config: EngineConfig, workers: int = 1,
                      batch_size: int = 4, max_in_flight: int | None = None,
                      fingerprint: str | None = None,
-                     background: Callable[[], float] | None = None,
                      sentence_text: bool = True) -> Iterator[TableBatch]:
     """As :func:`run_local`, yielding one :class:`TableBatch` per batch of tasks.
 
@@ -303,13 +302,10 @@ def run_local_tables(tasks: Iterable[Task], config: EngineConfig, workers: int =
     :func:`seclens.engine.tables.analyse_batch_tables` (in the worker when
     ``workers > 1``); batches come back in task order. With ``fingerprint`` every
     batch first checks that its process resolves ``config`` to the same data
-    versions (``E611`` otherwise). ``background``, when the consumer works in a
-    thread of its own (the store writer), returns that thread's CPU seconds so far:
-    the calling process then takes fewer batches itself (see ``_Share``).
-    ``sentence_text=False`` leaves the sentence text out of the tables (nulls; the
-    store derives it).
+    versions (``E611`` otherwise). ``sentence_text=False`` leaves the sentence text
+    out of the tables (nulls; the store derives it).
     """
     limit = _check(workers, batch_size, max_in_flight)
     fn: Callable[[list[Task], EngineConfig], Any] = partial(
         analyse_batch_tables, fingerprint=fingerprint, sentence_text=sentence_text)
-    yield from _ordered_batches(fn, tasks, config, workers, batch_size, limit, background)
+    yield from _ordered_batches(fn, tasks, config, workers, batch_size, limit)

@@ -29,7 +29,6 @@ import hashlib
 import queue
 import tempfile
 import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -255,8 +254,7 @@ def _ingest(store: Store, run_id: int, roots: list[Path], plan: Path,
     batch_size = min(options.batch_size, options.commit_every)
     try:
         for batch in run_local_tables(todo(), config, options.workers, batch_size,
-                                      fingerprint=fingerprint, background=writer.cpu_seconds,
-                                      sentence_text=False):
+                                      fingerprint=fingerprint, sentence_text=False):
             excluded.extend(batch.excluded)
             pending_out.extend(batch.excluded)
             for doc_id in batch.doc_ids:
@@ -303,7 +301,6 @@ class _Writer:
         self.store, self.run_id, self.fingerprint = store, run_id, fingerprint
         self.progress = progress
         self.committed = 0
-        self.busy = 0.0  # CPU seconds of the writer thread in _write
         self.error: BaseException | None = None  # stays set: nothing more is written
         self._reported = False
         self._queue: queue.Queue[tuple[TableBatch | None, list[str], list[Exclusion]] | None]
@@ -342,20 +339,13 @@ class _Writer:
             self._reported = True
             raise self.error
 
-    def cpu_seconds(self) -> float:
-        """CPU seconds the writer thread has spent writing so far (0 when unthreaded:
-        the caller measures its own time)."""
-        return self.busy
-
     def _run(self) -> None:
         while (item := self._queue.get()) is not None:
             if self.error is None:  # after an error, drain the queue without writing
-                clock = time.thread_time()
                 try:
                     self._write(*item)
                 except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
                     self.error = exc
-                self.busy += time.thread_time() - clock
 
     def _write(self, batch: TableBatch | None, meta_hashes: list[str],
                exclusions: list[Exclusion]) -> None:

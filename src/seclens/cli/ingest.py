@@ -43,8 +43,12 @@ from seclens.errors import ConfigError
               help="Match on the traditional-to-simplified conversion (OpenCC t2s).")
 @click.option("--context", "context_chars", type=int, default=30, show_default=True,
               help="Characters of KWIC context on each side of a match.")
-@click.option("--commit-every", type=click.IntRange(min=1), default=128, show_default=True,
+@click.option("--commit-every", type=click.IntRange(min=1), default=512, show_default=True,
               help="Documents per transaction (a kill loses at most one transaction).")
+@click.option("--commit-mb", type=click.FloatRange(min=0, min_open=True), default=64.0,
+              show_default=True,
+              help="A transaction also ends when its result tables reach this many MB "
+              "(large documents).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True,
               help="Documents per worker round trip (local engine) or analysed and "
               "written at a time by a Dask worker (dask).")
@@ -61,6 +65,7 @@ def ingest(inputs: tuple[Path, ...], db: Path | None, engine: str, workers: int,
            scheduler: str | None, out: Path | None, manifest: Path | None,
            convention: str, lexicons: tuple[Path, ...], replace_lexicon: bool,
            senses: Path | None, t2s: bool, context_chars: int, commit_every: int,
+           commit_mb: float,
            batch_size: int, partition_size: int, annotate: bool, report_dir: Path | None,
            verbose: bool) -> None:
     """Analyse INPUTS into a store (incremental) or, with --engine dask, into Parquet.
@@ -117,6 +122,7 @@ def ingest(inputs: tuple[Path, ...], db: Path | None, engine: str, workers: int,
         click.echo(line, err=True)
 
     options = StoreIngestOptions(workers=workers, commit_every=commit_every,
+                                 commit_mb=commit_mb,
                                  batch_size=batch_size, manifest=manifest,
                                  progress=progress if verbose else None)
     summary = ingest_corpus(list(inputs), db, config, options)

@@ -302,7 +302,7 @@ class _Writer:
     checkpoint (every 512 MB of write-ahead log) takes seconds, during
     which the pool ran dry when the calling thread wrote itself (measured at 150 MB:
     seven stalls, 5.5 s of a 20 s run). At most ``maxsize`` batches wait, so memory
-    stays bounded; a full queue makes the calling thread wait (and analyse less). The
+    stays bounded; a full queue makes the calling thread wait. The
     store's connection is used by one thread at a time: the writer thread until
     :meth:`close`, the caller afterwards. Without ``threaded`` the batches are written
     in the calling thread (``--workers 1``: everything in one thread).

@@ -229,17 +229,8 @@ class _DocAudience:
 
     def evidence(self) -> Evidence:
         """Evidence of an audience inferred from the document (no span)."""
-        return Evidence(
-            "audience",
-            self.audience,
-            f"rule.document_audience.{self.entry_id}",
-            -1,
-            -1,
-            "",
-            -1,
-            -1,
-            "inferred",
-        )
+        return Evidence.inferred("audience", self.audience,
+                                 f"rule.document_audience.{self.entry_id}")
 
 
 @dataclass(frozen=True)
@@ -546,17 +537,7 @@ class RuleAnnotator:
                     refs.add(ro)
                     inferred_ref = True
                     ev.append(
-                        Evidence(
-                            "referent_object",
-                            ro,
-                            f"rule.sector_referent.{sec}",
-                            -1,
-                            -1,
-                            "",
-                            -1,
-                            -1,
-                            "inferred",
-                        )
+                        Evidence.inferred("referent_object", ro, f"rule.sector_referent.{sec}")
                     )
 
         # ---- Vuori act
@@ -630,19 +611,8 @@ class RuleAnnotator:
                 ev.append(doc_aud.evidence())
             elif not aud and implicit:
                 aud.add(str(implicit))
-                ev.append(
-                    Evidence(
-                        "audience",
-                        str(implicit),
-                        f"rule.implicit_audience.{rule_level}",
-                        -1,
-                        -1,
-                        "",
-                        -1,
-                        -1,
-                        "inferred",
-                    )
-                )
+                ev.append(Evidence.inferred("audience", str(implicit),
+                                            f"rule.implicit_audience.{rule_level}"))
 
         # ---- securitizing move (compositional)
         frame_hits = [

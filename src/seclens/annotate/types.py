@@ -92,7 +92,8 @@ class Evidence:
     note : str
         ``context:prev`` / ``context:next`` when the cue came from a neighbouring
         sentence, ``suppressed:negation`` / ``suppressed:procedural`` for cues
-        deliberately not counted, else ``""``.
+        deliberately not counted, ``inferred`` for a label a rule infers without a
+        span (see :meth:`inferred`), else ``""``.
     """
 
     field: str
@@ -104,6 +105,11 @@ class Evidence:
     doc_start: int = -1
     doc_end: int = -1
     note: str = ""
+
+    @classmethod
+    def inferred(cls, field: str, label: str, rule_id: str) -> Evidence:
+        """Evidence of a label a rule infers for the whole sentence (no cue span)."""
+        return cls(field, label, rule_id, -1, -1, "", -1, -1, "inferred")
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,9 @@ Design notes (DuckDB durability)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 
 @dataclass(frozen=True)
@@ -110,4 +112,4 @@ RESULT_TABLES: tuple[str, ...] = ("sentences", "matches", "counts", "annotations
 
 #: Columns of the result tables that are not stored but derived when read: the
 #: sentence text is ``documents.text[start:end]`` (schema version 3).
-DERIVED_COLUMNS: dict[str, tuple[str, ...]] = {"sentences": ("text",)}
+DERIVED_COLUMNS: Mapping[str, tuple[str, ...]] = MappingProxyType({"sentences": ("text",)})

@@ -498,6 +498,37 @@ def test_chinese_senses_equal_the_rule_by_rule_reference(rules: SenseRules, text
 
 
 @settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_chinese_sense_prefilter_keeps_every_decision(rules: SenseRules,
+                                                      data: st.DataObject) -> None:
+    """Regression guard for the quick necessary condition in ``SenseResolver.decide``
+    (the characters just before and after the anchor): texts built from the characters
+    of the rules' own patterns, so that the rules fire, nearly fire and do not fire."""
+    from seclens.match.senses import build_resolvers
+    chars = sorted({c for r in rules.rules if r.lang == "zh" for c in r.pattern} | set("的。 \n"))
+    text = data.draw(st.lists(st.sampled_from([*chars, "安全", "安全"]), max_size=40).map("".join))
+    resolver = build_resolvers(rules)[("zh", "安全")]
+    i = text.find("安全")
+    while i >= 0:
+        dec = resolver.decide(text, i)
+        assert (dec.sense, dec.rule) == reference_sense(rules, "zh", "安全", text, i)
+        i = text.find("安全", i + 1)
+
+
+def test_sense_prefilter_is_off_when_a_pattern_is_the_anchor_alone() -> None:
+    from seclens.lexicon import SenseRule, SenseRules
+    from seclens.match.senses import build_resolvers
+    rules = SenseRules("t", "1", (
+        SenseRule("r1", "zh", "安全", "安全", "security", "S"),
+        SenseRule("r2", "zh", "安全生产", "安全", "safety", "S"),
+    ))
+    resolver = build_resolvers(rules)[("zh", "安全")]
+    assert resolver._before is None  # the quick check is off
+    assert resolver.decide("的安全的", 1).rule == "r1"
+    assert resolver.decide("的安全生产", 1).rule == "r2"
+
+
+@settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from([*EN_PIECES, "social", "interest", "harbor", "secure", "_"]),
                 max_size=25).map("".join))
 def test_english_senses_equal_the_rule_by_rule_reference(rules: SenseRules, text: str) -> None:

@@ -171,3 +171,19 @@ def test_spans_to_original_equals_to_original_per_span(text: str, data: st.DataO
         compact.spans_to_original([0], [n + 1])
     with pytest.raises(ConfigError):
         compact.spans_to_original([0], [0])
+
+
+_SPACES = [c for c in map(chr, range(0x3001)) if c.isspace()]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([*_SPACES, "\r\n", "\r\n", " ", "\n", "\r"]), min_size=1,
+                max_size=6).map("".join))
+def test_wrapped_run_equals_the_line_break_regex_definition(run: str) -> None:
+    """Regression guard: ``_wrapped`` by ``str.splitlines`` keeps the definition (no line
+    break, or exactly one at the end of the run; ``\\r\\n`` is one break)."""
+    from seclens.normalize.join import _LINE_BREAKS, _wrapped
+
+    breaks = list(_LINE_BREAKS.finditer(run))
+    expected = not breaks or (len(breaks) == 1 and breaks[0].end() == len(run))
+    assert _wrapped(run) == expected

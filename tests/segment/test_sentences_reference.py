@@ -131,6 +131,25 @@ def test_fast_abbreviation_check_equals_the_character_loop() -> None:
                 fast._en_is_abbreviation(text, dot, ps), text
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["security", "approx", "u.s", "Sec", "a", "B", "İ", "\u212a",
+                                 "²", ".", ".", "..", "!", " ", "\n", "(", "“", "e.g",
+                                 "xxxxxxx", "abcdef"]), max_size=20).map("".join))
+def test_fast_abbreviation_check_equals_the_character_loop_on_random_text(text: str) -> None:
+    """Regression guard for the letters-only fast path of ``_en_rejects_cut`` (a word of
+    at least ``_ABBR_MAX`` letters before the dots is no abbreviation)."""
+    for m in re.finditer(r"[.!?]+", text):
+        if not text[m.end() - 1] == ".":
+            continue
+        ps = 0
+        for i in range(m.start() - 1, -1, -1):
+            if text[i].isspace():
+                ps = i + 1
+                break
+        assert fast._en_rejects_cut(text, m.start(), m.end()) == \
+            fast._en_is_abbreviation(text, m.end() - 1, ps), text
+
+
 def test_reference_corpus_units_equal_the_reference_splitter(corpus_dir: Path) -> None:
     for path in sorted((corpus_dir / "docs").glob("*.txt")):
         lang = "en" if path.name.startswith("us-") else "zh"

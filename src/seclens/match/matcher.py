@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 from operator import attrgetter
 from typing import Literal, Protocol
@@ -244,6 +244,8 @@ class _NameProgram:
     forms: frozenset[str]
     #: longest possible occurrence of a name (characters)
     reach: int
+    #: first characters of ``forms``
+    leads: frozenset[str] = frozenset()
 
 
 def _name_program(names: Sequence[NameRule], terms: Sequence[str], lang: str
@@ -284,7 +286,8 @@ def _name_program(names: Sequence[NameRule], terms: Sequence[str], lang: str
     reach = max(len(x) + (MAX_NAME_GAP - 1) * x.count(" ") for x in alts)
     # no look-behind at the start: the regex engine can then skip quickly to the
     # possible first characters; the whole-word check at the start is done by the caller
-    return _NameProgram(re.compile(rf"(?:{body})(?!\w)"), ids, frozenset(forms), reach)
+    return _NameProgram(re.compile(rf"(?:{body})(?!\w)"), ids, frozenset(forms), reach,
+                        frozenset(f[0] for f in forms if f))
 
 
 def _name_spans(program: _NameProgram, text: str, spans: Sequence[tuple[int, int, int, _Term]]
@@ -296,10 +299,16 @@ def _name_spans(program: _NameProgram, text: str, spans: Sequence[tuple[int, int
     the whole text for the names containing a match.
     """
     forms = program.forms
+    leads = program.leads
     size = len(text)
     reach = program.reach
     windows: list[list[int]] = []
     for s, e, _, _ in spans:
+        # a match that is a form, or collapses to one, starts with a form's first
+        # character or with whitespace (spans are never empty)
+        c = text[s]
+        if c not in leads and not c.isspace():
+            continue
         piece = text[s:e]
         if piece in forms or ((not piece.isprintable() or "  " in piece)
                               and " ".join(piece.split()) in forms):
@@ -363,6 +372,8 @@ class _ScanProgram:
     scanned: tuple[tuple[str, tuple[int, ...]], ...]
     derived: tuple[tuple[int, int, int, Mapping[str, tuple[int, ...]]], ...]
     needles: tuple[tuple[str, tuple[str, ...]], ...]
+    #: ``scanned`` as a mapping: term -> plan indexes
+    scanned_at: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
 
 
 def _needle_groups(words: list[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -412,7 +423,8 @@ def _scan_program(plan: list[tuple[_Term, int, int]], lang: str,
                                                              key=lambda g: (g[0][2], g[0])))
     needles = _needle_groups([*terms, *heads]) if regex is None else _needle_groups(list(heads))
     return _ScanProgram(regex=regex, scanned=tuple((x, tuple(ks)) for x, ks in scanned.items()),
-                        derived=derived, needles=needles)
+                        derived=derived, needles=needles,
+                        scanned_at={x: tuple(ks) for x, ks in scanned.items()})
 
 
 class Matcher:
@@ -589,7 +601,10 @@ class Matcher:
         size = len(text)
         plan = self._plans[lang]
         program = self._programs[lang]
-        raw: list[list[int]] = [[] for _ in plan]
+        # hits per plan index; the work per document is proportional to the terms that
+        # occur (an index with no hit is never visited below)
+        none: list[int] = []  # (never appended to: a derived term's first hit replaces it)
+        raw: list[list[int]] = [none] * len(plan)
         if program.regex is not None:
             found: dict[str, list[int]] = {}
             for m in program.regex.finditer(text):
@@ -598,9 +613,10 @@ class Matcher:
                     found[m.group()] = [m.start()]
                 else:
                     hit.append(m.start())
-            for term, ks in program.scanned:
-                for k in ks:
-                    raw[k] = found.get(term, [])
+            scanned_at = program.scanned_at
+            for term, hits in found.items():
+                for k in scanned_at[term]:
+                    raw[k] = hits
         hits_of: dict[str, list[int]] = {}
         find = text.find
         startswith = text.startswith
@@ -617,17 +633,24 @@ class Matcher:
                 for k in ks:
                     raw[k] = hits_of[term]
         for base, off, length, table in program.derived:
+            base_hits = raw[base]
+            if not base_hits:
+                continue
             get = table.get
-            for i in raw[base]:
+            for i in base_hits:
                 j = i - off
                 if j >= 0:
                     named = get(text[j:j + length])
                     if named is not None:
                         for k in named:
-                            raw[k].append(j)
-        for (t, _, _), hits in zip(plan, raw, strict=True):
+                            if raw[k] is none:
+                                raw[k] = [j]
+                            else:
+                                raw[k].append(j)
+        for k, hits in enumerate(raw):
             if not hits:
                 continue
+            t = plan[k][0]
             term = t.entry.term
             n, o = len(term), t.order
             if lang == "zh":

@@ -20,10 +20,6 @@ from dataclasses import dataclass
 from seclens.lexicon import SenseRule, SenseRules
 
 
-def _is_word(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
-
-
 @dataclass(frozen=True)
 class SenseDecision:
     """The sense of one match and the rule id(s) that decided it (``""`` for none)."""
@@ -74,6 +70,21 @@ class SenseResolver:
         margin = 1 if lang == "en" else 0
         self._left = max((r.offset for r in rules), default=0) + margin
         self._right = max((len(r.pattern) - r.offset for r in rules), default=0) + margin
+        # A quick necessary condition for any rule to fire: a rule whose pattern has text
+        # before the anchor needs the character just before the match to be the one
+        # before the anchor in the pattern; a pattern starting with the anchor needs the
+        # character just after the anchor. ``None`` when some pattern is the anchor
+        # alone (it can fire on any match).
+        self._before: frozenset[str] | None = None
+        self._after: frozenset[str] | None = None
+        self._anchor_len = 0
+        anchors = {r.anchor for r in rules}
+        if len(anchors) == 1:
+            alen = len(next(iter(anchors)))
+            if all(r.offset > 0 or len(r.pattern) > alen for r in rules):
+                self._anchor_len = alen
+                self._before = frozenset(r.pattern[r.offset - 1] for r in rules if r.offset > 0)
+                self._after = frozenset(r.pattern[alen] for r in rules if r.offset == 0)
 
     def decide_cached(self, text: str, start: int, cache: dict[str, SenseDecision]
                       ) -> SenseDecision:
@@ -97,6 +108,14 @@ class SenseResolver:
         ``text`` is the analysis text, lower-cased (length-preserving) for English.
         """
         n = len(text)
+        before = self._before
+        if before is not None:
+            after = self._after
+            assert after is not None
+            j = start + self._anchor_len
+            if not ((start > 0 and text[start - 1] in before)
+                    or (j < n and text[j] in after)):
+                return _NONE
         en = self.lang == "en"
         for length, aligned in self._by_len:
             first: tuple[list[SenseRule], SenseDecision] | None = None
@@ -110,9 +129,15 @@ class SenseResolver:
                 hit = pats.get(window)
                 if hit is None:
                     continue
-                if en and ((_is_word(window[0]) and ws > 0 and _is_word(text[ws - 1]))
-                           or (_is_word(window[-1]) and we < n and _is_word(text[we]))):
-                    continue
+                if en:  # whole words: letters, digits, ``_`` (inlined: the hot path)
+                    if ws > 0:
+                        c, d = window[0], text[ws - 1]
+                        if (c.isalnum() or c == "_") and (d.isalnum() or d == "_"):
+                            continue
+                    if we < n:
+                        c, d = window[-1], text[we]
+                        if (c.isalnum() or c == "_") and (d.isalnum() or d == "_"):
+                            continue
                 if first is None:
                     first = hit
                 else:

@@ -37,11 +37,13 @@ _LINE_BREAKS = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]")
 
 
 def _wrapped(run: str) -> bool:
-    """A whitespace run that may be removed: no blank line, no indented new line."""
-    breaks = list(_LINE_BREAKS.finditer(run))
-    if not breaks:
-        return True
-    return len(breaks) == 1 and breaks[0].end() == len(run)
+    """A whitespace run that may be removed: no blank line, no indented new line.
+
+    That is: no line break (``_LINE_BREAKS``, the boundaries of ``str.splitlines``), or
+    exactly one at the end of the run; i.e. ``run.splitlines()`` has at most one piece
+    (a break that is not at the end leaves a piece after it, two breaks an empty one).
+    """
+    return len(run.splitlines()) <= 1
 
 
 def find_cjk_breaks(text: str) -> list[tuple[int, int]]:

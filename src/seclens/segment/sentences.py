@@ -111,6 +111,10 @@ def _en_rejects_cut(text: str, run_start: int, run_end: int) -> bool:
     word is not an abbreviation (``str.lower`` never shortens a string), and it is a
     single initial only if all those characters are dots.
     """
+    if run_start >= _ABBR_MAX and text[run_start - _ABBR_MAX:run_start].isalpha():
+        # the usual sentence end: at least _ABBR_MAX letters before the run, so the word
+        # and its dots are longer than any abbreviation and it is no single initial
+        return False
     lo = run_start - _ABBR_MAX - 1
     if lo < 0:
         lo = 0

@@ -56,3 +56,38 @@ def test_symlinks_as_rglob(tmp_path: Path) -> None:
     os.symlink(tmp_path / "missing.txt", root / "broken.txt")
     got = set(_visible_files(root, True))
     assert got == _by_rglob(root, True) == {root / "real.txt", root / "link.txt"}
+
+
+_ROOT_NAMES = st.sampled_from(["README.md", "LICENSE", "a.txt", "b.csv", "sub", "x.docx",
+                               "notes.md", "CITATION.cff"])
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(_ROOT_NAMES, min_size=1, max_size=3), min_size=1, max_size=10),
+       st.booleans())
+def test_discover_all_equals_the_three_listings(tmp_path_factory: pytest.TempPathFactory,
+                                                paths: list[list[str]],
+                                                recursive: bool) -> None:
+    """One walk per folder (the planner's) classifies as the three separate walks do."""
+    from seclens.ingest.discover import (
+        discover,
+        discover_all,
+        discover_documentation,
+        discover_unsupported,
+    )
+
+    root = tmp_path_factory.mktemp("tree")
+    for parts in paths:
+        target = root.joinpath(*parts)
+        if any(p.is_file() for p in [root.joinpath(*parts[:i]) for i in range(1, len(parts))]):
+            continue
+        if target.exists():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("x", encoding="utf-8")
+    inputs = [root, *([root / "sub"] if (root / "sub").is_dir() else [])]
+    found = discover_all(inputs, recursive=recursive)
+    assert list(found.documents) == discover(inputs, recursive=recursive)
+    assert list(found.unsupported) == discover_unsupported(inputs, recursive=recursive)
+    assert list(found.documentation) == discover_documentation(inputs)

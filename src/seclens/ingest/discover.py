@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
@@ -50,13 +51,69 @@ def discover(inputs: Sequence[str | os.PathLike[str]], *, recursive: bool = True
         ``E101`` when an input does not exist, ``E102`` when an explicitly named file
         has an unsupported type.
     """
+    return list(discover_all(inputs, recursive=recursive).documents)
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """The files among the inputs, classified, from one walk of each folder input.
+
+    Attributes
+    ----------
+    documents : tuple[Path, ...]
+        Supported files (:func:`discover`).
+    unsupported : tuple[Path, ...]
+        Other files in folder inputs (:func:`discover_unsupported`).
+    documentation : tuple[Path, ...]
+        Corpus documentation at the root of folder inputs
+        (:func:`discover_documentation`).
+
+    Each sorted by its string form, without duplicates.
+    """
+
+    documents: tuple[Path, ...]
+    unsupported: tuple[Path, ...]
+    documentation: tuple[Path, ...]
+
+
+def discover_all(inputs: Sequence[str | os.PathLike[str]], *,
+                 recursive: bool = True) -> Discovery:
+    """:func:`discover`, :func:`discover_unsupported` and :func:`discover_documentation`
+    at once, walking each folder input once (the ingest planner's listing).
+
+    Parameters
+    ----------
+    inputs : sequence of path-like
+        Files and/or folders.
+    recursive : bool
+        Walk sub-folders of folder inputs (the documentation is only looked for at
+        the root of each folder input either way).
+
+    Returns
+    -------
+    Discovery
+
+    Raises
+    ------
+    IngestError
+        ``E101`` when an input does not exist, ``E102`` when an explicitly named file
+        has an unsupported type.
+    """
     if isinstance(inputs, str | os.PathLike):
         inputs = [inputs]
-    found: set[Path] = set()
+    documents: set[Path] = set()
+    unsupported: set[Path] = set()
+    documentation: set[Path] = set()
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            found.update(_walk(path, recursive))
+            for found in _visible_files(path, recursive):
+                if is_documentation(found, path):
+                    documentation.add(found)
+                elif _supported(found):
+                    documents.add(found)
+                else:
+                    unsupported.add(found)
         elif path.is_file():
             if path.suffix.lower() not in FORMATS:
                 raise IngestError(
@@ -64,10 +121,11 @@ def discover(inputs: Sequence[str | os.PathLike[str]], *, recursive: bool = True
                     f"{path}: unsupported file type {path.suffix!r} "
                     f"(use {', '.join(sorted(FORMATS))})",
                 )
-            found.add(path)
+            documents.add(path)
         else:
             raise IngestError(E_NOT_FOUND, f"{path}: no such file or folder")
-    return sorted(found, key=str)
+    return Discovery(*(tuple(sorted(group, key=str))
+                       for group in (documents, unsupported, documentation)))
 
 
 DOCUMENTATION_STEMS: frozenset[str] = frozenset(
@@ -174,29 +232,29 @@ def _visible_files(folder: Path, recursive: bool) -> list[Path]:
 
     The same files as ``folder.rglob("*")`` filtered by ``is_file()``: symbolic links
     to files are followed, symbolic links to folders are not descended into (as
-    ``rglob`` in Python 3.11). ``os.walk`` prunes hidden folders instead of building
-    and testing the relative path of every file below them (discovery of 41,000 files
-    is part of every ingest's serial start).
+    ``rglob`` in Python 3.11); unreadable sub-folders are skipped, as ``os.walk``
+    does. ``os.scandir`` entries carry the file type the folder listing gave, so
+    only symbolic links cost a ``stat`` call (discovery of 41,000 files is part of
+    every ingest's serial start). The order is unspecified (callers sort).
     """
     found: list[Path] = []
-    for root, dirs, files in os.walk(folder):
-        if recursive:
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-        else:
-            dirs[:] = []
-        base = Path(root)
-        for name in files:
-            if name.startswith((".", "~$")):
-                continue
-            path = base / name
-            if path.is_file():
-                found.append(path)
+    stack = [str(folder)]
+    while stack:
+        try:
+            listing = os.scandir(stack.pop())
+        except OSError:
+            continue
+        with listing:
+            for entry in listing:
+                name = entry.name
+                if entry.is_dir():  # follows symbolic links, as os.walk's split does
+                    if recursive and not name.startswith(".") and not entry.is_symlink():
+                        stack.append(entry.path)
+                elif not name.startswith((".", "~$")) and entry.is_file():
+                    found.append(Path(entry.path))
     return found
 
 
 def _document_candidates(folder: Path, recursive: bool) -> list[Path]:
     return [p for p in _visible_files(folder, recursive) if not is_documentation(p, folder)]
 
-
-def _walk(folder: Path, recursive: bool) -> list[Path]:
-    return [path for path in _document_candidates(folder, recursive) if _supported(path)]

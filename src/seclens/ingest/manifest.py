@@ -71,7 +71,7 @@ class Manifest:
 
     def lookup(self, path: Path) -> DocumentMeta | None:
         """Metadata of the row whose ``id`` equals the file stem of ``path``."""
-        return self.rows.get(Path(path).stem)
+        return self.rows.get((path if isinstance(path, Path) else Path(path)).stem)
 
 
 def read_manifest(path: Path) -> Manifest:

@@ -19,12 +19,7 @@ from pathlib import Path
 
 from seclens.errors import IngestError
 from seclens.ingest.codes import E_DUPLICATE_FILE_ID, E_MANIFEST_MISSING_FILE, E_UNSUPPORTED
-from seclens.ingest.discover import (
-    discover,
-    discover_documentation,
-    discover_unsupported,
-    unsupported_reason,
-)
+from seclens.ingest.discover import discover_all, unsupported_reason
 from seclens.ingest.document import read_document
 from seclens.ingest.manifest import Manifest, read_manifest
 from seclens.ingest.metadata import PrefixTable, load_prefix_table
@@ -138,17 +133,15 @@ def plan_inputs(
     """
     if isinstance(inputs, str | os.PathLike):
         inputs = [inputs]
-    paths = discover(inputs, recursive=options.recursive)
+    found = discover_all(inputs, recursive=options.recursive)
+    paths = list(found.documents)
     scoped = _manifests(inputs, options)
     applied = {manifest_path.resolve() for manifest_path, _, _ in scoped}
-    unsupported = [
-        path
-        for path in discover_unsupported(inputs, recursive=options.recursive)
-        if path.resolve() not in applied
-    ]
+    unsupported = [path for path in found.unsupported if path.resolve() not in applied]
     items: list[PlannedFile | Exclusion] = []
     first_path: dict[str, Path] = {}
     unsupported_set = set(unsupported)
+    manifest_of: dict[Path, Manifest | None] = {}  # by folder: one scope test per folder
     for path in sorted([*paths, *unsupported], key=str):
         doc_id = path.stem
         if path in unsupported_set:
@@ -159,14 +152,16 @@ def plan_inputs(
             items.append(Exclusion(str(path), doc_id, E_DUPLICATE_FILE_ID, reason))
             continue
         first_path[doc_id] = path
-        manifest = _manifest_for(path, scoped)
+        if path.parent not in manifest_of:
+            manifest_of[path.parent] = _manifest_for(path.parent, scoped)
+        manifest = manifest_of[path.parent]
         meta = manifest.lookup(path) if manifest is not None else None
         items.append(PlannedFile(path, doc_id, meta, _manifest_gap(manifest, meta)))
     return IngestPlan(
         items=tuple(items),
         orphans=tuple(_orphan_rows(paths, scoped)),
         manifests=tuple(path for path, _, _ in scoped),
-        ignored=tuple(discover_documentation(inputs)),
+        ignored=found.documentation,
     )
 
 
@@ -302,7 +297,13 @@ def _orphan_rows(
     paths: list[Path], scoped: list[tuple[Path, Path | None, Manifest]]
 ) -> Iterator[Exclusion]:
     for _, folder, manifest in scoped:
-        present = {p.stem for p in paths if folder is None or p.is_relative_to(folder)}
+        inside: dict[Path, bool] = {}  # by parent folder: one scope test per folder
+        present = set()
+        for p in paths:
+            if folder is not None and p.parent not in inside:
+                inside[p.parent] = p.parent.is_relative_to(folder)
+            if folder is None or inside[p.parent]:
+                present.add(p.stem)
         for doc_id in manifest.rows:
             if doc_id not in present:
                 reason = f"manifest row {doc_id!r} has no file among the inputs"

@@ -551,3 +551,23 @@ def test_english_terms_sharing_a_prefix_are_located_by_one_scan(substring: Match
     from seclens.match.matcher import _needle_groups
     assert _needle_groups(["abcdx", "abcdy", "abcdxz", "ab"]) == (
         ("ab", ("ab",)), ("abcd", ("abcdx", "abcdxz", "abcdy")))
+
+
+def _lower_same_length_reference(text: str) -> str:
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(
+    st.text(),
+    st.lists(st.sampled_from(["National SECURITY", " ", "\n", "“", "”", "—", "é", "É", "Σ",
+                              "ΟΔΟΣ", "σ", "İ", "\u212a", "ẞ", "ß", "ǅ", "安全", "\ud800", "x"]),
+             max_size=20).map("".join)))
+def test_lower_same_length_fast_path_equals_the_definition(text: str) -> None:
+    """Regression guard for the UTF-8 ``bytes.lower`` fast path of the English matcher."""
+    from seclens.match.matcher import _lower_same_length
+
+    assert _lower_same_length(text) == _lower_same_length_reference(text)

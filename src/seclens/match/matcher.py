@@ -115,7 +115,27 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
+_ASCII_BYTES = bytes(range(128))
+
+
 def _lower_same_length(text: str) -> str:
+    """``text.lower()``, except that characters whose lower case is longer (e.g. U+0130)
+    are kept as they are, so that offsets are unchanged.
+
+    Fast path for text whose non-ASCII characters are all unchanged by ``str.lower``
+    (curly quotes, dashes, CJK ...: the usual English document): only ASCII letters
+    change, and ``bytes.lower`` of the UTF-8 encoding lowers exactly those (multi-byte
+    sequences have no ASCII bytes), several times faster than ``str.lower`` of a
+    non-ASCII string. Whether the non-ASCII characters are unchanged is checked on
+    them alone (their UTF-8 bytes with the ASCII bytes deleted): lower-casing is per
+    character except for the final-sigma rule, and Σ itself changes, so the check
+    fails whenever it could matter.
+    """
+    if not text.isascii():
+        data = text.encode("utf-8", "surrogatepass")
+        rest = data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+        if rest.lower() == rest:
+            return data.lower().decode("utf-8", "surrogatepass")
     low = text.lower()
     if len(low) == len(text):
         return low

@@ -288,3 +288,34 @@ def test_calling_process_does_not_run_ahead_of_a_slow_pool() -> None:
         gen.close()
     finally:
         cloudpickle.unregister_pickle_by_value(module)
+
+
+def test_calling_process_leaves_batches_to_the_pool_when_told() -> None:
+    """``local_ok`` (the store: "the writer thread is not behind") returning False
+    makes the calling process wait for the pool instead of analysing; asked again
+    for every batch, so it analyses once it returns True."""
+    import os
+
+    import cloudpickle
+
+    from seclens.engine.local import _ordered_batches
+
+    tasks = [Task(f"{i}.txt", f"d{i:02d}") for i in range(8)]
+    asked = 0
+
+    def never() -> bool:
+        nonlocal asked
+        asked += 1
+        return False
+
+    module = _by_value()
+    try:
+        out = list(_ordered_batches(_pid_after, tasks, EngineConfig(), 2, 1, 2,
+                                    local_ok=never))
+        again = list(_ordered_batches(_pid_after, tasks, EngineConfig(), 2, 1, 2,
+                                      local_ok=lambda: True))
+    finally:
+        cloudpickle.unregister_pickle_by_value(module)
+    assert [ids for _, ids in out] == [[t.doc_id] for t in tasks]
+    assert os.getpid() not in {pid for pid, _ in out} and asked >= 1
+    assert os.getpid() in {pid for pid, _ in again}

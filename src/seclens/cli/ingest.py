@@ -49,6 +49,11 @@ from seclens.errors import ConfigError
               show_default=True,
               help="A transaction also ends when its result tables reach this many MB "
               "(large documents).")
+@click.option("--queue-mb", type=click.FloatRange(min=0, min_open=True), default=256.0,
+              show_default=True,
+              help="With --workers > 1: MB of analysed results that may wait for the "
+              "store writer (more keeps the workers busy while the store checkpoints; "
+              "less bounds memory).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True,
               help="Documents per worker round trip (local engine) or analysed and "
               "written at a time by a Dask worker (dask).")
@@ -65,7 +70,7 @@ def ingest(inputs: tuple[Path, ...], db: Path | None, engine: str, workers: int,
            scheduler: str | None, out: Path | None, manifest: Path | None,
            convention: str, lexicons: tuple[Path, ...], replace_lexicon: bool,
            senses: Path | None, t2s: bool, context_chars: int, commit_every: int,
-           commit_mb: float,
+           commit_mb: float, queue_mb: float,
            batch_size: int, partition_size: int, annotate: bool, report_dir: Path | None,
            verbose: bool) -> None:
     """Analyse INPUTS into a store (incremental) or, with --engine dask, into Parquet.
@@ -122,7 +127,7 @@ def ingest(inputs: tuple[Path, ...], db: Path | None, engine: str, workers: int,
         click.echo(line, err=True)
 
     options = StoreIngestOptions(workers=workers, commit_every=commit_every,
-                                 commit_mb=commit_mb,
+                                 commit_mb=commit_mb, queue_mb=queue_mb,
                                  batch_size=batch_size, manifest=manifest,
                                  progress=progress if verbose else None)
     summary = ingest_corpus(list(inputs), db, config, options)

@@ -142,7 +142,7 @@ class _Local(Generic[R]):
 
 def _ordered_batches(fn: Callable[[list[Task], EngineConfig], R], tasks: Iterable[Task],
                      config: EngineConfig, workers: int, batch_size: int,
-                     limit: int) -> Iterator[R]:
+                     limit: int, local_ok: Callable[[], bool] | None = None) -> Iterator[R]:
     """``fn`` over batches of ``tasks`` in ``workers`` processes, results in task order.
 
     The calling process is one of the ``workers``: a pool of ``workers - 1`` processes
@@ -154,7 +154,9 @@ def _ordered_batches(fn: Callable[[list[Task], EngineConfig], R], tasks: Iterabl
     analyse on ``workers`` cores; the consumer's own work (the store writer's inserts)
     happens in between, in the calling process (the store writer: in a thread of
     it). A separate writer next to ``workers`` pool processes made three busy
-    processes share two cores.
+    processes share two cores. ``local_ok`` (when given) is asked before each batch
+    the calling process would analyse itself; ``False`` makes it wait for the pool
+    instead, leaving its core to a consumer thread that has fallen behind.
     """
     iterator = iter(tasks)
     if workers == 1:
@@ -185,7 +187,8 @@ def _ordered_batches(fn: Callable[[list[Task], EngineConfig], R], tasks: Iterabl
                 return
             head = pending[0]
             if (not exhausted and len(pending) < cap and isinstance(head, Future)
-                    and not head.done() and share.may_analyse()):
+                    and not head.done() and share.may_analyse()
+                    and (local_ok is None or local_ok())):
                 batch = list(islice(iterator, batch_size))
                 if not batch:
                     exhausted = True
@@ -294,8 +297,8 @@ def run_local(tasks: Iterable[Task], config: EngineConfig, workers: int = 1,
 
 def run_local_tables(tasks: Iterable[Task], config: EngineConfig, workers: int = 1,
                      batch_size: int = 4, max_in_flight: int | None = None,
-                     fingerprint: str | None = None,
-                     sentence_text: bool = True) -> Iterator[TableBatch]:
+                     fingerprint: str | None = None, sentence_text: bool = True,
+                     local_ok: Callable[[], bool] | None = None) -> Iterator[TableBatch]:
     """As :func:`run_local`, yielding one :class:`TableBatch` per batch of tasks.
 
     Each batch is analysed and converted to Arrow tables by
@@ -303,9 +306,13 @@ def run_local_tables(tasks: Iterable[Task], config: EngineConfig, workers: int =
     ``workers > 1``); batches come back in task order. With ``fingerprint`` every
     batch first checks that its process resolves ``config`` to the same data
     versions (``E611`` otherwise). ``sentence_text=False`` leaves the sentence text
-    out of the tables (nulls; the store derives it).
+    out of the tables (nulls; the store derives it). With ``workers > 1``,
+    ``local_ok`` is asked before each batch the calling process would analyse
+    itself (``False``: leave it to the pool this time); the store ingest passes
+    "the writer thread is not behind", so that during a DuckDB checkpoint the
+    calling process leaves its core to the writer instead of adding to its backlog.
     """
     limit = _check(workers, batch_size, max_in_flight)
     fn: Callable[[list[Task], EngineConfig], Any] = partial(
         analyse_batch_tables, fingerprint=fingerprint, sentence_text=sentence_text)
-    yield from _ordered_batches(fn, tasks, config, workers, batch_size, limit)
+    yield from _ordered_batches(fn, tasks, config, workers, batch_size, limit, local_ok)

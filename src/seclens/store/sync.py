@@ -26,9 +26,9 @@ the kill; the next run skips those as unchanged and resumes with the rest.
 from __future__ import annotations
 
 import hashlib
-import queue
 import tempfile
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,6 +68,13 @@ class StoreIngestOptions:
         counts, annotations), so that large documents do not make a transaction of
         ``commit_every`` documents hold gigabytes. 64 MB is about 1,000 documents of
         the reference corpus's size.
+    queue_mb : float
+        With ``workers`` > 1, at most this many MB of result tables (Arrow memory)
+        wait for the store writer (a thread of the calling process); one
+        transaction is always accepted. While DuckDB checkpoints (seconds, every
+        512 MB of write-ahead log) it accepts no inserts; the queue lets the pool and
+        the calling process keep analysing meanwhile. Measured at 1 GB with two
+        workers: see ``docs/scale.md``.
     batch_size : int
         Documents per worker round trip (capped at ``commit_every``). Larger batches
         amortise the inter-process transfer (16 gave ~1.8x with 2 workers where 4
@@ -89,6 +96,7 @@ class StoreIngestOptions:
     workers: int = 1
     commit_every: int = 512
     commit_mb: float = 64.0
+    queue_mb: float = 256.0
     batch_size: int = 16
     manifest: Path | None = None
     recursive: bool = True
@@ -100,9 +108,10 @@ class StoreIngestOptions:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ConfigError("E601", f"{name} must be an integer >= 1; received {value!r}")
-        mb = self.commit_mb
-        if isinstance(mb, bool) or not isinstance(mb, (int, float)) or not mb > 0:
-            raise ConfigError("E601", f"commit_mb must be a number > 0; received {mb!r}")
+        for name in ("commit_mb", "queue_mb"):
+            mb = getattr(self, name)
+            if isinstance(mb, bool) or not isinstance(mb, (int, float)) or not mb > 0:
+                raise ConfigError("E601", f"{name} must be a number > 0; received {mb!r}")
 
 
 @dataclass(frozen=True)
@@ -252,7 +261,7 @@ def _ingest(store: Store, run_id: int, roots: list[Path], plan: Path,
     pending: list[TableBatch] = []
     pending_out: list[Exclusion] = list(planned_out)
     writer = _Writer(store, run_id, fingerprint, options.progress,
-                     threaded=options.workers > 1)
+                     threaded=options.workers > 1, max_bytes=options.queue_mb * 1_000_000)
 
     def flush() -> None:
         batch = concat_batches(pending) if pending else None
@@ -266,7 +275,8 @@ def _ingest(store: Store, run_id: int, roots: list[Path], plan: Path,
     batch_size = min(options.batch_size, options.commit_every)
     try:
         for batch in run_local_tables(todo(), config, options.workers, batch_size,
-                                      fingerprint=fingerprint, sentence_text=False):
+                                      fingerprint=fingerprint, sentence_text=False,
+                                      local_ok=writer.keeping_up):
             excluded.extend(batch.excluded)
             pending_out.extend(batch.excluded)
             for doc_id in batch.doc_ids:
@@ -293,31 +303,42 @@ def _ingest(store: Store, run_id: int, roots: list[Path], plan: Path,
     return summary
 
 
+#: What the writer writes in one transaction: a batch, its metadata hashes, exclusions.
+_Item = tuple[TableBatch | None, list[str], list[Exclusion]]
+
+
 class _Writer:
     """Commits result batches to the store, in order, one transaction each.
 
     With ``threaded`` (a pool of workers), a background thread does the inserts and
     commits while the calling thread keeps the pool fed and analyses its own share:
-    DuckDB releases the GIL while it inserts, commits and checkpoints, and a
-    checkpoint (every 512 MB of write-ahead log) takes seconds, during
-    which the pool ran dry when the calling thread wrote itself (measured at 150 MB:
-    seven stalls, 5.5 s of a 20 s run). At most ``maxsize`` batches wait, so memory
-    stays bounded; a full queue makes the calling thread wait. The
-    store's connection is used by one thread at a time: the writer thread until
-    :meth:`close`, the caller afterwards. Without ``threaded`` the batches are written
-    in the calling thread (``--workers 1``: everything in one thread).
+    DuckDB releases the GIL while it inserts, commits and checkpoints. The queue
+    between the two is bounded by the bytes of the Arrow tables it holds
+    (``max_bytes``; one transaction is always accepted), not by a number of
+    transactions: a checkpoint (every 512 MB of write-ahead log) blocks DuckDB's
+    inserts for seconds, and with a queue of two transactions the calling thread
+    then waited in :meth:`put`, stopped feeding the pool, and the pool's process sat
+    idle (at 1 GB with two workers: about 25 s of a core idle in such stalls). With
+    room for a few transactions, the pool and the calling thread keep analysing
+    while the writer checkpoints. The store's connection is used by one thread at a
+    time: the writer thread until :meth:`close`, the caller afterwards. Without
+    ``threaded`` the batches are written in the calling thread (``--workers 1``:
+    everything in one thread).
     """
 
     def __init__(self, store: Store, run_id: int, fingerprint: str,
                  progress: Callable[[str], None] | None, threaded: bool,
-                 maxsize: int = 2) -> None:
+                 max_bytes: float = 256e6) -> None:
         self.store, self.run_id, self.fingerprint = store, run_id, fingerprint
         self.progress = progress
         self.committed = 0
         self.error: BaseException | None = None  # stays set: nothing more is written
+        self.max_bytes = max_bytes
+        self.queued_bytes = 0  # held by the queue, the transaction being written included
+        self.peak_queued_bytes = 0
         self._reported = False
-        self._queue: queue.Queue[tuple[TableBatch | None, list[str], list[Exclusion]] | None]
-        self._queue = queue.Queue(maxsize=maxsize)
+        self._items: deque[tuple[_Item | None, int]] = deque()
+        self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
         if threaded:
             self._thread = threading.Thread(target=self._run, name="seclens-store-writer",
@@ -328,6 +349,9 @@ class _Writer:
             exclusions: list[Exclusion]) -> None:
         """Write (or queue for writing) one batch and the exclusions that came with it.
 
+        Blocks while the queue holds ``max_bytes`` or more (and at least one
+        transaction).
+
         Raises
         ------
         StoreError
@@ -337,12 +361,33 @@ class _Writer:
             self._write(batch, meta_hashes, exclusions)
             return
         self._raise()
-        self._queue.put((batch, meta_hashes, exclusions))
+        size = sum(t.nbytes for t in batch.tables.values()) if batch is not None else 0
+        with self._cond:
+            while (self._items and self.error is None
+                   and self.queued_bytes + size > self.max_bytes):
+                self._cond.wait()
+            self._items.append(((batch, meta_hashes, exclusions), size))
+            self.queued_bytes += size
+            self.peak_queued_bytes = max(self.peak_queued_bytes, self.queued_bytes)
+            self._cond.notify_all()
+        self._raise()
+
+    def keeping_up(self) -> bool:
+        """False while a transaction waits behind the one being written.
+
+        The calling process then leaves the analysis of the next batch to the pool
+        (see :func:`seclens.engine.local.run_local_tables`): its core goes to the
+        writer thread, which catches up (a checkpoint ends sooner) instead of
+        leaving a backlog to write alone after the last batch.
+        """
+        return len(self._items) <= 1
 
     def close(self) -> None:
         """Write what is queued, stop the thread, raise its error if it had one."""
         if self._thread is not None:
-            self._queue.put(None)
+            with self._cond:
+                self._items.append((None, 0))
+                self._cond.notify_all()
             self._thread.join()
             self._thread = None
         self._raise()
@@ -353,12 +398,22 @@ class _Writer:
             raise self.error
 
     def _run(self) -> None:
-        while (item := self._queue.get()) is not None:
+        while True:
+            with self._cond:
+                while not self._items:
+                    self._cond.wait()
+                item, size = self._items[0]  # counted until written: it is still held
+            if item is None:
+                return
             if self.error is None:  # after an error, drain the queue without writing
                 try:
                     self._write(*item)
                 except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
                     self.error = exc
+            with self._cond:
+                self._items.popleft()
+                self.queued_bytes -= size
+                self._cond.notify_all()
 
     def _write(self, batch: TableBatch | None, meta_hashes: list[str],
                exclusions: list[Exclusion]) -> None:

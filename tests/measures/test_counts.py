@@ -8,6 +8,8 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from seclens.errors import AnalysisError, ConfigError
 from seclens.lexicon import Lexicon, SenseRules, load_lexicon, load_sense_rules
@@ -177,3 +179,19 @@ def test_regression_first_offending_match_is_reported(lexicon: Lexicon,
     foreign = dataclasses.replace(ms[0], entry_id="zh.not.in.lexicon")
     with pytest.raises(AnalysisError, match=r"zh\.not\.in\.lexicon"):
         count_table(a, [foreign], lexicon, "substring")
+
+
+_SIZE_PIECES = ["安全", "国家", " ", "\u3000", "\n", "\r\n", "\t", "\x85", "\xa0", "\u2028",
+                "\u200b", "\U00020000", "\ud800", "abc", "。", "\x1c"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_SIZE_PIECES), max_size=40).map("".join),
+       st.integers(min_value=0, max_value=400))
+def test_text_nonspace_fast_path_equals_split(piece: str, repeat: int) -> None:
+    """Regression guard for the numpy count (texts of 1,000+ characters) of zh sizes."""
+    from seclens.measures.counts import text_nonspace
+
+    text = piece * repeat
+    assert text_nonspace(text) == sum(map(len, text.split()))
+    assert text_size(text, "zh") == (sum(map(len, text.split())), "characters")

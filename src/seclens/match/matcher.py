@@ -27,7 +27,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from operator import attrgetter
+from operator import attrgetter, ge
 from typing import Literal, Protocol
 
 from seclens.errors import AnalysisError, ConfigError
@@ -801,8 +801,8 @@ class Matcher:
                                                 f"maps to {os_}-{oe}, outside the original text")
         unit = [bisect_right(starts, os_) - 1 for os_ in ostart]
         n_units = len(ends)
-        if any(k < 0 or k >= n_units or os_ >= ends[k]
-               for k, os_ in zip(unit, ostart, strict=True)):
+        # k < n_units always (bisect_right); k < 0 only before the first unit
+        if unit and (min(unit) < 0 or any(map(ge, ostart, map(ends.__getitem__, unit)))):
             for k, os_, oe, sp in zip(unit, ostart, oend, spans, strict=True):
                 if k < 0 or k >= n_units or os_ >= ends[k]:
                     raise AnalysisError("E305", f"document '{doc_id}': match "

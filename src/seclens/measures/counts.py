@@ -12,11 +12,13 @@ of term occurrences, not numbers of distinct text spans (``docs/counting.md``).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
+from typing import Any
 
 from seclens.errors import AnalysisError, ConfigError
 from seclens.lexicon import Lexicon
@@ -40,6 +42,43 @@ _CONVENTION = attrgetter("convention")
 _SENSE = attrgetter("sense")
 
 
+#: Texts at least this long have their non-whitespace characters counted with numpy (for
+#: shorter ones ``str.split`` is as fast).
+_NUMPY_MIN_CHARS = 1_000
+
+
+@functools.cache
+def _space_table() -> Any:
+    """Read-only boolean table: is code point ``c`` (< 0x10000) whitespace (``str.isspace``)?
+
+    Built on first use (a few ms), never at import.
+    """
+    import numpy as np
+
+    table = np.zeros(0x10000, dtype=bool)
+    table[[c for c in range(0x10000) if chr(c).isspace()]] = True
+    table.setflags(write=False)
+    return table
+
+
+def text_nonspace(text: str) -> int:
+    """Number of non-whitespace characters of ``text`` (``str.isspace``; U+3000 is
+    whitespace): ``sum(map(len, text.split()))``.
+
+    Texts of 1,000 characters or more without characters beyond U+FFFF are counted from
+    their UTF-16 code units with one numpy table look-up (same number, tested); others
+    with ``str.split``.
+    """
+    if len(text) >= _NUMPY_MIN_CHARS:
+        data = text.encode("utf-16-le", "surrogatepass")
+        if len(data) == 2 * len(text):  # one code unit per character
+            import numpy as np
+
+            space = _space_table().take(np.frombuffer(data, dtype=np.uint16))
+            return len(text) - int(np.count_nonzero(space))
+    return sum(map(len, text.split()))
+
+
 def text_size(text: str, lang: str) -> tuple[int, str]:
     """Size of a text for per-10k normalization.
 
@@ -61,7 +100,7 @@ def text_size(text: str, lang: str) -> tuple[int, str]:
         ``E302`` for any other language.
     """
     if lang == "zh":
-        return sum(map(len, text.split())), "characters"
+        return text_nonspace(text), "characters"
     if lang == "en":
         return text_words(text), "words"
     raise AnalysisError("E302", f"text_size(): no size unit for language '{lang}' (zh or en)")

@@ -61,7 +61,9 @@ _ZH_TERM = "。！？!?｡"
 #: One Chinese unit, stripped: text up to and including a terminator run and its
 #: closers; else text up to the end of the paragraph; else a bare terminator run.
 _ZH_UNIT = re.compile(
-    rf"[^\s{_ZH_TERM}][^{_ZH_TERM}{_BREAK}]*[{_ZH_TERM}]+[{_CLOSERS}]*"
+    # (possessive ``*+``: a run of non-terminators is never given back to look for a
+    # terminator inside it; same units, no backtracking over a paragraph without one)
+    rf"[^\s{_ZH_TERM}][^{_ZH_TERM}{_BREAK}]*+[{_ZH_TERM}]+[{_CLOSERS}]*"
     rf"|[^\s{_ZH_TERM}](?:[^{_ZH_TERM}{_BREAK}]*[^\s{_ZH_TERM}])?"
     rf"|[{_ZH_TERM}]+[{_CLOSERS}]*"
 )

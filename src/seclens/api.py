@@ -568,8 +568,9 @@ class Pipeline:
         SeclensError
             Coded errors of the segment, match and measures stages.
         """
+        # (from the modules, not the packages: no Python-level from-list handling per call)
         from seclens.measures.counts import count_table
-        from seclens.segment import sentence_table
+        from seclens.segment.sentences import sentence_table
 
         if not document.text or document.text.isspace():  # (no stripped copy of the text)
             return Exclusion(
@@ -593,7 +594,7 @@ class Pipeline:
             (f"normalized: {self.options.t2s_config}",) if analysis_text is not None else ()
         )
         if analysis_text is None and document.meta.language == "zh":
-            from seclens.normalize import traditional_note
+            from seclens.normalize.detect import traditional_note
 
             warning = traditional_note(document.text, self._script_check())
             if warning is not None:

@@ -40,3 +40,21 @@ def test_bad_commit_mb_is_a_config_error(bad: object) -> None:
     with pytest.raises(ConfigError) as err:
         StoreIngestOptions(commit_mb=bad)  # type: ignore[arg-type]
     assert err.value.code == "E601"
+
+
+def test_a_transaction_spans_insert_groups(tmp_path: Path, make_corpus: Callable) -> None:
+    """Insert groups of 2 documents, transactions of 6: commits after 6, 12, then the rest."""
+    corpus = tmp_path / "c"
+    make_corpus(corpus, 14, seed=13)
+    lines: list[str] = []
+    summary = ingest_corpus([corpus], tmp_path / "s.duckdb", options=StoreIngestOptions(
+        batch_size=2, group_docs=2, commit_every=6, progress=lines.append))
+    assert len(summary.added) == 14
+    assert [int(line.split()[1]) for line in lines] == [6, 12, 14]
+
+
+@pytest.mark.parametrize("field", ["group_docs", "group_mb"])
+def test_bad_insert_group_is_a_config_error(field: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        StoreIngestOptions(**{field: 0})  # type: ignore[arg-type]
+    assert err.value.code == "E601"

@@ -77,3 +77,45 @@ def test_sigkill_mid_ingest_then_resume(tmp_path: Path, make_corpus: Callable,
         pd.testing.assert_frame_equal(final[name], expected[name], check_dtype=False)
     with open_store(db, read_only=True) as store:
         assert store.table("runs")["status"].tolist() == ["interrupted", "complete"]
+
+
+_SPANNING = """
+import sys
+from seclens.store.sync import StoreIngestOptions, ingest_corpus
+ingest_corpus([{corpus!r}], {db!r}, options=StoreIngestOptions(
+    workers={workers}, batch_size=2, group_docs=2, commit_every=8,
+    progress=lambda line: print(line, file=sys.stderr, flush=True)))
+"""
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_sigkill_while_a_transaction_spans_insert_groups(tmp_path: Path, make_corpus: Callable,
+                                                         workers: int) -> None:
+    """Insert groups of 2 documents written into transactions of 8: a kill between two
+    groups of one transaction loses the whole open transaction, nothing else."""
+    corpus = tmp_path / "corpus"
+    make_corpus(corpus, 120, seed=8, sentences=25)
+    reference = tmp_path / "reference.duckdb"
+    ingest_corpus([corpus], reference)
+    expected = _tables(reference)
+    db = tmp_path / "killed.duckdb"
+    code = _SPANNING.format(corpus=str(corpus), db=str(db), workers=workers)
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    assert proc.stderr is not None
+    seen = 0
+    for line in proc.stderr:
+        if line.startswith("committed: "):
+            seen = int(line.split()[1])
+            if seen >= 24:
+                proc.send_signal(signal.SIGKILL)
+                break
+    proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL, "ingest finished before it could be killed"
+    got = _tables(db)
+    kept = set(got["documents"]["doc_id"])
+    assert seen <= len(kept) < 120
+    assert len(kept) % 8 == 0  # whole transactions only, never a lone insert group
+    for name in TABLES:
+        want = expected[name][expected[name]["doc_id"].isin(kept)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(got[name], want, check_dtype=False)

@@ -174,3 +174,58 @@ def test_connection_settings_are_explicit(tmp_path: Path, kwargs: dict,
             assert row is not None
             if value is not None:
                 assert row[0] == value, name
+
+
+def _write(store: object, result: DocumentResult, **kw: object) -> None:
+    from seclens.engine.tables import result_tables
+
+    store.write_tables(result_tables([result]), run_id=1, fingerprint="f",  # type: ignore[attr-defined]
+                       meta_hashes=[""], **kw)
+
+
+def test_writes_without_commit_join_one_transaction(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    with open_store(db) as store:
+        _write(store, _result("a"), commit=False)
+        assert store.in_transaction
+        _write(store, _result("b"), commit=False)
+        store.write_exclusions(1, [Exclusion("x.txt", "x", "E103", "r")], commit=False)
+        _write(store, _result("c"))  # commits all three writes
+        assert not store.in_transaction
+        _write(store, _result("d"), commit=False)
+        # closed with "d" uncommitted: rolled back, as after a kill
+    with open_store(db, read_only=True) as store:
+        assert store.table("documents")["doc_id"].tolist() == ["a", "b", "c"]
+        assert store.table("exclusions")["doc_id"].tolist() == ["x"]
+
+
+def test_known_doc_ids_replace_without_searching(tmp_path: Path) -> None:
+    """``known`` (the ingest's document states) decides which old rows are deleted."""
+    with open_store(tmp_path / "s.duckdb") as store:
+        _write(store, _result("a"), known=[])
+        _write(store, _result("a", "安全"), known=["a"])
+        assert store.table("documents")["text"].tolist() == ["安全"]
+        assert store.table("matches").shape[0] == 1
+
+
+_CRASH_OPEN = """
+import os, signal, sys
+sys.path.insert(0, {tests!r})
+from test_store import _result, _write
+from seclens.store import open_store
+store = open_store({db!r})
+_write(store, _result("a"), commit=False)
+_write(store, _result("b"))
+_write(store, _result("c"), commit=False)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_sigkill_with_an_open_transaction_keeps_the_committed_ones(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    code = _CRASH_OPEN.format(tests=str(Path(__file__).parent), db=str(db))
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
+    with open_store(db) as again:
+        assert again.table("documents")["doc_id"].tolist() == ["a", "b"]
+        assert again.table("sentences")["doc_id"].tolist() == ["a", "a", "b", "b"]

@@ -61,11 +61,14 @@ class _SlowStore:
         self.written: list[list[str]] = []
 
     def write_tables(self, tables: dict, *, run_id: int, fingerprint: str,
-                     meta_hashes: list[str]) -> None:
+                     meta_hashes: list[str], known: object = None, commit: bool = True) -> None:
         self.release.wait(timeout=30)
         self.written.append([str(x) for x in tables["documents"].column("doc_id").to_pylist()])
 
-    def write_exclusions(self, run_id: int, exclusions: list) -> None:
+    def write_exclusions(self, run_id: int, exclusions: list, commit: bool = True) -> None:
+        pass
+
+    def commit(self) -> None:
         pass
 
 

@@ -43,9 +43,9 @@ from seclens.errors import ConfigError
               help="Match on the traditional-to-simplified conversion (OpenCC t2s).")
 @click.option("--context", "context_chars", type=int, default=30, show_default=True,
               help="Characters of KWIC context on each side of a match.")
-@click.option("--commit-every", type=click.IntRange(min=1), default=512, show_default=True,
+@click.option("--commit-every", type=click.IntRange(min=1), default=2048, show_default=True,
               help="Documents per transaction (a kill loses at most one transaction).")
-@click.option("--commit-mb", type=click.FloatRange(min=0, min_open=True), default=64.0,
+@click.option("--commit-mb", type=click.FloatRange(min=0, min_open=True), default=256.0,
               show_default=True,
               help="A transaction also ends when its result tables reach this many MB "
               "(large documents).")

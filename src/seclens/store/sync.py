@@ -29,7 +29,7 @@ import hashlib
 import tempfile
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,22 +59,34 @@ class StoreIngestOptions:
         Documents per transaction (>= 1; a transaction holds whole worker batches,
         so at least ``commit_every`` documents, fewer only at the end or when
         ``commit_mb`` is reached first). Smaller: less work lost on a kill; larger:
-        fewer commits, each of which writes and syncs the write-ahead log. At 1 GB,
-        512 documents per commit against 128: 1 worker 115.9 s -> 107.2 s, 2 workers
-        about 85 s -> 72.9 s; a kill loses a few seconds of work.
+        cheaper writing. The results reach the writer in insert groups of at most
+        ``group_docs`` documents / ``group_mb`` MB, which a
+        transaction spans, so this process holds one group, not a transaction.
+        Large transactions cost less: each commit writes and syncs the write-ahead
+        log, and DuckDB writes a table's rows straight to the database file once a
+        transaction fills a row group (122,880 rows; about 1,500 documents for the
+        counts table) instead of logging them and writing them again at the next
+        checkpoint. Writer CPU for 900 MB of text: 39.4 s at 512 documents per
+        transaction, 35.0 s at 1,024, 30.4 s at 2,048 (the default). A kill loses
+        the open transaction: at most a few seconds of work.
     commit_mb : float
-        A transaction also ends once the batches waiting for it hold this many MB of
-        result tables (Arrow memory: documents with their text, sentences, matches,
-        counts, annotations), so that large documents do not make a transaction of
-        ``commit_every`` documents hold gigabytes. 64 MB is about 1,000 documents of
-        the reference corpus's size.
+        A transaction also ends once its result tables (Arrow memory: documents with
+        their text, sentences, matches, counts, annotations) reach this many MB, so
+        that large documents do not make a transaction of ``commit_every``
+        documents hold gigabytes in DuckDB's buffers (which spill to disk beyond
+        the writer's ``db_memory_limit``). 256 MB is about 4,000 documents of the
+        reference corpus's size.
+    group_docs, group_mb : int, float
+        The insert group: results reach the writer at most this many documents /
+        MB of result tables at a time (capped at ``commit_every`` /
+        ``commit_mb``); what the calling process holds before an insert.
     queue_mb : float
         With ``workers`` > 1, at most this many MB of result tables (Arrow memory)
-        wait for the store writer (a thread of the calling process); one
-        transaction is always accepted. While DuckDB checkpoints (seconds, every
-        512 MB of write-ahead log) it accepts no inserts; the queue lets the pool and
-        the calling process keep analysing meanwhile. Measured at 1 GB with two
-        workers: see ``docs/scale.md``.
+        wait for the store writer (a thread of the calling process); one insert
+        group is always accepted. While DuckDB checkpoints (seconds, every 512 MB
+        of write-ahead log) it accepts no inserts; the queue lets the pool keep
+        analysing meanwhile. Measured at 1 GB with two workers: see
+        ``docs/scale.md``.
     batch_size : int
         Documents per worker round trip (capped at ``commit_every``). Larger batches
         amortise the inter-process transfer (16 gave ~1.8x with 2 workers where 4
@@ -94,9 +106,11 @@ class StoreIngestOptions:
     """
 
     workers: int = 1
-    commit_every: int = 512
-    commit_mb: float = 64.0
+    commit_every: int = 2048
+    commit_mb: float = 256.0
     queue_mb: float = 256.0
+    group_docs: int = 512
+    group_mb: float = 64.0
     batch_size: int = 16
     manifest: Path | None = None
     recursive: bool = True
@@ -104,11 +118,11 @@ class StoreIngestOptions:
     db_memory_limit: str = "128MB"
 
     def __post_init__(self) -> None:
-        for name in ("workers", "commit_every", "batch_size"):
+        for name in ("workers", "commit_every", "group_docs", "batch_size"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ConfigError("E601", f"{name} must be an integer >= 1; received {value!r}")
-        for name in ("commit_mb", "queue_mb"):
+        for name in ("commit_mb", "queue_mb", "group_mb"):
             mb = getattr(self, name)
             if isinstance(mb, bool) or not isinstance(mb, (int, float)) or not mb > 0:
                 raise ConfigError("E601", f"{name} must be a number > 0; received {mb!r}")
@@ -261,17 +275,24 @@ def _ingest(store: Store, run_id: int, roots: list[Path], plan: Path,
     pending: list[TableBatch] = []
     pending_out: list[Exclusion] = list(planned_out)
     writer = _Writer(store, run_id, fingerprint, options.progress,
-                     threaded=options.workers > 1, max_bytes=options.queue_mb * 1_000_000)
+                     threaded=options.workers > 1, max_bytes=options.queue_mb * 1_000_000,
+                     known=states.keys())
 
-    def flush() -> None:
+    def flush(commit: bool) -> None:
         batch = concat_batches(pending) if pending else None
         hashes = [meta_hashes.pop(d) for d in batch.doc_ids] if batch is not None else []
-        writer.put(batch, hashes, list(pending_out))
+        writer.put(batch, hashes, list(pending_out), commit=commit)
         pending.clear()
         pending_out.clear()
 
-    waiting = waiting_bytes = 0
+    # Results go to the writer in insert groups (at most group_docs documents or
+    # group_mb MB of tables: what this process holds); a transaction spans insert
+    # groups until commit_every documents or commit_mb MB.
+    group_docs = min(options.commit_every, options.group_docs)
+    group_bytes = min(options.commit_mb, options.group_mb) * 1_000_000
     limit_bytes = options.commit_mb * 1_000_000
+    waiting = waiting_bytes = 0  # in the insert group being collected
+    tx_docs = tx_bytes = 0  # in the open transaction (insert groups handed over)
     batch_size = min(options.batch_size, options.commit_every)
     try:
         for batch in run_local_tables(todo(), config, options.workers, batch_size,
@@ -284,11 +305,15 @@ def _ingest(store: Store, run_id: int, roots: list[Path], plan: Path,
             pending.append(batch)
             waiting += len(batch.doc_ids)
             waiting_bytes += sum(t.nbytes for t in batch.tables.values())
-            if waiting >= options.commit_every or waiting_bytes >= limit_bytes:
-                flush()
+            if waiting >= group_docs or waiting_bytes >= group_bytes:
+                tx_docs += waiting
+                tx_bytes += waiting_bytes
+                commit = tx_docs >= options.commit_every or tx_bytes >= limit_bytes
+                flush(commit)
                 waiting = waiting_bytes = 0
-        if pending or pending_out:
-            flush()
+                if commit:
+                    tx_docs = tx_bytes = 0
+        flush(True)  # the rest, and the commit of an open transaction
     finally:
         writer.close()
     store.set_status(restored, "active", run_id)
@@ -303,8 +328,9 @@ def _ingest(store: Store, run_id: int, roots: list[Path], plan: Path,
     return summary
 
 
-#: What the writer writes in one transaction: a batch, its metadata hashes, exclusions.
-_Item = tuple[TableBatch | None, list[str], list[Exclusion]]
+#: What the writer writes at a time: a batch, its metadata hashes, exclusions, and
+#: whether to commit after it.
+_Item = tuple[TableBatch | None, list[str], list[Exclusion], bool]
 
 
 class _Writer:
@@ -328,10 +354,13 @@ class _Writer:
 
     def __init__(self, store: Store, run_id: int, fingerprint: str,
                  progress: Callable[[str], None] | None, threaded: bool,
-                 max_bytes: float = 256e6) -> None:
+                 max_bytes: float = 256e6, known: Iterable[str] | None = None) -> None:
         self.store, self.run_id, self.fingerprint = store, run_id, fingerprint
         self.progress = progress
+        self.known = known  # doc_ids the store held at the start (Store.write_tables)
         self.committed = 0
+        self.uncommitted = 0  # documents written in the open transaction
+        self._dirty = False  # anything written since the last commit
         self.error: BaseException | None = None  # stays set: nothing more is written
         self.max_bytes = max_bytes
         self.queued_bytes = 0  # held by the queue, the transaction being written included
@@ -346,11 +375,12 @@ class _Writer:
             self._thread.start()
 
     def put(self, batch: TableBatch | None, meta_hashes: list[str],
-            exclusions: list[Exclusion]) -> None:
+            exclusions: list[Exclusion], commit: bool = True) -> None:
         """Write (or queue for writing) one batch and the exclusions that came with it.
 
-        Blocks while the queue holds ``max_bytes`` or more (and at least one
-        transaction).
+        With ``commit`` the transaction is committed after them (the earlier writes
+        of an open transaction with it); without, it stays open. Blocks while the
+        queue holds ``max_bytes`` or more (and at least one insert group).
 
         Raises
         ------
@@ -358,7 +388,7 @@ class _Writer:
             The writer thread's error (``E605`` ...), raised again here.
         """
         if self._thread is None:
-            self._write(batch, meta_hashes, exclusions)
+            self._write(batch, meta_hashes, exclusions, commit)
             return
         self._raise()
         size = sum(t.nbytes for t in batch.tables.values()) if batch is not None else 0
@@ -366,7 +396,7 @@ class _Writer:
             while (self._items and self.error is None
                    and self.queued_bytes + size > self.max_bytes):
                 self._cond.wait()
-            self._items.append(((batch, meta_hashes, exclusions), size))
+            self._items.append(((batch, meta_hashes, exclusions, commit), size))
             self.queued_bytes += size
             self.peak_queued_bytes = max(self.peak_queued_bytes, self.queued_bytes)
             self._cond.notify_all()
@@ -416,14 +446,23 @@ class _Writer:
                 self._cond.notify_all()
 
     def _write(self, batch: TableBatch | None, meta_hashes: list[str],
-               exclusions: list[Exclusion]) -> None:
+               exclusions: list[Exclusion], commit: bool) -> None:
         if batch is not None:
             self.store.write_tables(batch.tables, run_id=self.run_id,
-                                    fingerprint=self.fingerprint, meta_hashes=meta_hashes)
-            self.committed += len(batch.doc_ids)
-        self.store.write_exclusions(self.run_id, exclusions)
-        if self.progress is not None:
-            self.progress(f"committed: {self.committed}")
+                                    fingerprint=self.fingerprint, meta_hashes=meta_hashes,
+                                    known=self.known, commit=False)
+            self.uncommitted += len(batch.doc_ids)
+            self._dirty = True
+        if exclusions:
+            self.store.write_exclusions(self.run_id, exclusions, commit=False)
+            self._dirty = True
+        if commit and self._dirty:
+            self.store.commit()
+            self.committed += self.uncommitted
+            self.uncommitted = 0
+            self._dirty = False
+            if self.progress is not None:
+                self.progress(f"committed: {self.committed}")
 
 
 def _under(path: str, roots: Sequence[Path]) -> bool:

@@ -339,6 +339,41 @@ def stages(corpus: list[Path], sample_mb: float) -> dict[str, float]:
     return out
 
 
+def parallel_stages(corpus: list[Path], sample_mb: float) -> dict[str, float]:
+    """The analysis without the store, in 1 and 2 worker processes (the local engine).
+
+    ``seclens.engine.run_local_tables`` as the store ingest runs it (read, count +
+    evidence, the result tables), its output consumed and dropped: the pool's own
+    speed-up, without the store writer. Then the same with sentence annotation
+    (``EngineConfig(annotate=True)``) on the first ``sample_mb`` MB.
+    """
+    from seclens.engine import EngineConfig, plan_tasks
+    from seclens.engine.local import run_local_tables
+
+    tasks, _ = plan_tasks(corpus)
+    sample, size = [], 0
+    for task in tasks:
+        if size >= sample_mb * MB:
+            break
+        sample.append(task)
+        size += Path(task.path).stat().st_size
+    nbytes = sum(Path(t.path).stat().st_size for t in tasks)
+    print("\n-- analysis without the store (engine.run_local_tables), 1 and 2 workers --")
+    out: dict[str, float] = {}
+    for label, todo, config, mb in (
+            ("count + evidence, no store", tasks, EngineConfig(), nbytes),
+            (f"+ annotation, {size / MB:.0f} MB, no store", sample,
+             EngineConfig(annotate=True), size)):
+        for workers in (1, 2):
+            def run(todo: list[Any] = todo, config: Any = config, workers: int = workers
+                    ) -> int:
+                return sum(len(b.doc_ids) for b in run_local_tables(
+                    todo, config, workers, batch_size=16, sentence_text=False))
+            ndocs, dt = timed(run)
+            out[f"{label}|{workers}"] = rate(f"{label}, {workers} w", ndocs, mb, dt)
+    return out
+
+
 def keyness_from_store(db: Path) -> None:
     try:
         from seclens.compare.keyness import FrequencyList, keyness
@@ -499,6 +534,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"synthetic corpus: {ndocs} documents, {nbytes / MB:.1f} MB in {dt:.1f} s "
               f"({psutil.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f})")
         st = stages(folders, args.sample_mb)
+        par = parallel_stages(folders, args.sample_mb)
         sizes = [("full", folders, ndocs, nbytes)]
         if small_mb:
             sizes.append(("small", folders[:1], *small))
@@ -531,6 +567,10 @@ def main(argv: list[str] | None = None) -> int:
         median = statistics.median(p[0] for p in pl["pairs"])
         print(f"  median of {len(pl['pairs'])} pairs              {median:6.2f}")
     print(f"CPU seconds, 2 workers / 1 worker    {w2[3] / w1[3]:6.2f}  (work added by the pool)")
+    keys = list(par)
+    for one, two in zip(keys[::2], keys[1::2], strict=True):
+        print(f"  {one.split('|')[0]:<34} {par[two] / par[one]:6.2f}  (2 workers / 1: "
+              "the pool without the store writer)")
     print(f"peak RSS, any run's process tree     {peak / 2**20:6.0f} MiB (< 1024)")
     print(f"count+evidence / naive baseline      {st['count'] / base:6.2f}  (>= 10)")
     print(f"store ingest (1 worker) / naive      {w1[0] / base:6.2f}")

@@ -123,10 +123,11 @@ def read_manifest(path: Path) -> Manifest:
 
 
 def _row_meta(record: Mapping[str | None, object], path: Path, line: int) -> DocumentMeta:
-    cells = {str(k): _cell(v) for k, v in record.items() if k is not None}
     if None in record:
         raise IngestError(E_MANIFEST_VALUE, f"{path}: line {line}: more cells than columns")
-    missing = [str(k) for k, v in record.items() if k is not None and v is None]
+    # csv.DictReader gives str keys (the header) and str values, None for a missing cell
+    cells = {str(k): v.strip() if isinstance(v, str) else "" for k, v in record.items()}
+    missing = [str(k) for k, v in record.items() if v is None]
     if missing:
         # csv gives None for the cells a short row lacks: never read them silently as empty
         raise IngestError(
@@ -156,6 +157,3 @@ def _row_meta(record: Mapping[str | None, object], path: Path, line: int) -> Doc
         extra["date_raw"] = cells["date"]
     return DocumentMeta(**known, meta_source="manifest", extra=extra)
 
-
-def _cell(value: object) -> str:
-    return value.strip() if isinstance(value, str) else ""

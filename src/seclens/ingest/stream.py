@@ -140,21 +140,25 @@ def plan_inputs(
     unsupported = [path for path in found.unsupported if path.resolve() not in applied]
     items: list[PlannedFile | Exclusion] = []
     first_path: dict[str, Path] = {}
-    unsupported_set = set(unsupported)
-    manifest_of: dict[Path, Manifest | None] = {}  # by folder: one scope test per folder
-    for path in sorted([*paths, *unsupported], key=str):
-        doc_id = path.stem
-        if path in unsupported_set:
-            items.append(Exclusion(str(path), "", E_UNSUPPORTED, unsupported_reason(path)))
+    manifest_of: dict[str, Manifest | None] = {}  # by folder: one scope test per folder
+    # (path text, path, unsupported?) in path order; the text is the sort key, a folder
+    # key and the Exclusion's path at once (41,000 files: Path hashing and parent
+    # objects were a fifth of planning)
+    entries = sorted([(str(p), p, False) for p in paths] + [(str(p), p, True) for p in unsupported])
+    for text, path, is_unsupported in entries:
+        if is_unsupported:
+            items.append(Exclusion(text, "", E_UNSUPPORTED, unsupported_reason(path)))
             continue
+        doc_id = path.stem
         if doc_id in first_path:
             reason = f"document id {doc_id!r} already used by {first_path[doc_id]}; rename one"
-            items.append(Exclusion(str(path), doc_id, E_DUPLICATE_FILE_ID, reason))
+            items.append(Exclusion(text, doc_id, E_DUPLICATE_FILE_ID, reason))
             continue
         first_path[doc_id] = path
-        if path.parent not in manifest_of:
-            manifest_of[path.parent] = _manifest_for(path.parent, scoped)
-        manifest = manifest_of[path.parent]
+        folder = os.path.dirname(text)
+        if folder not in manifest_of:
+            manifest_of[folder] = _manifest_for(path.parent, scoped)
+        manifest = manifest_of[folder]
         meta = manifest.lookup(path) if manifest is not None else None
         items.append(PlannedFile(path, doc_id, meta, _manifest_gap(manifest, meta)))
     return IngestPlan(
@@ -297,12 +301,16 @@ def _orphan_rows(
     paths: list[Path], scoped: list[tuple[Path, Path | None, Manifest]]
 ) -> Iterator[Exclusion]:
     for _, folder, manifest in scoped:
-        inside: dict[Path, bool] = {}  # by parent folder: one scope test per folder
+        inside: dict[str, bool] = {}  # by parent folder: one scope test per folder
         present = set()
         for p in paths:
-            if folder is not None and p.parent not in inside:
-                inside[p.parent] = p.parent.is_relative_to(folder)
-            if folder is None or inside[p.parent]:
+            if folder is None:
+                present.add(p.stem)
+                continue
+            parent = os.path.dirname(str(p))
+            if parent not in inside:
+                inside[parent] = p.parent.is_relative_to(folder)
+            if inside[parent]:
                 present.add(p.stem)
         for doc_id in manifest.rows:
             if doc_id not in present:

@@ -47,7 +47,8 @@ def _now() -> _dt.datetime:
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     row = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND schema_name = 'main'",
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND schema_name = 'main' "
+        "AND database_name = current_database()",
         [name],
     ).fetchone()
     return bool(row and row[0])
@@ -437,9 +438,14 @@ _SENTENCES_WITH_TEXT = (
 )
 
 
+#: Rows per DuckDB row group of a store's tables (DuckDB's default: 122,880).
+ROW_GROUP_SIZE = 2048
+
+
 def open_store(path: str | Path, read_only: bool = False,
                memory_limit: str | None = "256MB", threads: int | None = None,
-               checkpoint_threshold: str | None = "512MB") -> Store:
+               checkpoint_threshold: str | None = "512MB",
+               row_group_size: int | None = ROW_GROUP_SIZE) -> Store:
     """Open (creating and migrating when needed) a seclens store.
 
     Parameters
@@ -467,6 +473,16 @@ def open_store(path: str | Path, read_only: bool = False,
         Committed transactions are durable in the log either way; a larger log takes
         longer to replay after a kill (a 348 MB log: 1.5 s, peak RSS 391 MB).
         ``None``: DuckDB's default.
+    row_group_size : int or None
+        Rows per row group of the rows this connection appends (a multiple of
+        2,048; ``None``: DuckDB's 122,880). A transaction that fills a row group has
+        DuckDB write it straight to the database file, compressed, and log only a
+        reference in the write-ahead log; rows of a row group left unfilled at commit
+        are logged and written again at the next checkpoint. With 2,048 a store
+        ingest transaction of 2,048 documents fills row groups of every table, the
+        documents' text included: writer CPU for 900 MB of text 31.3 s -> 15.8 s,
+        the write-ahead log stays under 10 MB (no checkpoint stalls), and the file is
+        about a third larger (422 against 318 MB).
 
     Returns
     -------
@@ -490,8 +506,22 @@ def open_store(path: str | Path, read_only: bool = False,
             config["threads"] = threads
         if checkpoint_threshold and not read_only:
             config["checkpoint_threshold"] = checkpoint_threshold
-        con = duckdb.connect(str(path), read_only=read_only, config=config)
+        # spilled buffers next to the store, as for duckdb.connect(path) (an in-memory
+        # connection would spill into the working directory)
+        config["temp_directory"] = str(path) + ".tmp"
+        con = duckdb.connect(":memory:", config=config)
     except duckdb.Error as exc:
+        raise StoreError("E602", f"cannot open store {path}: {exc}") from exc
+    options = ["READ_ONLY"] if read_only else []
+    if row_group_size is not None:
+        options.append(f"ROW_GROUP_SIZE {int(row_group_size)}")
+    literal = "'" + str(path).replace("'", "''") + "'"
+    try:
+        con.execute(f"ATTACH {literal} AS seclens_store"
+                    + (f" ({', '.join(options)})" if options else ""))
+        con.execute("USE seclens_store")
+    except duckdb.Error as exc:
+        con.close()
         raise StoreError(
             "E602", f"cannot open store {path}: {exc} (is another seclens process using it?)"
         ) from exc

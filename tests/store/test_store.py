@@ -229,3 +229,28 @@ def test_sigkill_with_an_open_transaction_keeps_the_committed_ones(tmp_path: Pat
     with open_store(db) as again:
         assert again.table("documents")["doc_id"].tolist() == ["a", "b"]
         assert again.table("sentences")["doc_id"].tolist() == ["a", "a", "b", "b"]
+
+
+def test_store_with_default_row_groups_takes_appends_in_small_ones(tmp_path: Path) -> None:
+    """Regression guard for opening a store written before ROW_GROUP_SIZE 2048 (DuckDB's
+    122,880-row groups, a last row group larger than 2,048 rows): appends, re-reads and
+    re-opens work (DuckDB once failed on a smaller ROW_GROUP_SIZE than the last row
+    group's, duckdb/duckdb#22109)."""
+    from seclens.engine.tables import result_tables
+
+    db = tmp_path / "s.duckdb"
+    many = [_result(f"d{i:04d}") for i in range(1500)]  # 3,000 sentences, 3,000 matches
+    with open_store(db, row_group_size=None) as store:
+        store.write_tables(result_tables(many), run_id=1, fingerprint="f",
+                           meta_hashes=[""] * len(many))
+    more = [_result(f"e{i:04d}") for i in range(1500)]
+    with open_store(db) as store:
+        store.write_tables(result_tables(more), run_id=2, fingerprint="f",
+                           meta_hashes=[""] * len(more))
+        store.write_results([_result("d0000", "安全")], run_id=2, fingerprint="f",
+                            meta_hashes=[""])
+    with open_store(db, read_only=True) as store:
+        docs = store.table("documents", exclude_columns=("text",))
+        assert len(docs) == 3000 and docs["doc_id"].is_unique
+        assert store.table("sentences").shape[0] == 2999 * 2 + 2
+        assert store.table("matches").shape[0] == 2999 * 2 + 1

@@ -319,3 +319,39 @@ def test_calling_process_leaves_batches_to_the_pool_when_told() -> None:
     assert [ids for _, ids in out] == [[t.doc_id] for t in tasks]
     assert os.getpid() not in {pid for pid, _ in out} and asked >= 1
     assert os.getpid() in {pid for pid, _ in again}
+
+
+_ORPHAN = """
+import time
+from seclens.engine.local import call_in_child
+call_in_child(time.sleep, 120)
+"""
+
+
+def test_workers_end_when_the_calling_process_is_killed() -> None:
+    """Regression test for orphaned workers: ``kill -9`` of a process with a pool left
+    its forkserver and worker (about 160 MB) running for ever; they now end within a
+    few seconds of it."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    proc = subprocess.Popen([sys.executable, "-c", _ORPHAN])
+    parent = psutil.Process(proc.pid)
+    deadline = time.monotonic() + 60
+    descendants: list[psutil.Process] = []
+    while time.monotonic() < deadline:  # the forkserver and the worker running sleep()
+        descendants = [p for p in parent.children(recursive=True)
+                       if "resource_tracker" not in " ".join(p.cmdline())]
+        if len(descendants) >= 2:
+            break
+        time.sleep(0.2)
+    assert len(descendants) >= 2, "the pool did not start"
+    time.sleep(1.0)  # the worker is inside sleep(120)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    _gone, alive = psutil.wait_procs(descendants, timeout=15)
+    assert not alive, f"left running after the kill: {[p.pid for p in alive]}"

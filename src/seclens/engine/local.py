@@ -19,8 +19,10 @@ Worker processes are started with ``forkserver`` (``spawn`` where unavailable), 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 import tempfile
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -33,6 +35,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import cloudpickle
+import psutil
 
 from seclens.engine.config import EngineConfig
 from seclens.engine.process import DocumentResult, Task, analyse_batch
@@ -108,7 +111,7 @@ def call_in_child(fn: Callable[..., R], *args: Any) -> R:
     StoreError
         ``E612`` when the child process died.
     """
-    with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
+    with _pool(1) as pool:
         try:
             payload = pool.submit(_call_pickled, cloudpickle.dumps((fn, args))).result()
         except BrokenProcessPool as exc:
@@ -116,6 +119,41 @@ def call_in_child(fn: Callable[..., R], *args: Any) -> R:
                              ) from exc
     result: R = _unwrap(payload)
     return result
+
+
+def _exit_with_parent(parent: int, created: float, interval: float = 1.0) -> None:
+    """Pool-worker initializer: end this worker when the process that started it ends.
+
+    A worker of a :class:`~concurrent.futures.ProcessPoolExecutor` whose parent was
+    killed (``kill -9``, the out-of-memory killer) otherwise waits on its task queue
+    for ever (it holds that queue's write end itself), and keeps its ``forkserver``
+    alive too (each child holds the forkserver's liveness pipe): every killed
+    two-worker ingest left a forkserver and a worker of about 160 MB behind. A
+    daemon thread checks every ``interval`` seconds that the parent (``parent``, with
+    the creation time ``created``, so a reused process id is not taken for it) still
+    runs, and ends the worker with ``os._exit`` when it does not; the forkserver then
+    sees its pipe close and exits as well.
+    """
+    def watch() -> None:
+        while True:
+            time.sleep(interval)
+            try:
+                proc = psutil.Process(parent)
+                if proc.create_time() != created or proc.status() == psutil.STATUS_ZOMBIE:
+                    break
+            except psutil.NoSuchProcess:
+                break
+        os._exit(1)
+
+    threading.Thread(target=watch, name="seclens-parent-watch", daemon=True).start()
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """A process pool (``forkserver``) whose workers end when this process ends."""
+    me = psutil.Process()
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
+                               initializer=_exit_with_parent,
+                               initargs=(me.pid, me.create_time()))
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -168,7 +206,7 @@ def _ordered_batches(fn: Callable[[list[Task], EngineConfig], R], tasks: Iterabl
     share = _Share(workers)
     exhausted = False
     with (tempfile.TemporaryDirectory(prefix="seclens-spool-") as spool,
-          ProcessPoolExecutor(max_workers=workers - 1, mp_context=_context()) as pool):
+          _pool(workers - 1) as pool):
         while True:
             # keep `limit` batches queued or running in the pool (finished ones waiting
             # behind the calling process's own batches do not count: the pool never

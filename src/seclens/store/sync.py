@@ -336,22 +336,22 @@ _Item = tuple[TableBatch | None, list[str], list[Exclusion], bool]
 
 
 class _Writer:
-    """Commits result batches to the store, in order, one transaction each.
+    """Writes insert groups to the store, in order, committing where the ingest says.
 
-    With ``threaded`` (a pool of workers), a background thread does the inserts and
+    Each :meth:`put` carries one insert group and whether the transaction ends after
+    it (a transaction spans insert groups; see :class:`StoreIngestOptions`). With
+    ``threaded`` (a pool of workers), a background thread does the inserts and
     commits while the calling thread keeps the pool fed and analyses its own share:
     DuckDB releases the GIL while it inserts, commits and checkpoints. The queue
     between the two is bounded by the bytes of the Arrow tables it holds
-    (``max_bytes``; one transaction is always accepted), not by a number of
-    transactions: a checkpoint (every 512 MB of write-ahead log) blocks DuckDB's
-    inserts for seconds, and with a queue of two transactions the calling thread
-    then waited in :meth:`put`, stopped feeding the pool, and the pool's process sat
-    idle (at 1 GB with two workers: about 25 s of a core idle in such stalls). With
-    room for a few transactions, the pool and the calling thread keep analysing
-    while the writer checkpoints. The store's connection is used by one thread at a
-    time: the writer thread until :meth:`close`, the caller afterwards. Without
-    ``threaded`` the batches are written in the calling thread (``--workers 1``:
-    everything in one thread).
+    (``max_bytes``; one insert group is always accepted), not by a number of
+    groups: a checkpoint blocks DuckDB's inserts for seconds, and with a queue of two
+    the calling thread then waited in :meth:`put`, stopped feeding the pool, and the
+    pool's process sat idle. :meth:`keeping_up` tells the calling thread when the
+    writer is behind. The store's connection is used by one thread at a time: the
+    writer thread until :meth:`close`, the caller afterwards. Without ``threaded``
+    the groups are written in the calling thread (``--workers 1``: everything in
+    one thread).
     """
 
     def __init__(self, store: Store, run_id: int, fingerprint: str,

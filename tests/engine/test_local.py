@@ -355,3 +355,27 @@ def test_workers_end_when_the_calling_process_is_killed() -> None:
     proc.wait(timeout=10)
     _gone, alive = psutil.wait_procs(descendants, timeout=15)
     assert not alive, f"left running after the kill: {[p.pid for p in alive]}"
+
+
+def test_a_warm_pool_is_used_and_left_running(corpus: Path) -> None:
+    """``warm_pool`` starts the pool (building its pipelines) before the first batch;
+    ``run_local_tables(pool=)`` uses it and does not shut it down."""
+    import os
+
+    from seclens.engine.local import run_local_tables, warm_pool
+
+    tasks, _ = plan_tasks([corpus])
+    config = EngineConfig()
+    alone = [b.doc_ids for b in run_local_tables(tasks, config, 1)]
+    with warm_pool(2, config) as pool:
+        got = [b.doc_ids for b in run_local_tables(tasks, config, 2, pool=pool)]
+        assert pool.submit(os.getpid).result() != os.getpid()  # still running
+    assert got == alone
+
+
+def test_warm_pool_needs_two_workers() -> None:
+    from seclens.engine.local import warm_pool
+
+    with pytest.raises(ConfigError) as err:
+        warm_pool(1, EngineConfig())
+    assert err.value.code == "E601"

@@ -28,6 +28,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import partial
 from itertools import islice
@@ -38,7 +39,7 @@ import cloudpickle
 import psutil
 
 from seclens.engine.config import EngineConfig
-from seclens.engine.process import DocumentResult, Task, analyse_batch
+from seclens.engine.process import DocumentResult, Task, analyse_batch, build_pipeline
 from seclens.engine.tables import TableBatch, analyse_batch_tables
 from seclens.errors import ConfigError, SeclensError, StoreError
 from seclens.types import Exclusion
@@ -156,6 +157,43 @@ def _pool(workers: int) -> ProcessPoolExecutor:
                                initargs=(me.pid, me.create_time()))
 
 
+def _warm(config: EngineConfig) -> None:
+    build_pipeline(config)  # memoised per process: the worker's first batch reuses it
+
+
+def warm_pool(workers: int, config: EngineConfig) -> ProcessPoolExecutor:
+    """Start the pool of a ``workers``-process run now, each worker building its pipeline.
+
+    For callers with serial work to do before the first batch (the store ingest
+    plans the files first): the pool's processes start, import seclens and build
+    the pipeline for ``config`` meanwhile, on a core that would otherwise idle,
+    instead of after it while the calling process analyses alone. Pass the pool to
+    :func:`run_local_tables` (``pool=``); the caller shuts it down (``with``).
+
+    Parameters
+    ----------
+    workers : int
+        Analysing processes in all, the calling process included (>= 2: the pool
+        has ``workers - 1``).
+    config : EngineConfig
+
+    Returns
+    -------
+    concurrent.futures.ProcessPoolExecutor
+
+    Raises
+    ------
+    ConfigError
+        ``E601`` for ``workers`` < 2.
+    """
+    if workers < 2:
+        raise ConfigError("E601", f"a pool needs workers >= 2; received {workers}")
+    pool = _pool(workers - 1)
+    for _ in range(workers - 1):
+        pool.submit(_warm, config)  # an error here is raised again by the first batch
+    return pool
+
+
 def _context() -> multiprocessing.context.BaseContext:
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
@@ -180,7 +218,8 @@ class _Local(Generic[R]):
 
 def _ordered_batches(fn: Callable[[list[Task], EngineConfig], R], tasks: Iterable[Task],
                      config: EngineConfig, workers: int, batch_size: int,
-                     limit: int, local_ok: Callable[[], bool] | None = None) -> Iterator[R]:
+                     limit: int, local_ok: Callable[[], bool] | None = None,
+                     pool: ProcessPoolExecutor | None = None) -> Iterator[R]:
     """``fn`` over batches of ``tasks`` in ``workers`` processes, results in task order.
 
     The calling process is one of the ``workers``: a pool of ``workers - 1`` processes
@@ -194,7 +233,9 @@ def _ordered_batches(fn: Callable[[list[Task], EngineConfig], R], tasks: Iterabl
     it). A separate writer next to ``workers`` pool processes made three busy
     processes share two cores. ``local_ok`` (when given) is asked before each batch
     the calling process would analyse itself; ``False`` makes it wait for the pool
-    instead, leaving its core to a consumer thread that has fallen behind.
+    instead, leaving its core to a consumer thread that has fallen behind. With
+    ``pool`` (of ``workers - 1`` processes, e.g. from :func:`warm_pool`) that pool
+    is used and left running; otherwise one is started and shut down here.
     """
     iterator = iter(tasks)
     if workers == 1:
@@ -206,7 +247,7 @@ def _ordered_batches(fn: Callable[[list[Task], EngineConfig], R], tasks: Iterabl
     share = _Share(workers)
     exhausted = False
     with (tempfile.TemporaryDirectory(prefix="seclens-spool-") as spool,
-          _pool(workers - 1) as pool):
+          (nullcontext(pool) if pool is not None else _pool(workers - 1)) as pool):
         while True:
             # keep `limit` batches queued or running in the pool (finished ones waiting
             # behind the calling process's own batches do not count: the pool never
@@ -336,7 +377,8 @@ def run_local(tasks: Iterable[Task], config: EngineConfig, workers: int = 1,
 def run_local_tables(tasks: Iterable[Task], config: EngineConfig, workers: int = 1,
                      batch_size: int = 4, max_in_flight: int | None = None,
                      fingerprint: str | None = None, sentence_text: bool = True,
-                     local_ok: Callable[[], bool] | None = None) -> Iterator[TableBatch]:
+                     local_ok: Callable[[], bool] | None = None,
+                     pool: ProcessPoolExecutor | None = None) -> Iterator[TableBatch]:
     """As :func:`run_local`, yielding one :class:`TableBatch` per batch of tasks.
 
     Each batch is analysed and converted to Arrow tables by
@@ -349,8 +391,10 @@ def run_local_tables(tasks: Iterable[Task], config: EngineConfig, workers: int =
     itself (``False``: leave it to the pool this time); the store ingest passes
     "the writer thread is not behind", so that during a DuckDB checkpoint the
     calling process leaves its core to the writer instead of adding to its backlog.
+    ``pool``: a pool started earlier with :func:`warm_pool` (used, not shut down).
     """
     limit = _check(workers, batch_size, max_in_flight)
     fn: Callable[[list[Task], EngineConfig], Any] = partial(
         analyse_batch_tables, fingerprint=fingerprint, sentence_text=sentence_text)
-    yield from _ordered_batches(fn, tasks, config, workers, batch_size, limit, local_ok)
+    yield from _ordered_batches(fn, tasks, config, workers, batch_size, limit, local_ok,
+                                pool)

@@ -30,6 +30,7 @@ import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,7 +38,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from seclens.engine.config import EngineConfig, config_fingerprint
-from seclens.engine.local import call_in_child, run_local_tables
+from seclens.engine.local import call_in_child, run_local_tables, warm_pool
 from seclens.engine.process import Task, describe_pipeline
 from seclens.engine.tables import TableBatch, concat_batches, tasks_from_plan, write_task_plan
 from seclens.errors import ConfigError
@@ -224,16 +225,19 @@ def ingest_corpus(inputs: Sequence[Path | str], db: Path | str,
         # pool, the planning itself runs in a short-lived child process, so that its
         # transient lists (about 5 kB per file) do not stay in the writer's heap.
         plan = Path(tmp) / "tasks.parquet"
-        if options.workers > 1:
+        if options.workers == 1:
+            planned_out = write_task_plan([str(r) for r in roots], ingest_options, str(plan))
+            return _run(db, roots, plan, planned_out, config, options, None)
+        # the pool starts (imports, builds its pipelines) while the child plans
+        with warm_pool(options.workers, config) as pool:
             planned_out = call_in_child(write_task_plan, [str(r) for r in roots],
                                         ingest_options, str(plan))
-        else:
-            planned_out = write_task_plan([str(r) for r in roots], ingest_options, str(plan))
-        return _run(db, roots, plan, planned_out, config, options)
+            return _run(db, roots, plan, planned_out, config, options, pool)
 
 
 def _run(db: Path | str, roots: list[Path], plan: Path, planned_out: list[Exclusion],
-         config: EngineConfig, options: StoreIngestOptions) -> IngestSummary:
+         config: EngineConfig, options: StoreIngestOptions,
+         pool: ProcessPoolExecutor | None) -> IngestSummary:
     provenance = describe_pipeline(config)
     fingerprint = config_fingerprint(config, provenance)
     # One DuckDB thread: the writer only appends; the cores belong to the workers.
@@ -241,7 +245,8 @@ def _run(db: Path | str, roots: list[Path], plan: Path, planned_out: list[Exclus
         run_id = store.begin_run(
             engine="local", workers=options.workers, inputs=[str(r) for r in roots],
             config=config.as_dict(), provenance=provenance, fingerprint=fingerprint)
-        return _ingest(store, run_id, roots, plan, planned_out, fingerprint, config, options)
+        return _ingest(store, run_id, roots, plan, planned_out, fingerprint, config, options,
+                       pool)
 
 
 def _planned(plan: Path, chunk: int = 256) -> Iterator[Task]:
@@ -252,7 +257,7 @@ def _planned(plan: Path, chunk: int = 256) -> Iterator[Task]:
 
 def _ingest(store: Store, run_id: int, roots: list[Path], plan: Path,
             planned_out: list[Exclusion], fingerprint: str, config: EngineConfig,
-            options: StoreIngestOptions) -> IngestSummary:
+            options: StoreIngestOptions, pool: ProcessPoolExecutor | None) -> IngestSummary:
     states = store.document_states()
     unchanged: list[str] = []
     restored: list[str] = []
@@ -299,7 +304,7 @@ def _ingest(store: Store, run_id: int, roots: list[Path], plan: Path,
     try:
         for batch in run_local_tables(todo(), config, options.workers, batch_size,
                                       fingerprint=fingerprint, sentence_text=False,
-                                      local_ok=writer.keeping_up):
+                                      local_ok=writer.keeping_up, pool=pool):
             excluded.extend(batch.excluded)
             pending_out.extend(batch.excluded)
             for doc_id in batch.doc_ids:

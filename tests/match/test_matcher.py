@@ -483,18 +483,24 @@ def reference_sense(rules: SenseRules, lang: str, anchor: str, text: str,
     return (senses.pop() if len(senses) == 1 else "undetermined"), ids
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["安全", "国家", "生产", "社会", "运行", "公共", "食品", "和保密",
-                                 "、可靠", "。", "人工智能", "产品", "可控", "网络"]),
-                max_size=25).map("".join))
-def test_chinese_senses_equal_the_rule_by_rule_reference(rules: SenseRules, text: str) -> None:
+def _assert_every_decision(rules: SenseRules, text: str) -> None:
+    """Each 安全 in ``text``: the resolver decides as the rule-by-rule reference."""
     from seclens.match.senses import build_resolvers
+
     resolver = build_resolvers(rules)[("zh", "安全")]
     i = text.find("安全")
     while i >= 0:
         dec = resolver.decide(text, i)
         assert (dec.sense, dec.rule) == reference_sense(rules, "zh", "安全", text, i)
         i = text.find("安全", i + 1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["安全", "国家", "生产", "社会", "运行", "公共", "食品", "和保密",
+                                 "、可靠", "。", "人工智能", "产品", "可控", "网络"]),
+                max_size=25).map("".join))
+def test_chinese_senses_equal_the_rule_by_rule_reference(rules: SenseRules, text: str) -> None:
+    _assert_every_decision(rules, text)
 
 
 @settings(max_examples=300, deadline=None)
@@ -504,15 +510,9 @@ def test_chinese_sense_prefilter_keeps_every_decision(rules: SenseRules,
     """Regression guard for the quick necessary condition in ``SenseResolver.decide``
     (the characters just before and after the anchor): texts built from the characters
     of the rules' own patterns, so that the rules fire, nearly fire and do not fire."""
-    from seclens.match.senses import build_resolvers
     chars = sorted({c for r in rules.rules if r.lang == "zh" for c in r.pattern} | set("的。 \n"))
     text = data.draw(st.lists(st.sampled_from([*chars, "安全", "安全"]), max_size=40).map("".join))
-    resolver = build_resolvers(rules)[("zh", "安全")]
-    i = text.find("安全")
-    while i >= 0:
-        dec = resolver.decide(text, i)
-        assert (dec.sense, dec.rule) == reference_sense(rules, "zh", "安全", text, i)
-        i = text.find("安全", i + 1)
+    _assert_every_decision(rules, text)
 
 
 def test_sense_prefilter_is_off_when_a_pattern_is_the_anchor_alone() -> None:

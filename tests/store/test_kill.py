@@ -25,6 +25,21 @@ def _tables(db: Path) -> dict[str, pd.DataFrame]:
     return out
 
 
+def _kill_after(proc: subprocess.Popen[str], documents: int) -> int:
+    """SIGKILL ``proc`` once its progress lines report ``documents`` committed (or it
+    ends); the last count seen."""
+    assert proc.stderr is not None
+    seen = 0
+    for line in proc.stderr:
+        if line.startswith("committed: "):
+            seen = int(line.split()[1])
+            if seen >= documents:
+                proc.send_signal(signal.SIGKILL)
+                break
+    proc.wait(timeout=60)
+    return seen
+
+
 def _cli(*args: str) -> list[str]:
     return [sys.executable, "-c", "from seclens.cli import main; main()", *args]
 
@@ -45,15 +60,7 @@ def test_sigkill_mid_ingest_then_resume(tmp_path: Path, make_corpus: Callable,
         _cli("ingest", str(corpus), "--db", str(db), "--commit-every", "4", "-v",
              "--workers", workers),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert proc.stderr is not None
-    seen = 0
-    for line in proc.stderr:
-        if line.startswith("committed: "):
-            seen = int(line.split()[1])
-            if seen >= 40:
-                proc.send_signal(signal.SIGKILL)
-                break
-    proc.wait(timeout=60)
+    seen = _kill_after(proc, 40)
     assert proc.returncode == -signal.SIGKILL, "ingest finished before it could be killed"
     assert seen >= 40
 
@@ -102,15 +109,7 @@ def test_sigkill_while_a_transaction_spans_insert_groups(tmp_path: Path, make_co
     code = _SPANNING.format(corpus=str(corpus), db=str(db), workers=workers)
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
-    assert proc.stderr is not None
-    seen = 0
-    for line in proc.stderr:
-        if line.startswith("committed: "):
-            seen = int(line.split()[1])
-            if seen >= 24:
-                proc.send_signal(signal.SIGKILL)
-                break
-    proc.wait(timeout=60)
+    seen = _kill_after(proc, 24)
     assert proc.returncode == -signal.SIGKILL, "ingest finished before it could be killed"
     got = _tables(db)
     kept = set(got["documents"]["doc_id"])

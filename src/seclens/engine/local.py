@@ -32,7 +32,6 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import partial
 from itertools import islice
-from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import cloudpickle
@@ -40,6 +39,7 @@ import psutil
 
 from seclens.engine.config import EngineConfig
 from seclens.engine.process import DocumentResult, Task, analyse_batch, build_pipeline
+from seclens.engine.spool import read_spool, write_spool
 from seclens.engine.tables import TableBatch, analyse_batch_tables
 from seclens.errors import ConfigError, SeclensError, StoreError
 from seclens.types import Exclusion
@@ -65,32 +65,37 @@ def _call_pickled(payload: bytes) -> bytes:
 
 
 def _call_spooled(payload: bytes, spool: str) -> str:
-    """Worker side: :func:`_call_pickled`, its outcome written to a file in ``spool``.
+    """Worker side: as :func:`_call_pickled`, the outcome written to a spool file.
 
-    Returns the file's path. Results of a batch are megabytes (the documents' text,
-    sentences, KWIC rows); sent back through the pool's pipe (64 kB at a time) they
-    are read by the parent's result thread, which needs the GIL for every chunk while
-    the parent's main thread analyses or writes: the worker then waits on a full pipe.
-    Measured at 150 MB with two workers, the parent waited 7 s on results the worker
-    could not hand over. A file is written at memory speed and read in one call.
+    Returns the file's path (:func:`seclens.engine.spool.write_spool`). Results of a
+    batch are megabytes (the documents' text, sentences, KWIC rows); sent back through
+    the pool's pipe (64 kB at a time) they are read by the parent's result thread,
+    which needs the GIL for every chunk while the parent's main thread analyses or
+    writes: the worker then waits on a full pipe. Measured at 150 MB with two
+    workers, the parent waited 7 s on results the worker could not hand over. A spool
+    file is written at memory speed, and the parent maps it instead of reading and
+    unpickling a copy (:func:`_read_spooled`).
     """
-    out = _call_pickled(payload)
-    with tempfile.NamedTemporaryFile(dir=spool, suffix=".pkl", delete=False) as fh:
-        fh.write(out)
-    return fh.name
-
-
-def _read_spooled(path: str) -> bytes:
-    """Parent side: the bytes of a spooled outcome; the file is removed."""
-    file = Path(path)
+    fn, args = pickle.loads(payload)
     try:
-        return file.read_bytes()
-    finally:
-        file.unlink(missing_ok=True)
+        outcome: tuple[bool, Any] = (True, fn(*args))
+    except SeclensError as exc:
+        outcome = (False, (type(exc), exc.code, exc.message))
+    return write_spool(outcome, spool)
+
+
+def _read_spooled(path: str) -> Any:
+    """Parent side: the value of a spooled outcome (the file is removed), or the
+    worker's coded error raised again."""
+    return _unwrap_outcome(read_spool(path))
 
 
 def _unwrap(payload: bytes) -> Any:
-    ok, value = pickle.loads(payload)
+    return _unwrap_outcome(pickle.loads(payload))
+
+
+def _unwrap_outcome(outcome: tuple[bool, Any]) -> Any:
+    ok, value = outcome
     if not ok:
         cls, code, message = value
         raise cls(code, message)
@@ -281,14 +286,13 @@ def _ordered_batches(fn: Callable[[list[Task], EngineConfig], R], tasks: Iterabl
                 value = head.value
             else:
                 try:
-                    payload = _read_spooled(head.result())
+                    value = _read_spooled(head.result())
                 except BrokenProcessPool as exc:
                     raise StoreError(
                         "E612", "a worker process died (killed, or out of memory?); "
                         "documents committed so far are kept: run again to resume, with "
                         "fewer --workers or a smaller --batch-size if memory is short"
                     ) from exc
-                value = _unwrap(payload)
             clock = time.thread_time()
             yield value
             share.consumed(time.thread_time() - clock)

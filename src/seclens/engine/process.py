@@ -18,10 +18,12 @@ jieba's module-level default).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -255,6 +257,29 @@ class Task:
     manifest_gap: str = ""
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause CPython's cyclic garbage collector for a block; collect once after it.
+
+    For planning: it allocates about ten container objects per file (the manifest's
+    rows, metadata, tasks) and frees none of them until it ends, so the collector,
+    triggered by allocations, scans the same growing heap again and again: a
+    quarter of planning's CPU time at 41,138 files (3.1-3.5 s against 2.4-2.5 s).
+    Nothing planning builds is cyclic garbage, and memory freed by reference
+    counting is freed as usual. The collector's state is process-wide: it is put
+    back as it was (a nested pause leaves it to the outer one), and garbage that
+    another thread makes meanwhile is collected at the end instead.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+            gc.collect()
+
+
 def plan_tasks(inputs: Sequence[str | os.PathLike[str]],
                options: IngestOptions | None = None) -> tuple[list[Task], list[Exclusion]]:
     """Tasks for the files of ``inputs``, planned by :func:`seclens.ingest.plan_inputs`.
@@ -281,8 +306,9 @@ def plan_tasks(inputs: Sequence[str | os.PathLike[str]],
     """
     from seclens.ingest import IngestOptions, plan_inputs
 
-    plan = plan_inputs(inputs, options or IngestOptions())
-    tasks = [Task(str(f.path), f.doc_id, f.meta, f.manifest_gap) for f in plan.files]
+    with collector_paused():
+        plan = plan_inputs(inputs, options or IngestOptions())
+        tasks = [Task(str(f.path), f.doc_id, f.meta, f.manifest_gap) for f in plan.files]
     return tasks, list(plan.exclusions)
 
 

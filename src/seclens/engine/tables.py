@@ -394,12 +394,13 @@ def write_task_plan(inputs: Sequence[str], options: Any, path: str,
     """
     import pyarrow.parquet as pq
 
-    from seclens.engine.process import plan_tasks
+    from seclens.engine.process import collector_paused, plan_tasks
 
-    tasks, excluded = plan_tasks(list(inputs), options)
     chunk = row_group_size * max(1, 4096 // row_group_size)
-    with pq.ParquetWriter(path, TASK_PLAN) as writer:
-        for i in range(0, len(tasks), chunk):
-            writer.write_table(task_plan_table(tasks[i:i + chunk]),
-                               row_group_size=row_group_size)
+    with collector_paused():  # see there: a quarter of planning's CPU time
+        tasks, excluded = plan_tasks(list(inputs), options)
+        with pq.ParquetWriter(path, TASK_PLAN) as writer:
+            for i in range(0, len(tasks), chunk):
+                writer.write_table(task_plan_table(tasks[i:i + chunk]),
+                                   row_group_size=row_group_size)
     return excluded

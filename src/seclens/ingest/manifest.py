@@ -29,7 +29,7 @@ from seclens.ingest.codes import (
     E_MANIFEST_VALUE,
 )
 from seclens.ingest.encoding import decode_bytes
-from seclens.ingest.metadata import LANGUAGES, LEVELS, normalise_date
+from seclens.ingest.metadata import LANGUAGES, LEVELS, DateValue, normalise_date
 from seclens.ingest.readers import read_bytes
 from seclens.types import DocumentMeta
 
@@ -108,9 +108,10 @@ def read_manifest(path: Path) -> Manifest:
     reader.fieldnames = columns
     rows: dict[str, DocumentMeta] = {}
     first_line: dict[str, int] = {}
+    dates: dict[str, DateValue] = {}  # normalise_date is pure: once per distinct cell
     for record in reader:
         line = reader.line_num
-        meta = _row_meta(record, path, line)
+        meta = _row_meta(record, path, line, dates)
         if meta.doc_id in rows:
             raise IngestError(
                 E_MANIFEST_DUPLICATE,
@@ -122,12 +123,20 @@ def read_manifest(path: Path) -> Manifest:
     return Manifest(path, rows, tuple(columns))
 
 
-def _row_meta(record: Mapping[str | None, object], path: Path, line: int) -> DocumentMeta:
+def _row_meta(record: Mapping[str | None, object], path: Path, line: int,
+              dates: dict[str, DateValue]) -> DocumentMeta:
     if None in record:
         raise IngestError(E_MANIFEST_VALUE, f"{path}: line {line}: more cells than columns")
     # csv.DictReader gives str keys (the header) and str values, None for a missing cell
-    cells = {str(k): v.strip() if isinstance(v, str) else "" for k, v in record.items()}
-    missing = [str(k) for k, v in record.items() if v is None]
+    cells: dict[str, str] = {}
+    missing: list[str] = []
+    for k, v in record.items():
+        if isinstance(v, str):
+            cells[str(k)] = v.strip()
+        else:
+            cells[str(k)] = ""
+            if v is None:
+                missing.append(str(k))
     if missing:
         # csv gives None for the cells a short row lacks: never read them silently as empty
         raise IngestError(
@@ -151,7 +160,10 @@ def _row_meta(record: Mapping[str | None, object], path: Path, line: int) -> Doc
     known = {KNOWN_COLUMNS[k]: v for k, v in cells.items() if k in KNOWN_COLUMNS}
     known.update(level=level, language=language)
     extra = {k: v for k, v in cells.items() if k not in KNOWN_COLUMNS}
-    date = normalise_date(known.get("date", ""))
+    raw_date = known.get("date", "")
+    date = dates.get(raw_date)
+    if date is None:
+        date = dates[raw_date] = normalise_date(raw_date)
     if date.normalised:
         known["date"] = date.value
         extra["date_raw"] = cells["date"]

@@ -349,6 +349,9 @@ def parallel_stages(corpus: list[Path], sample_mb: float) -> dict[str, float]:
     """
     from seclens.engine import EngineConfig, plan_tasks
     from seclens.engine.local import run_local_tables
+    from seclens.store.sync import StoreIngestOptions
+
+    batch_size = StoreIngestOptions().batch_size  # as the store ingest's default
 
     tasks, _ = plan_tasks(corpus)
     sample, size = [], 0
@@ -368,7 +371,7 @@ def parallel_stages(corpus: list[Path], sample_mb: float) -> dict[str, float]:
             def run(todo: list[Any] = todo, config: Any = config, workers: int = workers
                     ) -> int:
                 return sum(len(b.doc_ids) for b in run_local_tables(
-                    todo, config, workers, batch_size=16, sentence_text=False))
+                    todo, config, workers, batch_size=batch_size, sentence_text=False))
             ndocs, dt = timed(run)
             out[f"{label}|{workers}"] = rate(f"{label}, {workers} w", ndocs, mb, dt)
     return out

@@ -54,7 +54,7 @@ from seclens.errors import ConfigError
               help="With --workers > 1: MB of analysed results that may wait for the "
               "store writer (more keeps the workers busy while the store checkpoints; "
               "less bounds memory).")
-@click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True,
+@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True,
               help="Documents per worker round trip (local engine) or analysed and "
               "written at a time by a Dask worker (dask).")
 @click.option("--partition-size", type=click.IntRange(min=1), default=256, show_default=True,

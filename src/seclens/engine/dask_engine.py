@@ -100,7 +100,7 @@ class DaskOptions:
     partition_size: int = 256
     manifest: Path | None = None
     worker_memory: str = "400MB"
-    chunk_size: int = 16
+    chunk_size: int = 32
 
     def __post_init__(self) -> None:
         for name in ("n_workers", "partition_size", "chunk_size"):

@@ -25,6 +25,7 @@ allocates with.
 
 from __future__ import annotations
 
+import contextlib
 import mmap
 import os
 import pickle
@@ -121,8 +122,11 @@ def read_spool(path: str) -> Any:
                 raise _damaged(path, f"{size} bytes")
             mapped = mmap.mmap(fh.fileno(), size, access=mmap.ACCESS_COPY)
     finally:
-        if os.path.exists(path):
-            os.unlink(path)
+        # a system that refuses to remove a mapped file (Windows) leaves it to the
+        # removal of the spool folder at the end of the run
+        with contextlib.suppress(PermissionError):
+            if os.path.exists(path):
+                os.unlink(path)
     view = memoryview(mapped)
     if bytes(view[:len(MAGIC)]) != MAGIC:
         raise _damaged(path, "no spool header")

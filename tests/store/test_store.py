@@ -254,3 +254,20 @@ def test_store_with_default_row_groups_takes_appends_in_small_ones(tmp_path: Pat
         assert len(docs) == 3000 and docs["doc_id"].is_unique
         assert store.table("sentences").shape[0] == 2999 * 2 + 2
         assert store.table("matches").shape[0] == 2999 * 2 + 1
+
+
+def test_extra_manifest_columns_keep_the_manifest_order_in_the_store(tmp_path: Path) -> None:
+    """Regression: the store wrote ``extra_json`` with sorted keys, so comparisons and
+    reports from a store listed the extra manifest columns in another order than the
+    same run on the folder."""
+    from seclens.store.sync import ingest_corpus
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("国家安全。", encoding="utf-8")
+    (corpus / "manifest.csv").write_text("id,level,zeta,alpha,mid\na,central,1,2,3\n",
+                                         encoding="utf-8")
+    ingest_corpus([corpus], tmp_path / "s.duckdb")
+    with open_store(tmp_path / "s.duckdb", read_only=True) as store:
+        (document,) = list(store.iter_documents())
+    assert list(document.meta.extra) == ["zeta", "alpha", "mid"]

@@ -95,7 +95,7 @@ def document_row(result: DocumentResult) -> dict[str, Any]:
     }
     for col in META_COLUMNS:
         row[col] = getattr(meta, col)
-    row["extra_json"] = json.dumps(dict(meta.extra), sort_keys=True, ensure_ascii=False)
+    row["extra_json"] = json.dumps(dict(meta.extra), ensure_ascii=False)  # manifest order
     row["notes_json"] = json.dumps(list(document.notes), ensure_ascii=False)
     row["summary_notes_json"] = json.dumps(list(result.summary.notes), ensure_ascii=False)
     return row

@@ -177,3 +177,55 @@ def test_trend_out_files_written_before_stdout(
     names = {p.name for p in out.iterdir()}
     assert {"trends.csv", "documents.csv", "trends.html"} <= names
     assert any(n.startswith("trend_") and n.endswith(".svg") for n in names)
+
+
+def _ingest(corpus: Path, db: Path) -> None:
+    from seclens.store.sync import ingest_corpus
+
+    ingest_corpus([corpus], db)
+
+
+def test_compare_from_a_store_equals_compare_from_the_folder(corpus_dir: Path,
+                                                              tmp_path: Path) -> None:
+    db = tmp_path / "corpus.duckdb"
+    _ingest(corpus_dir, db)
+    args = ["--target", "level=central", "--reference", "level=provincial,municipal",
+            "--resamples", "999"]
+    outputs = {}
+    for name, source in (("folder", corpus_dir), ("store", db)):
+        out = tmp_path / name
+        result = CliRunner().invoke(main, ["compare", str(source), *args, "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        outputs[name] = (result.output.replace(str(out), "OUT"), out)
+    assert outputs["store"][0] == outputs["folder"][0]
+    for file in ("documents.csv", "grouptests.csv", "exclusions.csv", "keyness_zh.csv",
+                 "compare.html"):
+        assert (outputs["store"][1] / file).read_bytes() == \
+            (outputs["folder"][1] / file).read_bytes(), file
+
+
+def test_trend_and_compare_by_from_a_store(corpus_dir: Path, tmp_path: Path) -> None:
+    db = tmp_path / "corpus.duckdb"
+    _ingest(corpus_dir, db)
+    for command in (["trend", "--by", "level", "--no-moves"],
+                    ["compare", "--by", "level", "--no-moves", "--resamples", "199"]):
+        got = [CliRunner().invoke(main, [command[0], str(source), *command[1:]])
+               for source in (corpus_dir, db)]
+        assert got[0].exit_code == 0 and got[1].exit_code == 0, got[1].output
+        assert got[1].output == got[0].output
+
+
+@pytest.mark.parametrize("extra", [["--convention", "token"], ["--manifest", "MANIFEST"],
+                                   ["--lexicon", "LEXICON"], ["CORPUS"]])
+def test_a_store_refuses_options_of_files(corpus_dir: Path, tmp_path: Path,
+                                          extra: list[str]) -> None:
+    db = tmp_path / "corpus.duckdb"
+    _ingest(corpus_dir, db)
+    lexicon = tmp_path / "extra.csv"
+    lexicon.write_text("term,lang,category,sector\n算力安全,zh,security,technological\n",
+                       encoding="utf-8")
+    swap = {"MANIFEST": str(corpus_dir / "manifest.csv"), "LEXICON": str(lexicon),
+            "CORPUS": str(corpus_dir)}
+    result = CliRunner().invoke(main, ["trend", str(db), *[swap.get(a, a) for a in extra]])
+    assert result.exit_code == 2  # an option error
+    assert "error E001" in result.output

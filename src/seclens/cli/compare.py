@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from seclens.cli.trend import corpus_options, write_outputs
+from seclens.cli.trend import corpus_options, store_input, write_outputs
 
 if TYPE_CHECKING:
     from seclens.compare.corpus import ComparisonResult
@@ -142,7 +142,11 @@ def compare_command(
     measures: tuple[str, ...],
     no_moves: bool,
 ) -> None:
-    """Compare groups of documents of CORPUS: keyness and tests of per-document measures."""
+    """Compare groups of documents of CORPUS: keyness and tests of per-document measures.
+
+    CORPUS: files and folders, or one store written by seclens ingest (a .duckdb
+    file), whose analysis and metadata are used as stored.
+    """
 
     from seclens.compare.corpus import DEFAULT_MEASURES, CorpusOptions, compare_by, compare_corpus
     from seclens.compare.grouptest import GroupTestOptions
@@ -169,7 +173,20 @@ def compare_command(
         tests=GroupTestOptions(n_resamples=resamples, seed=seed),
     )
     paths = list(corpus)
-    if by is not None:
+    store = store_input(corpus, convention, lexicons, manifest)
+    if store is not None:  # a store of seclens ingest: its analysis, not the files again
+        from seclens.compare.corpus import read_store
+
+        stored = read_store(store, opts)
+        documents = (stored.table, list(stored.exclusions))
+        if by is not None:
+            results = compare_by([], by, stored.options, documents=documents,
+                                 frequencies=stored.frequencies)
+        else:
+            assert target is not None and reference is not None
+            results = [compare_corpus([], target, reference, stored.options,
+                                      documents=documents, frequencies=stored.frequencies)]
+    elif by is not None:
         results = compare_by(paths, by, opts)
     else:
         assert target is not None and reference is not None

@@ -64,6 +64,30 @@ def corpus_options(func: F) -> F:
     return func
 
 
+def store_input(corpus: tuple[Path, ...], convention: str, lexicons: tuple[Path, ...],
+                manifest: Path | None) -> Path | None:
+    """The store when CORPUS is one ``.duckdb`` file (``seclens ingest --db``), else None.
+
+    A store's measures are those of its ingest: ``--convention``, ``--lexicon`` and
+    ``--manifest`` would be ignored, so they are refused (``E001``), as is a store
+    among other inputs.
+    """
+    from seclens.errors import ConfigError
+
+    stores = [p for p in corpus if p.is_file() and p.suffix.lower() == ".duckdb"]
+    if not stores:
+        return None
+    if len(corpus) > 1:
+        raise ConfigError("E001", f"a store ({stores[0]}) must be the only CORPUS input")
+    given = [name for name, value in (("--convention", convention != "substring"),
+                                      ("--lexicon", bool(lexicons)),
+                                      ("--manifest", manifest is not None)) if value]
+    if given:
+        raise ConfigError("E001", f"{', '.join(given)}: a store's measures and metadata are "
+                          "those of its ingest (seclens ingest --db); give them there")
+    return stores[0]
+
+
 def write_outputs(
     out_dir: Path, files: Mapping[str, pd.DataFrame | str | bytes], inputs: Sequence[Path]
 ) -> None:
@@ -135,7 +159,11 @@ def trend_command(
     measures: tuple[str, ...],
     no_moves: bool,
 ) -> None:
-    """Per-year series of the measures of CORPUS, by group, with documents per year."""
+    """Per-year series of the measures of CORPUS, by group, with documents per year.
+
+    CORPUS: files and folders, or one store written by seclens ingest (a .duckdb
+    file), whose analysis and metadata are used as stored.
+    """
     import pandas as pd
 
     from seclens.compare.corpus import DEFAULT_MEASURES, CorpusOptions, trend_corpus
@@ -150,7 +178,15 @@ def trend_command(
         language=language,
         measures=measures or DEFAULT_MEASURES,
     )
-    series, docs = trend_corpus(list(corpus), by, opts, small_n=small_n)
+    store = store_input(corpus, convention, lexicons, manifest)
+    if store is not None:
+        from seclens.compare.corpus import read_store
+
+        stored = read_store(store, opts, frequencies=False)
+        series, docs = trend_corpus([], by, stored.options, small_n=small_n,
+                                    table=stored.table)
+    else:
+        series, docs = trend_corpus(list(corpus), by, opts, small_n=small_n)
     if out_dir is not None:
         # outputs first, then the table on stdout (a reader such as `head` may close it)
         files: dict[str, pd.DataFrame | str | bytes] = {

@@ -36,7 +36,7 @@ from seclens.compare.groups import add_derived_fields, metadata_row, select_grou
 from seclens.compare.grouptest import GroupTestOptions, compare_groups
 from seclens.compare.keyness import FrequencyList, KeynessOptions, keyness
 from seclens.errors import CompareError, ConfigError
-from seclens.types import Exclusion
+from seclens.types import Document, Exclusion
 
 if TYPE_CHECKING:
     from seclens.annotate.corpus import AnnotatedDocument
@@ -307,6 +307,31 @@ def document_frequencies(
         ``doc_id -> (language, Counter of tokens, number of tokens kept)``.
     """
     from seclens.ingest import IngestOptions, iter_documents
+
+    opts = options or CorpusOptions()
+    documents = (item for item in iter_documents(_inputs(inputs),
+                                                 IngestOptions(manifest=opts.manifest))
+                 if not isinstance(item, Exclusion))  # reported by document_table
+    return document_frequencies_of(documents, opts)
+
+
+def document_frequencies_of(
+    documents: Iterable[Document], options: CorpusOptions | None = None
+) -> dict[str, tuple[str, Counter[str], int]]:
+    """:func:`document_frequencies` of documents already read (e.g. from a store).
+
+    Parameters
+    ----------
+    documents : iterable of seclens.types.Document
+    options : CorpusOptions, optional
+        Its ``lexicon_paths`` (added to the packaged lexicon) build the segmenters.
+
+    Returns
+    -------
+    dict
+        ``doc_id -> (language, Counter of tokens, number of tokens kept)``; documents
+        in a language other than zh/en are left out, as there.
+    """
     from seclens.lexicon import combine, load_lexicon
     from seclens.segment import make_segmenter
 
@@ -315,9 +340,7 @@ def document_frequencies(
     lexicon = lexicons[0] if len(lexicons) == 1 else combine(lexicons)
     segmenters: dict[str, object] = {}
     out: dict[str, tuple[str, Counter[str], int]] = {}
-    for item in iter_documents(_inputs(inputs), IngestOptions(manifest=opts.manifest)):
-        if isinstance(item, Exclusion):
-            continue  # reported by document_table (same ingest)
+    for item in documents:
         lang = item.meta.language
         if lang not in ("zh", "en"):
             continue
@@ -328,6 +351,95 @@ def document_frequencies(
         kept = [t.lower() if lang == "en" else t for t in tokens if _keep_token(t)]
         out[item.doc_id] = (lang, Counter(kept), len(kept))
     return out
+
+
+@dataclass(frozen=True)
+class StoreInputs:
+    """What :func:`compare_corpus`, :func:`compare_by` and :func:`trend_corpus` need,
+    read from a store instead of analysing files (:func:`read_store`).
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        The per-document table of :func:`document_table` (active documents).
+    exclusions : tuple[Exclusion, ...]
+        Those of the store's latest complete ingest run.
+    frequencies : Mapping[str, tuple[str, Counter, int]]
+        :func:`document_frequencies_of` the stored documents (empty when not asked for).
+    options : CorpusOptions
+        The options given, with the store's counting convention and lexicons.
+    """
+
+    table: pd.DataFrame
+    exclusions: tuple[Exclusion, ...]
+    frequencies: Mapping[str, tuple[str, Counter[str], int]]
+    options: CorpusOptions
+
+
+def read_store(db: str | os.PathLike[str], options: CorpusOptions | None = None, *,
+               frequencies: bool = True) -> StoreInputs:
+    """The per-document table and word frequencies of a store's active documents.
+
+    The security-vocabulary measures are those the store's ingest computed (its
+    counting convention and lexicons, from ``seclens.store.load_analysis``); the
+    documents' text comes from the store (``Store.iter_documents``) for the word
+    frequencies and, with ``options.moves``, for the sentence annotator (as
+    :func:`document_table` annotates the files again).
+
+    Parameters
+    ----------
+    db : path
+        A store written by ``seclens ingest``.
+    options : CorpusOptions, optional
+        ``convention`` and ``lexicon_paths`` must be the store's (or left at their
+        defaults), and ``manifest`` unset: the metadata are the store's.
+    frequencies : bool
+        Also tokenize the documents for keyness (not needed by :func:`trend_corpus`).
+
+    Returns
+    -------
+    StoreInputs
+
+    Raises
+    ------
+    ConfigError
+        ``E001`` when ``options`` asks for another convention, other lexicons, or a
+        manifest.
+    StoreError
+        ``E602`` the store cannot be opened; ``E610`` it is empty or its documents
+        were analysed under different configurations.
+    """
+    import dataclasses
+
+    from seclens.store import load_analysis, open_store
+
+    opts = options or CorpusOptions()
+    with open_store(Path(db), read_only=True) as store:
+        result = load_analysis(store)
+        stored = result.options
+        lexicons = tuple(Path(p) for p in stored.lexicon_paths)
+        if opts.convention not in ("substring", stored.convention):
+            raise ConfigError("E001", f"{db}: the store was analysed with the "
+                              f"{stored.convention!r} convention, not {opts.convention!r}; "
+                              "ingest again with that convention into another store")
+        if opts.lexicon_paths and {Path(p).resolve() for p in opts.lexicon_paths} != {
+                p.resolve() for p in lexicons}:
+            raise ConfigError("E001", f"{db}: the store was analysed with the lexicons "
+                              f"{[str(p) for p in lexicons] or 'packaged only'}; other "
+                              "lexicons need another ingest")
+        if opts.manifest is not None:
+            raise ConfigError("E001", f"{db}: a store holds its documents' metadata; "
+                              "--manifest applies to files and folders only")
+        opts = dataclasses.replace(opts, convention=stored.convention,
+                                   lexicon_paths=lexicons)
+        annotated = None
+        if opts.moves and result.documents:
+            from seclens.annotate.corpus import annotate_document
+
+            annotated = [annotate_document(d) for d in store.iter_documents()]
+        table, excl = document_table_from(result, annotated)
+        freqs = document_frequencies_of(store.iter_documents(), opts) if frequencies else {}
+    return StoreInputs(table, tuple(excl), freqs, opts)
 
 
 @dataclass(frozen=True)
@@ -368,6 +480,7 @@ def compare_corpus(
     options: CorpusOptions | None = None,
     *,
     documents: tuple[pd.DataFrame, Sequence[Exclusion]] | None = None,
+    frequencies: Mapping[str, tuple[str, Counter[str], int]] | None = None,
 ) -> ComparisonResult:
     """Keyness and group tests between two groups of documents of a corpus.
 
@@ -382,6 +495,9 @@ def compare_corpus(
     documents : (pandas.DataFrame, sequence of Exclusion), optional
         The per-document table and its exclusions when already built (e.g. by
         :func:`document_table_from`); default: :func:`document_table` of ``inputs``.
+    frequencies : mapping, optional
+        The word frequencies when already built (:func:`read_store`); default:
+        :func:`document_frequencies` of ``inputs``.
 
     Returns
     -------
@@ -400,7 +516,7 @@ def compare_corpus(
         raise _nothing_analysed(list(ingest_excl))
     check_measures(table, opts.measures, moves=opts.moves)
     select_group(table, target), select_group(table, reference)  # validate before tokenizing
-    freqs = document_frequencies(inputs, opts)
+    freqs = frequencies if frequencies is not None else document_frequencies(inputs, opts)
     return compare_tables(table, freqs, target, reference, opts, ingest_excl)
 
 
@@ -408,13 +524,17 @@ def compare_by(
     inputs: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     by: str,
     options: CorpusOptions | None = None,
+    *,
+    documents: tuple[pd.DataFrame, Sequence[Exclusion]] | None = None,
+    frequencies: Mapping[str, tuple[str, Counter[str], int]] | None = None,
 ) -> list[ComparisonResult]:
     """One-vs-rest comparisons: each value ``v`` of column ``by`` against all others.
 
     The corpus is analysed and tokenized once. A value whose documents share no
     language with the rest (``E506``, e.g. ``level=foreign`` when all other documents
     are Chinese) gives a result with empty keyness and tests and the reason in
-    ``notes`` — reported, not dropped.
+    ``notes`` — reported, not dropped. ``documents`` and ``frequencies``: as for
+    :func:`compare_corpus`.
 
     Raises
     ------
@@ -425,14 +545,14 @@ def compare_by(
     from seclens.compare.groups import split_by
 
     opts = options or CorpusOptions()
-    table, ingest_excl = document_table(inputs, opts)
+    table, ingest_excl = documents if documents is not None else document_table(inputs, opts)
     if table.empty:
-        raise _nothing_analysed(ingest_excl)
+        raise _nothing_analysed(list(ingest_excl))
     check_measures(table, opts.measures, moves=opts.moves)
     split = split_by(table, by)
     if len(split.groups) < 2:
         raise CompareError("E504", f"--by {by}: fewer than two groups ({split.groups})")
-    freqs = document_frequencies(inputs, opts)
+    freqs = frequencies if frequencies is not None else document_frequencies(inputs, opts)
     results: list[ComparisonResult] = []
     for value in split.groups:
         target, reference = f"{split.spec}={value}", f"{split.spec}!={value}"

@@ -44,17 +44,33 @@ def _cli(*args: str) -> list[str]:
     return [sys.executable, "-c", "from seclens.cli import main; main()", *args]
 
 
+def _reference(tmp_path: Path, make_corpus: Callable, n: int, seed: int
+               ) -> tuple[Path, dict[str, pd.DataFrame]]:
+    """A generated corpus of ``n`` documents and the tables of its uninterrupted ingest."""
+    corpus = tmp_path / "corpus"
+    make_corpus(corpus, n, seed=seed, sentences=25)
+    reference = tmp_path / "reference.duckdb"
+    ingest_corpus([corpus], reference)
+    return corpus, _tables(reference)
+
+
+def _committed(db: Path, expected: dict[str, pd.DataFrame]) -> set[str]:
+    """The doc_ids a killed store holds, after checking each one's rows in every table
+    equal the uninterrupted ingest's."""
+    got = _tables(db)
+    kept = set(got["documents"]["doc_id"])
+    for name in TABLES:
+        want = expected[name][expected[name]["doc_id"].isin(kept)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(got[name], want, check_dtype=False)
+    return kept
+
+
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_sigkill_mid_ingest_then_resume(tmp_path: Path, make_corpus: Callable,
                                         workers: str) -> None:
     """With 2 workers the commits happen in the store-writer thread while the pool
     and the calling thread analyse: a kill still leaves whole transactions only."""
-    corpus = tmp_path / "corpus"
-    make_corpus(corpus, 200, seed=7, sentences=25)
-    reference = tmp_path / "reference.duckdb"
-    ingest_corpus([corpus], reference)
-    expected = _tables(reference)
-
+    corpus, expected = _reference(tmp_path, make_corpus, 200, seed=7)
     db = tmp_path / "killed.duckdb"
     proc = subprocess.Popen(
         _cli("ingest", str(corpus), "--db", str(db), "--commit-every", "4", "-v",
@@ -65,13 +81,9 @@ def test_sigkill_mid_ingest_then_resume(tmp_path: Path, make_corpus: Callable,
     assert seen >= 40
 
     # The store opens and holds every batch committed before the kill, each complete.
-    got = _tables(db)
-    kept = set(got["documents"]["doc_id"])
+    kept = _committed(db, expected)
     assert seen <= len(kept) < 200
     assert len(kept) % 4 == 0  # whole transactions only
-    for name in TABLES:
-        want = expected[name][expected[name]["doc_id"].isin(kept)].reset_index(drop=True)
-        pd.testing.assert_frame_equal(got[name], want, check_dtype=False)
 
     # A re-run resumes: committed documents are unchanged, the rest are added.
     result = subprocess.run(_cli("ingest", str(corpus), "--db", str(db)),
@@ -100,21 +112,13 @@ def test_sigkill_while_a_transaction_spans_insert_groups(tmp_path: Path, make_co
                                                          workers: int) -> None:
     """Insert groups of 2 documents written into transactions of 8: a kill between two
     groups of one transaction loses the whole open transaction, nothing else."""
-    corpus = tmp_path / "corpus"
-    make_corpus(corpus, 120, seed=8, sentences=25)
-    reference = tmp_path / "reference.duckdb"
-    ingest_corpus([corpus], reference)
-    expected = _tables(reference)
+    corpus, expected = _reference(tmp_path, make_corpus, 120, seed=8)
     db = tmp_path / "killed.duckdb"
     code = _SPANNING.format(corpus=str(corpus), db=str(db), workers=workers)
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     seen = _kill_after(proc, 24)
     assert proc.returncode == -signal.SIGKILL, "ingest finished before it could be killed"
-    got = _tables(db)
-    kept = set(got["documents"]["doc_id"])
+    kept = _committed(db, expected)
     assert seen <= len(kept) < 120
     assert len(kept) % 8 == 0  # whole transactions only, never a lone insert group
-    for name in TABLES:
-        want = expected[name][expected[name]["doc_id"].isin(kept)].reset_index(drop=True)
-        pd.testing.assert_frame_equal(got[name], want, check_dtype=False)

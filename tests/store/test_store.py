@@ -95,6 +95,13 @@ def test_replacing_a_document_leaves_no_old_rows(tmp_path: Path) -> None:
         assert store.table("matches").shape[0] == 1
 
 
+def _run_killed(script: str, db: Path) -> None:
+    """Run a crash script (``{tests}``/``{db}`` filled in) that ends with SIGKILL."""
+    code = script.format(tests=str(Path(__file__).parent), db=str(db))
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
+
+
 _CRASH = """
 import os, signal, sys
 sys.path.insert(0, {tests!r})
@@ -112,9 +119,7 @@ def test_sigkill_after_replace_replays_wal(tmp_path: Path) -> None:
     # Regression guard for DuckDB WAL replay of delete+insert (duckdb/duckdb#15836):
     # the store has no constraint indexes, so replacing a document replays cleanly.
     db = tmp_path / "s.duckdb"
-    code = _CRASH.format(tests=str(Path(__file__).parent), db=str(db))
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120)
-    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
+    _run_killed(_CRASH, db)
     assert (tmp_path / "s.duckdb.wal").exists()
     with open_store(db) as again:
         assert again.table("documents")["text"].tolist() == ["安全", "国家安全。人工智能安全。"]
@@ -223,9 +228,7 @@ os.kill(os.getpid(), signal.SIGKILL)
 
 def test_sigkill_with_an_open_transaction_keeps_the_committed_ones(tmp_path: Path) -> None:
     db = tmp_path / "s.duckdb"
-    code = _CRASH_OPEN.format(tests=str(Path(__file__).parent), db=str(db))
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120)
-    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
+    _run_killed(_CRASH_OPEN, db)
     with open_store(db) as again:
         assert again.table("documents")["doc_id"].tolist() == ["a", "b"]
         assert again.table("sentences")["doc_id"].tolist() == ["a", "a", "b", "b"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
@@ -252,3 +254,14 @@ def test_docx_content_control_blocks_are_read_in_place(tmp_path: Path) -> None:
     last._p.addprevious(copy.deepcopy(sdt))
     d.save(str(tmp_path / "sdt.docx"))
     assert read_document(tmp_path / "sdt.docx").text == "之前\n控件内文字\n之后"
+
+
+def test_reading_text_files_does_not_import_the_docx_pdf_and_html_libraries() -> None:
+    # Regression (session 6): python-docx, pdfplumber and trafilatura were imported
+    # with seclens.ingest, ~0.3 s in every process that reads documents.
+    code = ("import sys, seclens.ingest, seclens.engine.process\n"
+            "print(sorted(m for m in ('docx', 'pdfplumber', 'trafilatura') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"

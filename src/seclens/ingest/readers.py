@@ -14,22 +14,19 @@ import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import docx
-import pdfplumber
-from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml.ns import qn
-from docx.oxml.table import CT_Tbl
-from docx.oxml.text.paragraph import CT_P
-from docx.table import Table
-from docx.text.paragraph import Paragraph
-from pdfplumber.utils.exceptions import PdfminerException
+from typing import TYPE_CHECKING, Any
 
 from seclens.errors import IngestError
 from seclens.ingest.codes import E_CORRUPT, E_EMPTY, E_NO_TEXT_LAYER, E_UNREADABLE
 from seclens.ingest.encoding import decode_bytes, sniff_declared_charset
 from seclens.ingest.html import extract_html
+
+if TYPE_CHECKING:
+    from docx.table import Table
+
+# python-docx and pdfplumber are imported by the readers that use them: together they
+# take ~0.15 s to import, paid by every process that reads documents (pool workers,
+# the planning child, seclens analyze) even when the corpus holds no DOCX or PDF.
 
 #: File suffix (lower case) → format name.
 FORMATS: Mapping[str, str] = {
@@ -40,8 +37,11 @@ FORMATS: Mapping[str, str] = {
     ".docx": "docx",
 }
 
-_SDT = qn("w:sdt")
-_SDT_CONTENT = qn("w:sdtContent")
+# Clark names of w:sdt / w:sdtContent (the WordprocessingML main namespace), as
+# python-docx's ``docx.oxml.ns.qn`` gives them.
+_W_MAIN = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_SDT = _W_MAIN + "sdt"
+_SDT_CONTENT = _W_MAIN + "sdtContent"
 
 
 @dataclass(frozen=True)
@@ -130,6 +130,9 @@ def extract_pdf(data: bytes, source: str) -> Extracted:
     IngestError
         ``E107`` when no page has text (scanned?), ``E108`` when unparsable.
     """
+    import pdfplumber
+    from pdfplumber.utils.exceptions import PdfminerException
+
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = [page.extract_text() or "" for page in pdf.pages]
@@ -164,6 +167,9 @@ def extract_docx(data: bytes, source: str) -> Extracted:
     IngestError
         ``E108`` when the file is not a valid DOCX package.
     """
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -193,6 +199,11 @@ def _docx_lines(document: Any) -> Iterator[str]:
 
 
 def _block_lines(container: Any, document: Any) -> Iterator[str]:
+    from docx.oxml.table import CT_Tbl
+    from docx.oxml.text.paragraph import CT_P
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
     for child in container.iterchildren():
         if isinstance(child, CT_P):
             yield Paragraph(child, document).text

@@ -111,13 +111,10 @@ def ingest(inputs: tuple[Path, ...], db: Path | None, engine: str, workers: int,
         for exc in result.excluded:
             click.echo(f"  [{exc.code}] {exc.path}: {exc.reason}", err=True)
         if report_dir is not None:
-            from seclens.engine.dask_engine import read_results
             from seclens.report import write_report
-            from seclens.store.results import analysis_from_frames
+            from seclens.store.results import load_parquet_analysis
 
-            analysis = analysis_from_frames(read_results(out), config, result.excluded,
-                                            {"parquet": str(out)})
-            write_report(analysis, report_dir)
+            write_report(load_parquet_analysis(out), report_dir)
             click.echo(f"report: {report_dir / 'report.html'}")
         return
     assert db is not None  # checked above

@@ -14,6 +14,14 @@ neither the task graph nor any process holds document texts beyond a chunk.
 :func:`read_results` reads them back into the same DataFrames
 :meth:`seclens.store.Store.table` returns.
 
+When (and only when) every partition is written, :func:`run_dask` writes the run
+metadata ``out_dir/_seclens_run.json`` (:data:`RUN_METADATA`: seclens version,
+configuration, fingerprint, inputs, row counts), atomically. A reader of the folder
+(:func:`read_run_metadata`; :func:`seclens.store.results.load_parquet_analysis`,
+:func:`seclens.compare.corpus.read_parquet_results`) takes the counting convention
+and lexicons from it and refuses a folder without it (``E613``: an interrupted run,
+or one written by an older seclens).
+
 The workers read the inputs and write the Parquet files themselves: with a remote
 cluster, the inputs and ``out_dir`` must be on storage every worker and the client
 can reach at the same path (NFS, a shared volume), and seclens must be installed on
@@ -23,6 +31,7 @@ every worker.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 from collections.abc import Iterator, Sequence
@@ -35,6 +44,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from seclens import __version__
 from seclens.engine.config import EngineConfig, config_fingerprint
 from seclens.engine.local import call_in_child
 from seclens.engine.process import (
@@ -51,6 +61,7 @@ from seclens.engine.tables import (
     check_fingerprint,
     exclusion_table,
     result_tables,
+    row_to_document,
     task_plan_table,
     tasks_from_plan,
     write_task_plan,
@@ -61,9 +72,17 @@ from seclens.types import Document, DocumentMeta, Exclusion
 #: Tables written by :func:`run_dask` (one folder each).
 OUTPUT_TABLES: tuple[str, ...] = (*RESULT_SCHEMAS, "exclusions")
 
-__all__ = ["OUTPUT_TABLES", "DaskOptions", "DaskResult", "Partition", "parquet_row_document",
-           "plan_partitions", "read_results", "run_dask", "run_partition", "task_plan_table",
-           "tasks_from_plan"]
+#: File name of the run metadata :func:`run_dask` writes last, into ``out_dir``.
+RUN_METADATA = "_seclens_run.json"
+
+#: ``format`` field of the run metadata (and its version, ``format_version``).
+RUN_FORMAT = "seclens-dask-output"
+RUN_FORMAT_VERSION = 1
+
+__all__ = ["OUTPUT_TABLES", "RUN_FORMAT", "RUN_METADATA", "DaskOptions", "DaskResult",
+           "DaskRun", "Partition", "is_dask_output", "iter_result_documents",
+           "parquet_row_document", "plan_partitions", "read_results", "read_run_metadata",
+           "run_dask", "run_partition", "task_plan_table", "tasks_from_plan"]
 
 
 @dataclass(frozen=True)
@@ -147,6 +166,41 @@ class DaskResult:
     out_dir: Path
     rows: dict[str, int] = field(default_factory=dict)
     excluded: tuple[Exclusion, ...] = ()
+
+
+@dataclass(frozen=True)
+class DaskRun:
+    """The run metadata of a complete :func:`run_dask` output folder.
+
+    Read from ``out_dir/_seclens_run.json`` by :func:`read_run_metadata`.
+
+    Attributes
+    ----------
+    out_dir : pathlib.Path
+    config : EngineConfig
+        The configuration the results were computed with (counting convention,
+        lexicons, sense rules ...).
+    fingerprint : str
+        :func:`~seclens.engine.config.config_fingerprint` of ``config`` and the data
+        versions it resolved to on the client.
+    inputs : tuple[str, ...]
+        The input files and folders, resolved.
+    seclens_version : str
+        Version of the seclens that wrote the folder.
+    rows : dict[str, int]
+        Rows written per table (:data:`OUTPUT_TABLES`).
+    record : dict
+        The whole JSON record (also ``provenance``, ``manifest``, ``dask`` options,
+        ``partitions``, ``started_at``/``finished_at`` in UTC).
+    """
+
+    out_dir: Path
+    config: EngineConfig
+    fingerprint: str
+    inputs: tuple[str, ...]
+    seclens_version: str
+    rows: dict[str, int]
+    record: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
 def parquet_row_document(row: dict[str, Any], source: str) -> Document:
@@ -350,6 +404,7 @@ def run_dask(inputs: Sequence[Path | str], out_dir: Path | str,
 
     config = config or EngineConfig()
     options = options or DaskOptions()
+    started = _utc_now()
     out = Path(out_dir).resolve()
     if out.exists() and any(out.iterdir()):
         raise StoreError("E608", f"output folder {out} is not empty; give a new folder")
@@ -379,7 +434,8 @@ def run_dask(inputs: Sequence[Path | str], out_dir: Path | str,
     excluded: list[Exclusion] = list(planned_out)
     rows["exclusions"] += len(planned_out)
     try:
-        fingerprint = config_fingerprint(config, describe_pipeline(config))
+        provenance = describe_pipeline(config)
+        fingerprint = config_fingerprint(config, provenance)
         slots = 2 * max(1, sum(client.nthreads().values()))
         todo = iter(parts)
 
@@ -408,25 +464,142 @@ def run_dask(inputs: Sequence[Path | str], out_dir: Path | str,
         if cluster is not None:
             cluster.close()
     excluded.sort(key=lambda e: (e.path, e.code))
+    # Last, and only after every partition was written: the run metadata that makes
+    # the folder readable (an interrupted run leaves none).
+    _write_json_atomic(out / RUN_METADATA, {
+        "format": RUN_FORMAT, "format_version": RUN_FORMAT_VERSION,
+        "seclens_version": __version__, "status": "complete", "engine": "dask",
+        "config": config.as_dict(), "provenance": provenance, "fingerprint": fingerprint,
+        "inputs": [str(Path(p).resolve()) for p in inputs],
+        "manifest": str(options.manifest.resolve()) if options.manifest else None,
+        "dask": {"scheduler": options.scheduler, "n_workers": options.n_workers,
+                 "partition_size": options.partition_size,
+                 "chunk_size": options.chunk_size},
+        "partitions": len(parts), "rows": rows, "excluded": len(excluded),
+        "started_at": started, "finished_at": _utc_now(),
+    })
     return DaskResult(out, rows, tuple(excluded))
 
 
-def read_results(out_dir: Path | str) -> dict[str, pd.DataFrame]:
+def _utc_now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _write_json_atomic(path: Path, record: dict[str, Any]) -> None:
+    """Write ``record`` as JSON to ``path`` under a temporary name, then rename."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with temp.open("w", encoding="utf-8") as handle:
+            json.dump(record, handle, ensure_ascii=False, indent=2, sort_keys=True,
+                      default=str)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def is_dask_output(path: Path | str) -> bool:
+    """Whether ``path`` is a folder written by :func:`run_dask`, complete or not.
+
+    True when it holds the run metadata (:data:`RUN_METADATA`), the task plan
+    (``_plan/``), the planning exclusions (``exclusions/part-plan.parquet``) or
+    Parquet parts under ``documents/`` (complete or temporary): any trace a run
+    leaves from its first step on, so an interrupted run (or one by a seclens that
+    wrote no metadata) is recognised as such, never read as a folder of documents.
+    """
+    root = Path(path)
+    if not root.is_dir():
+        return False
+    documents = root / "documents"
+    return ((root / RUN_METADATA).exists() or (root / "_plan").is_dir()
+            or (root / "exclusions" / "part-plan.parquet").exists()
+            or (documents.is_dir() and any(documents.glob("*part-*.parquet*"))))
+
+
+def read_run_metadata(out_dir: Path | str) -> DaskRun:
+    """The run metadata of a complete :func:`run_dask` output folder.
+
+    Parameters
+    ----------
+    out_dir : path
+        The ``out_dir`` of :func:`run_dask`.
+
+    Returns
+    -------
+    DaskRun
+
+    Raises
+    ------
+    StoreError
+        ``E613`` when the folder has no run metadata (an interrupted run, or one
+        written by an older seclens), or the file is not a complete run's
+        metadata: run again into a new folder.
+    """
+    out = Path(out_dir)
+    path = out / RUN_METADATA
+    again = "run seclens ingest --engine dask again into a new folder"
+    if not path.is_file():
+        raise StoreError("E613", f"{out}: Dask output folder without run metadata "
+                         f"({RUN_METADATA}): the run was interrupted, or written by an "
+                         f"older seclens; {again}")
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if record.get("format") != RUN_FORMAT or record.get("status") != "complete":
+            raise ValueError(f"format {record.get('format')!r}, status "
+                             f"{record.get('status')!r}")
+        config = EngineConfig(**record["config"])
+        return DaskRun(out, config, str(record["fingerprint"]),
+                       tuple(str(p) for p in record["inputs"]),
+                       str(record["seclens_version"]),
+                       {str(k): int(v) for k, v in record["rows"].items()}, record)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise StoreError("E613", f"{path}: not the metadata of a complete Dask run "
+                         f"({exc}); {again}") from exc
+
+
+def read_results(out_dir: Path | str, tables: Sequence[str] = OUTPUT_TABLES, *,
+                 document_text: bool = True) -> dict[str, pd.DataFrame]:
     """Read the Parquet output of :func:`run_dask` into DataFrames.
+
+    Parameters
+    ----------
+    out_dir : path
+    tables : sequence of str
+        The tables to read (default: all of :data:`OUTPUT_TABLES`).
+    document_text : bool
+        ``False`` reads ``documents`` without its ``text`` column (as
+        ``Store.table("documents", exclude_columns=("text",))``): the documents'
+        text is the bulk of the output; :func:`iter_result_documents` streams it.
 
     Returns
     -------
     dict[str, pandas.DataFrame]
-        One DataFrame per table of :data:`OUTPUT_TABLES`, sorted like
+        One DataFrame per table asked for, sorted like
         :meth:`seclens.store.Store.table` (``documents`` by doc_id, ``matches`` by
-        doc_id, start, end, entry_id ...), index reset.
+        doc_id, ordinal ...), index reset.
+
+    Raises
+    ------
+    StoreError
+        ``E606`` for a name that is no output table.
     """
+    unknown = [t for t in tables if t not in OUTPUT_TABLES]
+    if unknown:
+        raise StoreError("E606", f"unknown table(s) {unknown}; the tables are "
+                         f"{', '.join(OUTPUT_TABLES)}")
     out: dict[str, pd.DataFrame] = {}
-    for name in OUTPUT_TABLES:
+    for name in tables:
         folder = Path(out_dir) / name
         schema = RESULT_SCHEMAS.get(name, EXCLUSIONS)
+        if name == "documents" and not document_text:
+            schema = schema.remove(schema.get_field_index("text"))
         files = sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
-        table = (pa.concat_tables([pq.read_table(f, schema=schema) for f in files])
+        table = (pa.concat_tables([pq.read_table(f, schema=schema, columns=schema.names)
+                                   for f in files])
                  if files else schema.empty_table())
         frame = table.to_pandas()
         keys = TABLE_ORDER.get(name, ())
@@ -434,3 +607,30 @@ def read_results(out_dir: Path | str) -> dict[str, pd.DataFrame]:
             frame = frame.sort_values(list(keys), kind="mergesort")
         out[name] = frame.reset_index(drop=True)
     return out
+
+
+def iter_result_documents(out_dir: Path | str, batch_size: int = 64) -> Iterator[Document]:
+    """Stream the documents (with their text) of a :func:`run_dask` output folder.
+
+    Reads ``documents/part-*.parquet`` in part order, ``batch_size`` rows at a time,
+    so at most one batch of texts is in memory; each row becomes a
+    :class:`~seclens.types.Document` as the store's ``iter_documents`` gives it
+    (:func:`seclens.engine.tables.row_to_document`).
+
+    Parameters
+    ----------
+    out_dir : path
+    batch_size : int
+        Rows read at a time.
+
+    Yields
+    ------
+    seclens.types.Document
+    """
+    folder = Path(out_dir) / "documents"
+    files = sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
+    for path in files:
+        with pq.ParquetFile(path) as parquet:
+            for batch in parquet.iter_batches(batch_size=batch_size):
+                for row in batch.to_pylist():
+                    yield row_to_document(row)

@@ -3,16 +3,19 @@
 Reports run from a store (or from the Parquet output of the Dask engine) exactly as
 from a folder: :func:`load_analysis` rebuilds the :class:`seclens.api.AnalysisResult`
 that :func:`seclens.report.write_report` takes, from the active documents of a store;
-:func:`analysis_from_frames` does the same from any set of DataFrames with the
-layout of :mod:`seclens.engine.tables`.
+:func:`load_parquet_analysis` from the output folder of
+:func:`seclens.engine.dask_engine.run_dask`; :func:`analysis_from_frames` does the
+same from any set of DataFrames with the layout of :mod:`seclens.engine.tables`.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import platform
 from collections.abc import Mapping, Sequence
 from dataclasses import fields
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -145,3 +148,50 @@ def load_analysis(store: Store) -> AnalysisResult:
     return analysis_from_frames(frames, config, excl,
                                 {"store": str(store.path), "run_id": int(run["run_id"])},
                                 input_roots=json.loads(run["inputs_json"]))
+
+
+def load_parquet_analysis(out_dir: str | os.PathLike[str]) -> AnalysisResult:
+    """The :class:`~seclens.api.AnalysisResult` of a Dask output folder.
+
+    The counterpart of :func:`load_analysis` for the folder written by
+    :func:`seclens.engine.dask_engine.run_dask`: the configuration (counting
+    convention, lexicons ...) and input roots come from its run metadata
+    (``_seclens_run.json``), documents (without their text), matches and counts from
+    the Parquet parts, exclusions from ``exclusions/`` (planning and analysis).
+
+    Parameters
+    ----------
+    out_dir : path
+        The ``out_dir`` of a complete :func:`~seclens.engine.dask_engine.run_dask`.
+
+    Returns
+    -------
+    AnalysisResult
+        As :func:`analysis_from_frames`; ``provenance.extra`` names the folder
+        (``{"parquet": out_dir}``).
+
+    Raises
+    ------
+    StoreError
+        ``E613`` when the folder has no run metadata (an interrupted run, or one
+        written by an older seclens); ``E610`` when a doc_id occurs twice (Parquet
+        inputs whose ``doc_id`` values are not unique across row groups or files).
+    """
+    from seclens.engine.dask_engine import read_results, read_run_metadata
+
+    out = Path(out_dir)
+    run = read_run_metadata(out)
+    frames = read_results(out, ("documents", "matches", "counts", "exclusions"),
+                          document_text=False)
+    ids = frames["documents"]["doc_id"]
+    twice = sorted(set(ids[ids.duplicated()]))
+    if twice:
+        raise StoreError(
+            "E610", f"{out}: {len(twice)} doc_id(s) occur more than once "
+            f"({', '.join(twice[:5])}{' ...' if len(twice) > 5 else ''}); give the "
+            "Parquet inputs unique doc_id values and run again into a new folder")
+    excl = [Exclusion(r["path"], r["doc_id"], r["code"], r["reason"])
+            for r in frames["exclusions"].to_dict("records")]
+    return analysis_from_frames(frames, run.config, excl,
+                                {"parquet": str(out)},
+                                input_roots=run.inputs)

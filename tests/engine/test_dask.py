@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import pickle
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -18,9 +21,13 @@ from seclens.cli import main
 from seclens.engine import EngineConfig, Task
 from seclens.engine import dask_engine as dask_engine_module
 from seclens.engine.dask_engine import (
+    RUN_METADATA,
     DaskOptions,
+    is_dask_output,
+    iter_result_documents,
     plan_partitions,
     read_results,
+    read_run_metadata,
     run_dask,
     run_partition,
     task_plan_table,
@@ -28,6 +35,7 @@ from seclens.engine.dask_engine import (
 )
 from seclens.errors import StoreError
 from seclens.store import open_store
+from seclens.store.results import load_parquet_analysis
 from seclens.store.sync import ingest_corpus
 from seclens.types import META_FIELDS, DocumentMeta
 
@@ -188,3 +196,176 @@ def test_parquet_rows_read_in_chunks_keep_their_position(tmp_path: Path) -> None
     assert summary["rows"]["documents"] == 2
     where = {e.doc_id: e.path.rsplit("#", 1)[1] for e in summary["excluded"]}
     assert where == {"b": "rg0:1", "d": "rg0:3"}
+
+
+# -- the output folder as CORPUS of compare / trend ----------------------------------
+
+COMPARE_ARGS = ["--target", "level=central", "--reference", "level=provincial,municipal",
+                "--resamples", "999"]
+
+
+@pytest.fixture(scope="module")
+def reference_output(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path,
+                     scheduler: str) -> tuple[Path, dask_engine_module.DaskResult]:
+    """The reference corpus run on the module's cluster, in four partitions."""
+    out = tmp_path_factory.mktemp("dask") / "out"
+    result = run_dask([corpus_dir], out, EngineConfig(),
+                      DaskOptions(scheduler=scheduler, partition_size=8))
+    return out, result
+
+
+def test_run_metadata_records_the_run(reference_output: tuple[Path, Any],
+                                      corpus_dir: Path) -> None:
+    from seclens.engine import config_fingerprint, describe_pipeline
+
+    out, result = reference_output
+    record = json.loads((out / RUN_METADATA).read_text(encoding="utf-8"))
+    assert record["status"] == "complete" and record["format"] == "seclens-dask-output"
+    assert record["config"] == EngineConfig().as_dict()
+    assert record["fingerprint"] == config_fingerprint(EngineConfig(),
+                                                       describe_pipeline(EngineConfig()))
+    assert record["inputs"] == [str(corpus_dir.resolve())]
+    assert record["rows"] == result.rows and record["rows"]["documents"] == 28
+    assert record["partitions"] == 4
+    run = read_run_metadata(out)
+    assert run.config == EngineConfig() and run.inputs == (str(corpus_dir.resolve()),)
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_parquet_analysis_names_its_inputs(reference_output: tuple[Path, Any],
+                                          corpus_dir: Path) -> None:
+    out, _ = reference_output
+    analysis = load_parquet_analysis(out)
+    assert analysis.provenance.input_roots == (str(corpus_dir.resolve()),)
+    assert analysis.options.convention == "substring" and len(analysis.documents) == 28
+    texts = {d.doc_id: d for d in iter_result_documents(out, batch_size=3)}
+    assert len(texts) == 28
+    for summary in analysis.documents:  # the text streamed back is the text analysed
+        doc = texts[summary.doc_id]
+        assert hashlib.sha256(doc.text.encode("utf-8")).hexdigest() == summary.sha256
+        assert doc.meta == summary.meta
+
+
+def test_compare_from_dask_output_equals_compare_from_the_folder(
+        reference_output: tuple[Path, Any], corpus_dir: Path, tmp_path: Path) -> None:
+    outputs = {}
+    for name, source in (("folder", corpus_dir), ("dask", reference_output[0])):
+        out = tmp_path / name
+        result = CliRunner().invoke(main, ["compare", str(source), *COMPARE_ARGS,
+                                           "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        outputs[name] = (result.output.replace(str(out), "OUT"), out)
+    assert outputs["dask"][0] == outputs["folder"][0]
+    for file in ("documents.csv", "grouptests.csv", "exclusions.csv", "keyness_zh.csv",
+                 "compare.html"):
+        assert (outputs["dask"][1] / file).read_bytes() == \
+            (outputs["folder"][1] / file).read_bytes(), file
+
+
+def test_trend_and_compare_by_from_dask_output(reference_output: tuple[Path, Any],
+                                              corpus_dir: Path) -> None:
+    for command in (["trend", "--by", "level", "--no-moves"],
+                    ["compare", "--by", "level", "--no-moves", "--resamples", "199"]):
+        got = [CliRunner().invoke(main, [command[0], str(source), *command[1:]])
+               for source in (corpus_dir, reference_output[0])]
+        assert got[0].exit_code == 0 and got[1].exit_code == 0, got[1].output
+        assert got[1].output == got[0].output
+
+
+@pytest.mark.parametrize("extra", [["--convention", "token"], ["--manifest", "MANIFEST"],
+                                   ["--lexicon", "LEXICON"], ["CORPUS"]])
+@pytest.mark.parametrize("command", ["trend", "compare"])
+def test_dask_output_refuses_options_of_files(reference_output: tuple[Path, Any],
+                                              corpus_dir: Path, tmp_path: Path,
+                                              command: str, extra: list[str]) -> None:
+    lexicon = tmp_path / "extra.csv"
+    lexicon.write_text("term,lang,category,sector\n算力安全,zh,security,technological\n",
+                       encoding="utf-8")
+    swap = {"MANIFEST": str(corpus_dir / "manifest.csv"), "LEXICON": str(lexicon),
+            "CORPUS": str(corpus_dir)}
+    args = [command, str(reference_output[0]), *[swap.get(a, a) for a in extra]]
+    if command == "compare":
+        args += ["--by", "level"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2  # an option error
+    assert "error E001" in result.output and "Dask output folder" in result.output
+
+
+def test_read_parquet_results_refuses_other_options(reference_output: tuple[Path, Any],
+                                                    corpus_dir: Path) -> None:
+    """The library checks as read_store does (the CLI checks first)."""
+    from seclens.compare.corpus import CorpusOptions, read_parquet_results
+    from seclens.errors import ConfigError
+
+    for options in (CorpusOptions(convention="token", moves=False),
+                    CorpusOptions(manifest=corpus_dir / "manifest.csv", moves=False)):
+        with pytest.raises(ConfigError) as err:
+            read_parquet_results(reference_output[0], options, frequencies=False)
+        assert err.value.code == "E001" and "the Dask output" in err.value.message
+
+
+def _copy_without_metadata(out: Path, tmp_path: Path) -> Path:
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    (copy / RUN_METADATA).unlink()
+    return copy
+
+
+@pytest.mark.parametrize("command", [["trend", "--no-moves"],
+                                     ["compare", "--by", "level", "--no-moves"]])
+def test_dask_output_without_metadata_is_e613(reference_output: tuple[Path, Any],
+                                              tmp_path: Path, command: list[str]) -> None:
+    """A Dask output folder written by an older seclens (no run metadata) is
+    refused, never read as a folder of documents."""
+    copy = _copy_without_metadata(reference_output[0], tmp_path)
+    result = CliRunner().invoke(main, [command[0], str(copy), *command[1:]])
+    assert result.exit_code == 1
+    assert "error E613" in result.output and RUN_METADATA in result.output
+
+
+@pytest.mark.parametrize("record", ["{not json", '{"format": "seclens-dask-output"}',
+                                    '{"format": "seclens-dask-output", "status": "running"}'])
+def test_broken_run_metadata_is_e613(reference_output: tuple[Path, Any], tmp_path: Path,
+                                     record: str) -> None:
+    copy = _copy_without_metadata(reference_output[0], tmp_path)
+    (copy / RUN_METADATA).write_text(record, encoding="utf-8")
+    with pytest.raises(StoreError) as err:
+        load_parquet_analysis(copy)
+    assert err.value.code == "E613"
+
+
+def test_failed_run_writes_no_metadata(tmp_path: Path, make_corpus: Callable,
+                                       scheduler: str,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run that stops (here: the workers refuse the client's fingerprint, E611)
+    leaves no run metadata, and compare/trend refuse its folder (E613)."""
+    corpus = tmp_path / "c"
+    make_corpus(corpus, 4)
+    monkeypatch.setattr(dask_engine_module, "config_fingerprint", lambda *a: "0" * 64)
+    with pytest.raises(StoreError) as err:
+        run_dask([corpus], tmp_path / "out", EngineConfig(),
+                 DaskOptions(scheduler=scheduler, partition_size=2))
+    assert err.value.code == "E611"
+    out = tmp_path / "out"
+    assert is_dask_output(out) and not (out / RUN_METADATA).exists()
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    result = CliRunner().invoke(main, ["trend", str(out), "--no-moves"])
+    assert result.exit_code == 1 and "error E613" in result.output
+
+
+def test_dask_report_reads_the_run_metadata(tmp_path: Path, make_corpus: Callable,
+                                            scheduler: str) -> None:
+    """``ingest --engine dask --report``: run.json names the inputs and the run's
+    configuration (read back from the folder, not from the command line)."""
+    corpus = tmp_path / "c"
+    make_corpus(corpus, 3)
+    res = CliRunner().invoke(main, ["ingest", str(corpus), "--engine", "dask",
+                                    "--scheduler", scheduler, "--convention", "token",
+                                    "--out", str(tmp_path / "out"),
+                                    "--report", str(tmp_path / "rep")])
+    assert res.exit_code == 0, res.output
+    run = json.loads((tmp_path / "rep" / "run.json").read_text(encoding="utf-8"))
+    assert run["input_roots"] == [str(corpus.resolve())]
+    assert run["options"]["convention"] == "token"

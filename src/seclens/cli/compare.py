@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from seclens.cli.trend import corpus_options, store_input, write_outputs
+from seclens.cli.trend import corpus_options, read_stored, stored_input, write_outputs
 
 if TYPE_CHECKING:
     from seclens.compare.corpus import ComparisonResult
@@ -144,8 +144,9 @@ def compare_command(
 ) -> None:
     """Compare groups of documents of CORPUS: keyness and tests of per-document measures.
 
-    CORPUS: files and folders, or one store written by seclens ingest (a .duckdb
-    file), whose analysis and metadata are used as stored.
+    CORPUS: files and folders; or one store written by seclens ingest (a .duckdb
+    file) or one output folder of seclens ingest --engine dask, whose analysis and
+    metadata are used as stored.
     """
 
     from seclens.compare.corpus import DEFAULT_MEASURES, CorpusOptions, compare_by, compare_corpus
@@ -173,11 +174,9 @@ def compare_command(
         tests=GroupTestOptions(n_resamples=resamples, seed=seed),
     )
     paths = list(corpus)
-    store = store_input(corpus, convention, lexicons, manifest)
-    if store is not None:  # a store of seclens ingest: its analysis, not the files again
-        from seclens.compare.corpus import read_store
-
-        stored = read_store(store, opts)
+    source = stored_input(corpus, convention, lexicons, manifest)
+    if source is not None:  # a store or Dask output: its analysis, not the files again
+        stored = read_stored(source, opts)
         documents = (stored.table, list(stored.exclusions))
         if by is not None:
             results = compare_by([], by, stored.options, documents=documents,

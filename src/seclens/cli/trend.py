@@ -14,6 +14,8 @@ import click
 if TYPE_CHECKING:
     import pandas as pd
 
+    from seclens.compare.corpus import CorpusOptions, StoreInputs
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -64,28 +66,53 @@ def corpus_options(func: F) -> F:
     return func
 
 
-def store_input(corpus: tuple[Path, ...], convention: str, lexicons: tuple[Path, ...],
-                manifest: Path | None) -> Path | None:
-    """The store when CORPUS is one ``.duckdb`` file (``seclens ingest --db``), else None.
+def stored_input(corpus: tuple[Path, ...], convention: str, lexicons: tuple[Path, ...],
+                 manifest: Path | None) -> tuple[str, Path] | None:
+    """What CORPUS is when it is one stored analysis, else None (files and folders).
 
-    A store's measures are those of its ingest: ``--convention``, ``--lexicon`` and
-    ``--manifest`` would be ignored, so they are refused (``E001``), as is a store
-    among other inputs.
+    ``("store", path)`` for one ``.duckdb`` file (``seclens ingest --db``);
+    ``("parquet", path)`` for one output folder of ``seclens ingest --engine dask``
+    (recognised by :func:`seclens.engine.dask_engine.is_dask_output`). Their
+    measures are those of their ingest: ``--convention``, ``--lexicon`` and
+    ``--manifest`` would be ignored, so they are refused (``E001``), as is either
+    among other inputs. A Dask output folder without its run metadata is refused
+    (``E613``), never read as a folder of documents.
     """
+    from seclens.engine.dask_engine import is_dask_output, read_run_metadata
     from seclens.errors import ConfigError
 
-    stores = [p for p in corpus if p.is_file() and p.suffix.lower() == ".duckdb"]
-    if not stores:
+    found = [("store", p) for p in corpus if p.is_file() and p.suffix.lower() == ".duckdb"]
+    folders = [p for p in corpus if is_dask_output(p)]
+    for folder in folders:
+        read_run_metadata(folder)  # E613 when incomplete or without metadata
+    found += [("parquet", p) for p in folders]
+    if not found:
         return None
+    kind, path = found[0]
+    what, made_by = {"store": ("a store", "seclens ingest --db"),
+                     "parquet": ("a Dask output folder", "seclens ingest --engine dask")
+                     }[kind]
     if len(corpus) > 1:
-        raise ConfigError("E001", f"a store ({stores[0]}) must be the only CORPUS input")
+        raise ConfigError("E001", f"{what} ({path}) must be the only CORPUS input")
     given = [name for name, value in (("--convention", convention != "substring"),
                                       ("--lexicon", bool(lexicons)),
                                       ("--manifest", manifest is not None)) if value]
     if given:
-        raise ConfigError("E001", f"{', '.join(given)}: a store's measures and metadata are "
-                          "those of its ingest (seclens ingest --db); give them there")
-    return stores[0]
+        raise ConfigError("E001", f"{', '.join(given)}: the measures and metadata of "
+                          f"{what} are those of its ingest ({made_by}); give them there")
+    return kind, path
+
+
+def read_stored(stored: tuple[str, Path], options: CorpusOptions, *,
+                frequencies: bool = True) -> StoreInputs:
+    """:func:`~seclens.compare.corpus.read_store` or
+    :func:`~seclens.compare.corpus.read_parquet_results` of :func:`stored_input`'s
+    answer."""
+    from seclens.compare.corpus import read_parquet_results, read_store
+
+    kind, path = stored
+    reader = read_store if kind == "store" else read_parquet_results
+    return reader(path, options, frequencies=frequencies)
 
 
 def write_outputs(
@@ -161,8 +188,9 @@ def trend_command(
 ) -> None:
     """Per-year series of the measures of CORPUS, by group, with documents per year.
 
-    CORPUS: files and folders, or one store written by seclens ingest (a .duckdb
-    file), whose analysis and metadata are used as stored.
+    CORPUS: files and folders; or one store written by seclens ingest (a .duckdb
+    file) or one output folder of seclens ingest --engine dask, whose analysis and
+    metadata are used as stored.
     """
     import pandas as pd
 
@@ -178,11 +206,9 @@ def trend_command(
         language=language,
         measures=measures or DEFAULT_MEASURES,
     )
-    store = store_input(corpus, convention, lexicons, manifest)
-    if store is not None:
-        from seclens.compare.corpus import read_store
-
-        stored = read_store(store, opts, frequencies=False)
+    source = stored_input(corpus, convention, lexicons, manifest)
+    if source is not None:
+        stored = read_stored(source, opts, frequencies=False)
         series, docs = trend_corpus([], by, stored.options, small_n=small_n,
                                     table=stored.table)
     else:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -356,18 +356,19 @@ def document_frequencies_of(
 @dataclass(frozen=True)
 class StoreInputs:
     """What :func:`compare_corpus`, :func:`compare_by` and :func:`trend_corpus` need,
-    read from a store instead of analysing files (:func:`read_store`).
+    read from a store (:func:`read_store`) or a Dask output folder
+    (:func:`read_parquet_results`) instead of analysing files.
 
     Attributes
     ----------
     table : pandas.DataFrame
         The per-document table of :func:`document_table` (active documents).
     exclusions : tuple[Exclusion, ...]
-        Those of the store's latest complete ingest run.
+        Those of the store's latest complete ingest run, or of the Dask run.
     frequencies : Mapping[str, tuple[str, Counter, int]]
         :func:`document_frequencies_of` the stored documents (empty when not asked for).
     options : CorpusOptions
-        The options given, with the store's counting convention and lexicons.
+        The options given, with the stored counting convention and lexicons.
     """
 
     table: pd.DataFrame
@@ -409,36 +410,101 @@ def read_store(db: str | os.PathLike[str], options: CorpusOptions | None = None,
         ``E602`` the store cannot be opened; ``E610`` it is empty or its documents
         were analysed under different configurations.
     """
-    import dataclasses
-
     from seclens.store import load_analysis, open_store
 
-    opts = options or CorpusOptions()
     with open_store(Path(db), read_only=True) as store:
         result = load_analysis(store)
-        stored = result.options
-        lexicons = tuple(Path(p) for p in stored.lexicon_paths)
-        if opts.convention not in ("substring", stored.convention):
-            raise ConfigError("E001", f"{db}: the store was analysed with the "
-                              f"{stored.convention!r} convention, not {opts.convention!r}; "
-                              "ingest again with that convention into another store")
-        if opts.lexicon_paths and {Path(p).resolve() for p in opts.lexicon_paths} != {
-                p.resolve() for p in lexicons}:
-            raise ConfigError("E001", f"{db}: the store was analysed with the lexicons "
-                              f"{[str(p) for p in lexicons] or 'packaged only'}; other "
-                              "lexicons need another ingest")
-        if opts.manifest is not None:
-            raise ConfigError("E001", f"{db}: a store holds its documents' metadata; "
-                              "--manifest applies to files and folders only")
-        opts = dataclasses.replace(opts, convention=stored.convention,
-                                   lexicon_paths=lexicons)
-        annotated = None
-        if opts.moves and result.documents:
-            from seclens.annotate.corpus import annotate_document
+        return _stored_inputs(result, store.iter_documents, options, frequencies,
+                              where=f"{db}: the store",
+                              again="ingest again with that convention into another store")
 
-            annotated = [annotate_document(d) for d in store.iter_documents()]
-        table, excl = document_table_from(result, annotated)
-        freqs = document_frequencies_of(store.iter_documents(), opts) if frequencies else {}
+
+def read_parquet_results(out_dir: str | os.PathLike[str],
+                         options: CorpusOptions | None = None, *,
+                         frequencies: bool = True) -> StoreInputs:
+    """:func:`read_store` for the output folder of ``seclens ingest --engine dask``.
+
+    The measures are those the Dask run computed, under the configuration of its
+    run metadata (:func:`seclens.store.results.load_parquet_analysis`); the
+    documents' text is streamed from the ``text`` column of the ``documents``
+    Parquet parts, a batch of rows at a time
+    (:func:`seclens.engine.dask_engine.iter_result_documents`), for the word
+    frequencies and, with ``options.moves``, for the sentence annotator.
+
+    Parameters
+    ----------
+    out_dir : path
+        The ``out_dir`` of a complete :func:`seclens.engine.dask_engine.run_dask`.
+    options : CorpusOptions, optional
+        As for :func:`read_store`: ``convention`` and ``lexicon_paths`` must be the
+        run's (or left at their defaults), and ``manifest`` unset.
+    frequencies : bool
+        Also tokenize the documents for keyness (not needed by :func:`trend_corpus`).
+
+    Returns
+    -------
+    StoreInputs
+
+    Raises
+    ------
+    ConfigError
+        ``E001`` when ``options`` asks for another convention, other lexicons, or a
+        manifest.
+    StoreError
+        ``E613`` the folder has no run metadata (an interrupted run, or one written
+        by an older seclens); ``E610`` a doc_id occurs twice.
+    """
+    from seclens.engine.dask_engine import iter_result_documents
+    from seclens.store.results import load_parquet_analysis
+
+    result = load_parquet_analysis(out_dir)
+    return _stored_inputs(result, lambda: iter_result_documents(Path(out_dir)), options,
+                          frequencies, where=f"{out_dir}: the Dask output",
+                          again="run seclens ingest --engine dask again with that "
+                          "convention into a new folder")
+
+
+def _stored_inputs(result: AnalysisResult, documents: Callable[[], Iterable[Document]],
+                   options: CorpusOptions | None, frequencies: bool, *,
+                   where: str, again: str) -> StoreInputs:
+    """:class:`StoreInputs` of an analysis already stored and its documents.
+
+    ``documents()`` gives a fresh iterator over the stored documents each call;
+    ``where`` (``"<path>: the store"``) and ``again`` (how to analyse again) word
+    the messages.
+
+    Raises
+    ------
+    ConfigError
+        ``E001`` when ``options`` asks for another convention or other lexicons than
+        ``result``'s, or for a manifest.
+    """
+    import dataclasses
+
+    from seclens.annotate.corpus import annotate_document
+    from seclens.annotate.rules import RuleAnnotator
+
+    opts = options or CorpusOptions()
+    stored = result.options
+    lexicons = tuple(Path(p) for p in stored.lexicon_paths)
+    if opts.convention not in ("substring", stored.convention):
+        raise ConfigError("E001", f"{where} was analysed with the {stored.convention!r} "
+                          f"convention, not {opts.convention!r}; {again}")
+    if opts.lexicon_paths and {Path(p).resolve() for p in opts.lexicon_paths} != {
+            p.resolve() for p in lexicons}:
+        raise ConfigError("E001", f"{where} was analysed with the lexicons "
+                          f"{[str(p) for p in lexicons] or 'packaged only'}; other "
+                          "lexicons need another ingest")
+    if opts.manifest is not None:
+        raise ConfigError("E001", f"{where} holds its documents' metadata; "
+                          "--manifest applies to files and folders only")
+    opts = dataclasses.replace(opts, convention=stored.convention, lexicon_paths=lexicons)
+    annotated = None
+    if opts.moves and result.documents:
+        annotator = RuleAnnotator()  # one per corpus, as annotate_corpus
+        annotated = (annotate_document(d, annotator) for d in documents())  # streamed
+    table, excl = document_table_from(result, annotated)
+    freqs = document_frequencies_of(documents(), opts) if frequencies else {}
     return StoreInputs(table, tuple(excl), freqs, opts)
 
 

@@ -90,6 +90,22 @@ def test_parquet_input(tmp_path: Path, scheduler: str) -> None:
     assert result.excluded[0].code == "E380"
     per_doc = got["matches"].groupby("doc_id")["matched_text"].apply(list).to_dict()
     assert per_doc == {"p1": ["国家安全", "安全"], "p2": ["国防"]}
+    analysis = load_parquet_analysis(tmp_path / "out")  # exclusions from the parts
+    assert [(e.doc_id, e.code) for e in analysis.exclusions] == [("p3", "E380")]
+    assert [d.doc_id for d in analysis.documents] == ["p1", "p2"]
+
+
+def test_parquet_doc_id_twice_is_e610(tmp_path: Path, scheduler: str) -> None:
+    """Parquet inputs are not checked for unique doc_id values across row groups;
+    reading the output for a report or comparison refuses the duplicate."""
+    table = pa.table({"doc_id": ["p1", "p2", "p1"],
+                      "text": ["维护国家安全。", "巩固国防。", "网络安全。"]})
+    pq.write_table(table, tmp_path / "in.parquet", row_group_size=2)
+    run_dask([tmp_path / "in.parquet"], tmp_path / "out", EngineConfig(),
+             DaskOptions(scheduler=scheduler))
+    with pytest.raises(StoreError) as err:
+        load_parquet_analysis(tmp_path / "out")
+    assert err.value.code == "E610" and "p1" in err.value.message
 
 
 def test_output_folder_must_be_new(tmp_path: Path) -> None:

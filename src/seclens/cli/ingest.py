@@ -27,7 +27,8 @@ from seclens.errors import ConfigError
 @click.option("--scheduler", default=None,
               help="Dask scheduler address, e.g. tcp://host:8786 (default: a LocalCluster).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder of the Parquet tables (--engine dask).")
+              help="Output folder of the Parquet tables and run metadata (--engine "
+              "dask); a CORPUS of seclens compare and seclens trend.")
 @click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Manifest CSV (default: manifest.csv in an input folder).")
 @click.option("--convention", type=click.Choice(["substring", "token"]), default="substring",

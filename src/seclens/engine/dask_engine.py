@@ -384,7 +384,9 @@ def run_dask(inputs: Sequence[Path | str], out_dir: Path | str,
     out_dir : path
         New or empty folder; receives ``documents/``, ``sentences/``, ``matches/``,
         ``counts/``, ``annotations/``, ``exclusions/`` with one ``part-NNNNNN.parquet``
-        per partition, and ``_plan/tasks.parquet`` (the files analysed).
+        per partition, ``_plan/tasks.parquet`` (the files analysed) and, last, when
+        every partition is written, the run metadata ``_seclens_run.json``
+        (:data:`RUN_METADATA`; see :func:`read_run_metadata`).
     config : EngineConfig or None
     options : DaskOptions or None
 

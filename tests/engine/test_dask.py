@@ -262,49 +262,51 @@ def test_parquet_analysis_names_its_inputs(reference_output: tuple[Path, Any],
         assert doc.meta == summary.meta
 
 
-def test_compare_from_dask_output_equals_compare_from_the_folder(
-        reference_output: tuple[Path, Any], corpus_dir: Path, tmp_path: Path) -> None:
-    outputs = {}
+@pytest.mark.parametrize(("command", "files"), [
+    (["compare", *COMPARE_ARGS], ("documents.csv", "grouptests.csv", "exclusions.csv",
+                                  "keyness_zh.csv", "compare.html")),
+    (["trend", "--by", "level", "--no-moves"], ()),
+    (["compare", "--by", "level", "--no-moves", "--resamples", "199"], ()),
+], ids=["compare-out", "trend-by", "compare-by"])
+def test_dask_output_reads_as_the_folder(reference_output: tuple[Path, Any],
+                                         corpus_dir: Path, tmp_path: Path,
+                                         command: list[str], files: tuple[str, ...]) -> None:
+    """compare/trend print the same from the Dask output as from the corpus folder,
+    and every output file of ``compare --out`` is byte-identical."""
+    printed = {}
     for name, source in (("folder", corpus_dir), ("dask", reference_output[0])):
         out = tmp_path / name
-        result = CliRunner().invoke(main, ["compare", str(source), *COMPARE_ARGS,
-                                           "--out", str(out)])
-        assert result.exit_code == 0, result.output
-        outputs[name] = (result.output.replace(str(out), "OUT"), out)
-    assert outputs["dask"][0] == outputs["folder"][0]
-    for file in ("documents.csv", "grouptests.csv", "exclusions.csv", "keyness_zh.csv",
-                 "compare.html"):
-        assert (outputs["dask"][1] / file).read_bytes() == \
-            (outputs["folder"][1] / file).read_bytes(), file
+        args = [command[0], str(source), *command[1:]] + (["--out", str(out)] if files else [])
+        run = CliRunner().invoke(main, args)
+        assert run.exit_code == 0, run.output
+        printed[name] = run.output.replace(str(out), "OUT")
+    assert printed["dask"] == printed["folder"]
+    for file in files:
+        assert (tmp_path / "dask" / file).read_bytes() == \
+            (tmp_path / "folder" / file).read_bytes(), file
 
 
-def test_trend_and_compare_by_from_dask_output(reference_output: tuple[Path, Any],
-                                              corpus_dir: Path) -> None:
-    for command in (["trend", "--by", "level", "--no-moves"],
-                    ["compare", "--by", "level", "--no-moves", "--resamples", "199"]):
-        got = [CliRunner().invoke(main, [command[0], str(source), *command[1:]])
-               for source in (corpus_dir, reference_output[0])]
-        assert got[0].exit_code == 0 and got[1].exit_code == 0, got[1].output
-        assert got[1].output == got[0].output
+def _options_of_files(corpus_dir: Path, tmp_path: Path) -> dict[str, list[str]]:
+    """Arguments that only apply to files and folders (a stored analysis refuses them)."""
+    extra_lexicon = tmp_path / "more.csv"
+    extra_lexicon.write_text("term,lang,category,sector\n算力安全,zh,security,technological\n",
+                             encoding="utf-8")
+    return {"convention": ["--convention", "token"],
+            "manifest": ["--manifest", str(corpus_dir / "manifest.csv")],
+            "lexicon": ["--lexicon", str(extra_lexicon)],
+            "another input": [str(corpus_dir)]}
 
 
-@pytest.mark.parametrize("extra", [["--convention", "token"], ["--manifest", "MANIFEST"],
-                                   ["--lexicon", "LEXICON"], ["CORPUS"]])
-@pytest.mark.parametrize("command", ["trend", "compare"])
+@pytest.mark.parametrize("option", ["convention", "manifest", "lexicon", "another input"])
+@pytest.mark.parametrize("command", [["trend"], ["compare", "--by", "level"]])
 def test_dask_output_refuses_options_of_files(reference_output: tuple[Path, Any],
                                               corpus_dir: Path, tmp_path: Path,
-                                              command: str, extra: list[str]) -> None:
-    lexicon = tmp_path / "extra.csv"
-    lexicon.write_text("term,lang,category,sector\n算力安全,zh,security,technological\n",
-                       encoding="utf-8")
-    swap = {"MANIFEST": str(corpus_dir / "manifest.csv"), "LEXICON": str(lexicon),
-            "CORPUS": str(corpus_dir)}
-    args = [command, str(reference_output[0]), *[swap.get(a, a) for a in extra]]
-    if command == "compare":
-        args += ["--by", "level"]
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 2  # an option error
-    assert "error E001" in result.output and "Dask output folder" in result.output
+                                              command: list[str], option: str) -> None:
+    added = _options_of_files(corpus_dir, tmp_path)[option]
+    run = CliRunner().invoke(main, [command[0], str(reference_output[0]), *added,
+                                    *command[1:]])
+    assert run.exit_code == 2  # an option error
+    assert "error E001" in run.output and "Dask output folder" in run.output
 
 
 def test_read_parquet_results_refuses_other_options(reference_output: tuple[Path, Any],

@@ -387,3 +387,32 @@ def test_dask_report_reads_the_run_metadata(tmp_path: Path, make_corpus: Callabl
     run = json.loads((tmp_path / "rep" / "run.json").read_text(encoding="utf-8"))
     assert run["input_roots"] == [str(corpus.resolve())]
     assert run["options"]["convention"] == "token"
+
+
+def test_exclusions_of_a_dask_output_as_from_the_folder(tmp_path: Path,
+                                                        scheduler: str) -> None:
+    """Exclusions of planning (an orphan manifest row, an unsupported file) and of
+    the partitions (an empty document) reach ``compare`` as from the folder."""
+    corpus = tmp_path / "c"
+    (corpus / "docs").mkdir(parents=True)
+    rows = ["id,title,issuer,level,date,language"]
+    texts = ["维护国家安全。", "加强网络安全。", "国防建设。", "安全可控。", ""]
+    for i, text in enumerate(texts):
+        (corpus / "docs" / f"d{i}.txt").write_text(text, encoding="utf-8")
+        rows.append(f"d{i},T{i},I,{'central' if i < 2 else 'provincial'},2020-01-0{i + 1},zh")
+    (corpus / "docs" / "notes.md").write_text("notes", encoding="utf-8")
+    rows.append("d9,T9,I,provincial,2020-01-09,zh")
+    (corpus / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = run_dask([corpus], tmp_path / "dask", EngineConfig(),
+                      DaskOptions(scheduler=scheduler, partition_size=2))
+    assert sorted(e.code for e in result.excluded) == ["E102", "E106", "E112"]
+    args = ["--target", "level=central", "--reference", "level=provincial",
+            "--resamples", "199", "--min-freq", "1"]
+    files = {}
+    for source in (corpus, tmp_path / "dask"):
+        run = CliRunner().invoke(main, ["compare", str(source), *args,
+                                        "--out", str(tmp_path / f"out-{source.name}")])
+        assert run.exit_code == 0, run.output
+        files[source.name] = (tmp_path / f"out-{source.name}" / "exclusions.csv").read_bytes()
+    assert files["dask"] == files["c"]
+    assert files["c"].count(b"\n") == 4  # header + three exclusions

@@ -68,3 +68,29 @@ def make_corpus() -> Callable[..., list[Path]]:
     """Writer of small generated Chinese corpora for the store and engine tests
     (``make_corpus(folder, n, seed=0)``; no reference corpus needed)."""
     return _write_generated_corpus
+
+
+@pytest.fixture()
+def same_as_folder(tmp_path: Path) -> Callable[[Path, Path, list[str], str], None]:
+    """Checker: a command run on a stored analysis (store or Dask output folder) prints
+    and writes what it does run on the corpus folder.
+
+    ``check(stored, folder, command, file_option)`` runs ``seclens COMMAND[0] CORPUS
+    COMMAND[1:] FILE_OPTION FILE`` on both and asserts the same output (file paths
+    replaced) and byte-identical, non-empty files.
+    """
+    from click.testing import CliRunner
+
+    from seclens.cli import main
+
+    def check(stored: Path, folder: Path, command: list[str], file_option: str) -> None:
+        got = {}
+        for name, corpus in (("stored", stored), ("folder", folder)):
+            out = tmp_path / f"{name}.out"
+            run = CliRunner().invoke(main, [command[0], str(corpus), *command[1:],
+                                            file_option, str(out)])
+            assert run.exit_code == 0, run.output
+            got[name] = (run.output.replace(str(out), "OUT"), out.read_bytes())
+        assert got["stored"][1] and got["stored"] == got["folder"]
+
+    return check

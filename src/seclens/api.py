@@ -927,7 +927,9 @@ def framework_table(
     Parameters
     ----------
     inputs : sequence of path
-        Files and/or folders (with ``manifest.csv`` for metadata).
+        Files and/or folders (with ``manifest.csv`` for metadata), or one stored
+        analysis (a store, a Dask output folder: see
+        :func:`seclens.annotate.corpus.annotate_corpus`).
     group : str
         Group expression (:mod:`seclens.compare.groups`: ``level=central``,
         ``level=provincial,municipal``, ``year>=2020``, ``&`` for "and"); "" for all

@@ -416,3 +416,45 @@ def test_exclusions_of_a_dask_output_as_from_the_folder(tmp_path: Path,
         files[source.name] = (tmp_path / f"out-{source.name}" / "exclusions.csv").read_bytes()
     assert files["dask"] == files["c"]
     assert files["c"].count(b"\n") == 4  # header + three exclusions
+
+
+@pytest.mark.parametrize(("command", "file_option"), [
+    (["annotate"], "--out"),
+    (["table", "--top", "2", "--group", "level=central"], "--html"),
+    (["sample", "-n", "30", "--seed", "3", "--with-suggestions"], "--csv"),
+], ids=["annotate", "table", "sample"])
+def test_annotate_table_sample_from_a_dask_output(reference_output: tuple[Path, Any],
+                                                  corpus_dir: Path, command: list[str],
+                                                  file_option: str,
+                                                  same_as_folder: Callable[..., None]) -> None:
+    """The sentence annotator's commands read the documents' text from the Parquet
+    parts, in the folder's order (a sample's draw depends on it)."""
+    same_as_folder(reference_output[0], corpus_dir, command, file_option)
+
+
+def test_dask_output_documents_in_the_folders_order(reference_output: tuple[Path, Any],
+                                                    corpus_dir: Path) -> None:
+    from seclens.ingest import iter_documents
+    from seclens.store.source import stored_corpus
+    from seclens.types import Document
+
+    source = stored_corpus([reference_output[0]])
+    assert source is not None and source.kind == "parquet"
+    folder = [d for d in iter_documents([corpus_dir]) if isinstance(d, Document)]
+    assert list(source.documents()) == folder
+    assert source.exclusions() == ()
+
+
+def test_dask_output_documents_are_ordered_whatever_the_part_order(
+        reference_output: tuple[Path, Any], tmp_path: Path) -> None:
+    from seclens.store.source import _parquet_documents
+
+    parts = sorted((reference_output[0] / "documents").glob("part-*.parquet"))
+    table = pa.concat_tables([pq.read_table(p) for p in parts])
+    (tmp_path / "documents").mkdir()
+    # the rows in reverse, in two parts in the other order
+    backwards = table.take(list(range(table.num_rows - 1, -1, -1)))
+    pq.write_table(backwards.slice(0, 10), tmp_path / "documents" / "part-000001.parquet")
+    pq.write_table(backwards.slice(10), tmp_path / "documents" / "part-000000.parquet")
+    got = [d.path for d in _parquet_documents(tmp_path)]
+    assert got == sorted(table.column("path").to_pylist()) and len(got) == 28

@@ -65,10 +65,31 @@ def annotate_corpus(
     """Ingest ``inputs`` (files/folders with manifest) and annotate every document.
 
     Exclusions from ingest are passed through unchanged, never dropped.
+
+    ``inputs`` may instead be one stored analysis (a ``.duckdb`` store of ``seclens
+    ingest --db``, or an output folder of ``seclens ingest --engine dask``; see
+    :func:`seclens.store.source.stored_corpus`): its exclusions come first, then its
+    documents' stored text is annotated in the order the folder would be read (path,
+    then doc_id), so the annotations equal those of the same files read from a folder.
+
+    Raises
+    ------
+    ConfigError
+        ``E001`` a stored analysis among other inputs.
+    StoreError
+        ``E602`` the store cannot be opened; ``E613`` a Dask output folder without
+        run metadata.
     """
     from seclens.ingest import iter_documents
+    from seclens.store.source import stored_corpus
 
     ann = annotator or RuleAnnotator()
+    stored = stored_corpus(inputs)
+    if stored is not None:
+        yield from stored.exclusions()
+        for document in stored.documents():
+            yield annotate_document(document, ann, chain_window)
+        return
     for item in iter_documents(inputs):
         if isinstance(item, Exclusion):
             yield item

@@ -56,6 +56,10 @@ def annotate(
 
     With --train FILE --save MODEL, fit the supervised detector instead and print its
     cross-validated scores.
+
+    CORPUS: files and folders; or one store written by seclens ingest (a .duckdb
+    file) or one output folder of seclens ingest --engine dask, whose documents
+    are read from it (stored text, in the order the folder is read).
     """
     from seclens.errors import AnnotationError
 

@@ -45,7 +45,12 @@ def sample(
     qdpx_out: Path | None,
     with_suggestions: bool,
 ) -> None:
-    """Draw a stratified sample of sentences of CORPUS for hand coding."""
+    """Draw a stratified sample of sentences of CORPUS for hand coding.
+
+    CORPUS: files and folders; or one store written by seclens ingest (a .duckdb
+    file) or one output folder of seclens ingest --engine dask, whose documents
+    are read from it (stored text, in the order the folder is read).
+    """
     from dataclasses import replace
 
     from seclens.annotate.corpus import AnnotatedDocument, annotate_corpus

@@ -28,6 +28,10 @@ def table(corpus: tuple[Path, ...], group: str, top: int, html_out: Path | None)
     """Print the framework table of CORPUS (or of a --group of it).
 
     Rows: securitizing actor, move, referent object, audience, facilitating conditions.
+
+    CORPUS: files and folders; or one store written by seclens ingest (a .duckdb
+    file) or one output folder of seclens ingest --engine dask, whose documents
+    are read from it (stored text, in the order the folder is read).
     """
     from seclens.annotate.table import format_table, framework_section
     from seclens.api import framework_table

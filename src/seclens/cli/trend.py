@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from seclens.compare.corpus import CorpusOptions, StoreInputs
+    from seclens.store.source import StoredCorpus
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -67,52 +68,42 @@ def corpus_options(func: F) -> F:
 
 
 def stored_input(corpus: tuple[Path, ...], convention: str, lexicons: tuple[Path, ...],
-                 manifest: Path | None) -> tuple[str, Path] | None:
+                 manifest: Path | None) -> StoredCorpus | None:
     """What CORPUS is when it is one stored analysis, else None (files and folders).
 
-    ``("store", path)`` for one ``.duckdb`` file (``seclens ingest --db``);
-    ``("parquet", path)`` for one output folder of ``seclens ingest --engine dask``
-    (recognised by :func:`seclens.engine.dask_engine.is_dask_output`). Their
+    A ``.duckdb`` store (``seclens ingest --db``) or an output folder of ``seclens
+    ingest --engine dask`` (:func:`seclens.store.source.stored_corpus`). Their
     measures are those of their ingest: ``--convention``, ``--lexicon`` and
     ``--manifest`` would be ignored, so they are refused (``E001``), as is either
     among other inputs. A Dask output folder without its run metadata is refused
     (``E613``), never read as a folder of documents.
     """
-    from seclens.engine.dask_engine import is_dask_output, read_run_metadata
     from seclens.errors import ConfigError
+    from seclens.store.source import stored_corpus
 
-    found = [("store", p) for p in corpus if p.is_file() and p.suffix.lower() == ".duckdb"]
-    folders = [p for p in corpus if is_dask_output(p)]
-    for folder in folders:
-        read_run_metadata(folder)  # E613 when incomplete or without metadata
-    found += [("parquet", p) for p in folders]
-    if not found:
+    stored = stored_corpus(corpus)
+    if stored is None:
         return None
-    kind, path = found[0]
-    what, made_by = {"store": ("a store", "seclens ingest --db"),
-                     "parquet": ("a Dask output folder", "seclens ingest --engine dask")
-                     }[kind]
-    if len(corpus) > 1:
-        raise ConfigError("E001", f"{what} ({path}) must be the only CORPUS input")
+    made_by = "seclens ingest --db" if stored.kind == "store" else "seclens ingest --engine dask"
     given = [name for name, value in (("--convention", convention != "substring"),
                                       ("--lexicon", bool(lexicons)),
                                       ("--manifest", manifest is not None)) if value]
     if given:
         raise ConfigError("E001", f"{', '.join(given)}: the measures and metadata of "
-                          f"{what} are those of its ingest ({made_by}); give them there")
-    return kind, path
+                          f"{stored.described} are those of its ingest ({made_by}); give "
+                          "them there")
+    return stored
 
 
-def read_stored(stored: tuple[str, Path], options: CorpusOptions, *,
+def read_stored(stored: StoredCorpus, options: CorpusOptions, *,
                 frequencies: bool = True) -> StoreInputs:
     """:func:`~seclens.compare.corpus.read_store` or
     :func:`~seclens.compare.corpus.read_parquet_results` of :func:`stored_input`'s
     answer."""
     from seclens.compare.corpus import read_parquet_results, read_store
 
-    kind, path = stored
-    reader = read_store if kind == "store" else read_parquet_results
-    return reader(path, options, frequencies=frequencies)
+    reader = read_store if stored.kind == "store" else read_parquet_results
+    return reader(stored.path, options, frequencies=frequencies)
 
 
 def write_outputs(

@@ -108,6 +108,42 @@ def analysis_from_frames(frames: Mapping[str, pd.DataFrame], config: EngineConfi
         counts=counts, exclusions=tuple(exclusions), provenance=provenance)
 
 
+def _exclusion_records(frame: pd.DataFrame) -> list[Exclusion]:
+    return [Exclusion(r["path"], r["doc_id"], r["code"], r["reason"])
+            for r in frame.to_dict("records")]
+
+
+def stored_exclusions(store: Store) -> list[Exclusion]:
+    """The exclusions of a store's latest complete ingest run (none before one).
+
+    Returns
+    -------
+    list of Exclusion
+        In the store's order (path, code).
+    """
+    runs = store.table("runs")
+    done = runs[runs["status"] == "complete"]
+    if not len(done):
+        return []
+    last = int(done["run_id"].iloc[-1])
+    frame = store.table("exclusions")
+    return _exclusion_records(frame[frame["run_id"] == last])
+
+
+def parquet_exclusions(out_dir: Path | str) -> list[Exclusion]:
+    """The exclusions of a complete Dask output folder (planning and partitions).
+
+    Raises
+    ------
+    StoreError
+        ``E613`` when the folder has no run metadata.
+    """
+    from seclens.engine.dask_engine import read_results, read_run_metadata
+
+    read_run_metadata(out_dir)
+    return _exclusion_records(read_results(out_dir, ("exclusions",))["exclusions"])
+
+
 def load_analysis(store: Store) -> AnalysisResult:
     """The :class:`~seclens.api.AnalysisResult` of a store's active documents.
 
@@ -136,13 +172,7 @@ def load_analysis(store: Store) -> AnalysisResult:
     runs = store.table("runs")
     run = runs[runs["fingerprint"] == prints[0]].iloc[-1]
     config = EngineConfig(**json.loads(run["config_json"]))
-    done = runs[runs["status"] == "complete"]
-    excl: list[Exclusion] = []
-    if len(done):
-        last = int(done["run_id"].iloc[-1])
-        frame = store.table("exclusions")
-        excl = [Exclusion(r["path"], r["doc_id"], r["code"], r["reason"])
-                for r in frame[frame["run_id"] == last].to_dict("records")]
+    excl = stored_exclusions(store)
     frames = {"documents": docs, "matches": store.table("matches"),
               "counts": store.table("counts")}
     return analysis_from_frames(frames, config, excl,
@@ -190,8 +220,7 @@ def load_parquet_analysis(out_dir: str | os.PathLike[str]) -> AnalysisResult:
             "E610", f"{out}: {len(twice)} doc_id(s) occur more than once "
             f"({', '.join(twice[:5])}{' ...' if len(twice) > 5 else ''}); give the "
             "Parquet inputs unique doc_id values and run again into a new folder")
-    excl = [Exclusion(r["path"], r["doc_id"], r["code"], r["reason"])
-            for r in frames["exclusions"].to_dict("records")]
+    excl = _exclusion_records(frames["exclusions"])
     return analysis_from_frames(frames, run.config, excl,
                                 {"parquet": str(out)},
                                 input_roots=run.inputs)

@@ -367,21 +367,41 @@ class Store:
 
     # -- reading ----------------------------------------------------------------------
     def iter_documents(self, include_removed: bool = False,
-                       batch_size: int = 64) -> Iterator[Document]:
-        """Yield the stored documents as :class:`~seclens.types.Document`, by doc_id.
+                       batch_size: int = 64, order_by: str = "doc_id") -> Iterator[Document]:
+        """Yield the stored documents as :class:`~seclens.types.Document`.
 
         Streams in batches of ``batch_size`` (never the whole corpus in memory).
+
+        Parameters
+        ----------
+        include_removed : bool
+            Also the documents whose source file was removed.
+        batch_size : int
+            Documents read per query.
+        order_by : {"doc_id", "path"}
+            ``doc_id``; or ``path`` (then doc_id), the order in which ``seclens
+            analyze`` reads the same files and :func:`seclens.store.load_analysis`
+            lists them.
+
+        Raises
+        ------
+        StoreError
+            ``E606`` for another ``order_by``.
         """
+        orders = {"doc_id": "doc_id", "path": "path, doc_id"}
+        if order_by not in orders:
+            raise StoreError("E606", f"iter_documents(): order_by must be one of "
+                                     f"{sorted(orders)}, got {order_by!r}")
         where = "" if include_removed else "WHERE status = 'active'"
         ids = [r[0] for r in self.con.execute(
-            f"SELECT doc_id FROM documents {where} ORDER BY doc_id").fetchall()]
+            f"SELECT doc_id FROM documents {where} ORDER BY {orders[order_by]}").fetchall()]
         for i in range(0, len(ids), batch_size):
             chunk = ids[i:i + batch_size]
             frame = self.con.execute(
-                "SELECT * FROM documents WHERE list_contains(?, doc_id) ORDER BY doc_id",
-                [chunk]).fetch_df()
-            for row in frame.to_dict("records"):
-                yield row_to_document(row)
+                "SELECT * FROM documents WHERE list_contains(?, doc_id)", [chunk]).fetch_df()
+            rows = {r["doc_id"]: r for r in frame.to_dict("records")}
+            for doc_id in chunk:
+                yield row_to_document(rows[doc_id])
 
     def table(self, name: str, include_removed: bool = False,
               exclude_columns: Sequence[str] = ()) -> pd.DataFrame:

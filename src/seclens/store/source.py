@@ -1,0 +1,179 @@
+"""Store stage: a stored analysis as the CORPUS of the analysis commands.
+
+A store written by ``seclens ingest --db FILE`` and an output folder of ``seclens
+ingest --engine dask --out DIR`` hold the documents' text, metadata and measures.
+:func:`stored_corpus` recognises one given as CORPUS; :class:`StoredCorpus` then
+gives its documents (in the order ``seclens analyze`` reads the same files), its
+exclusions and its analysis, so that ``seclens annotate``, ``sample``, ``table``,
+``compare`` and ``trend`` run from it as from the folder.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from seclens.errors import ConfigError
+from seclens.types import Document, Exclusion
+
+if TYPE_CHECKING:
+    from seclens.api import AnalysisResult
+
+#: Rows of Dask output read at a time by :meth:`StoredCorpus.documents`.
+_BATCH = 64
+#: DuckDB's memory for ordering a Dask output's documents by path; larger outputs
+#: spill to a temporary folder.
+_SORT_MEMORY = "256MB"
+
+
+@dataclass(frozen=True)
+class StoredCorpus:
+    """One stored analysis given as CORPUS.
+
+    Attributes
+    ----------
+    kind : {"store", "parquet"}
+        ``store``: a DuckDB store (``seclens ingest --db``); ``parquet``: the output
+        folder of ``seclens ingest --engine dask``.
+    path : pathlib.Path
+    """
+
+    kind: Literal["store", "parquet"]
+    path: Path
+
+    @property
+    def described(self) -> str:
+        """``"a store"`` or ``"a Dask output folder"`` (for messages)."""
+        return "a store" if self.kind == "store" else "a Dask output folder"
+
+    def analysis(self) -> AnalysisResult:
+        """The stored analysis (:func:`seclens.store.load_analysis` of the store's
+        active documents, or :func:`seclens.store.results.load_parquet_analysis`).
+
+        Raises
+        ------
+        StoreError
+            ``E602`` the store cannot be opened; ``E610`` no single analysis;
+            ``E613`` a Dask output without run metadata.
+        """
+        from seclens.store.results import load_analysis, load_parquet_analysis
+        from seclens.store.store import open_store
+
+        if self.kind == "parquet":
+            return load_parquet_analysis(self.path)
+        with open_store(self.path, read_only=True) as store:
+            return load_analysis(store)
+
+    def exclusions(self) -> tuple[Exclusion, ...]:
+        """The exclusions recorded with the analysis (those of a store's latest
+        complete ingest run; all of a Dask run's), ordered by path and code.
+
+        Raises
+        ------
+        StoreError
+            ``E602`` the store cannot be opened; ``E613`` a Dask output without run
+            metadata.
+        """
+        from seclens.store.results import parquet_exclusions, stored_exclusions
+        from seclens.store.store import open_store
+
+        if self.kind == "parquet":
+            found = parquet_exclusions(self.path)
+        else:
+            with open_store(self.path, read_only=True) as store:
+                found = stored_exclusions(store)
+        return tuple(sorted(found, key=lambda e: (e.path, e.code)))
+
+    def documents(self) -> Iterator[Document]:
+        """The stored documents, with their text, ordered by path then doc_id.
+
+        That is the order in which ``seclens analyze`` and ``seclens annotate`` read
+        the same files from a folder, so that order-dependent results (a sample's
+        draw, the evidence ties of the framework table) are the same. Streamed: a
+        store is read ``64`` documents per query; a Dask output is ordered by DuckDB
+        (``read_parquet``), in at most 256 MB of memory, spilling to a temporary
+        folder beyond.
+
+        Yields
+        ------
+        seclens.types.Document
+            A store's active documents; every document of a Dask output.
+        """
+        if self.kind == "store":
+            from seclens.store.store import open_store
+
+            with open_store(self.path, read_only=True) as store:
+                yield from store.iter_documents(order_by="path")
+            return
+        yield from _parquet_documents(self.path)
+
+
+def _parquet_documents(out_dir: Path) -> Iterator[Document]:
+    import duckdb
+    import pyarrow as pa
+
+    from seclens.engine.tables import row_to_document
+
+    files = sorted(str(f) for f in (out_dir / "documents").glob("part-*.parquet"))
+    if not files:
+        return
+    with tempfile.TemporaryDirectory(prefix="seclens-sort-") as spill:
+        con = duckdb.connect()
+        try:
+            con.execute(f"SET memory_limit = '{_SORT_MEMORY}'")
+            con.execute("SET temp_directory = ?", [spill])
+            reader: pa.RecordBatchReader = con.sql(
+                "SELECT * FROM read_parquet(?) ORDER BY path, doc_id", params=[files]
+            ).to_arrow_reader(_BATCH)
+            for batch in reader:
+                for row in batch.to_pylist():
+                    yield row_to_document(row)
+        finally:
+            con.close()
+
+
+def stored_corpus(inputs: Sequence[str | os.PathLike[str]]) -> StoredCorpus | None:
+    """The stored analysis when CORPUS is one, else ``None`` (files and folders).
+
+    Parameters
+    ----------
+    inputs : sequence of path
+        The CORPUS arguments.
+
+    Returns
+    -------
+    StoredCorpus or None
+        ``kind="store"`` for a ``.duckdb`` file; ``kind="parquet"`` for a folder
+        :func:`seclens.engine.dask_engine.is_dask_output` recognises.
+
+    Raises
+    ------
+    ConfigError
+        ``E001`` when a stored analysis is given with other inputs.
+    StoreError
+        ``E613`` for a Dask output folder without its run metadata (an interrupted
+        run, or an older seclens's): never read as a folder of documents.
+    """
+    from seclens.engine.dask_engine import is_dask_output, read_run_metadata
+
+    paths = [Path(p) for p in inputs]
+    found: list[StoredCorpus] = [StoredCorpus("store", p) for p in paths
+                                 if p.is_file() and p.suffix.lower() == ".duckdb"]
+    for p in paths:
+        if is_dask_output(p):
+            read_run_metadata(p)  # E613 when incomplete or without metadata
+            found.append(StoredCorpus("parquet", p))
+    if not found:
+        return None
+    if len(paths) > 1:
+        first = found[0]
+        raise ConfigError("E001", f"{first.described} ({first.path}) must be the only "
+                          "CORPUS input")
+    return found[0]
+
+
+__all__ = ["StoredCorpus", "stored_corpus"]

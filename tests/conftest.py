@@ -94,3 +94,41 @@ def same_as_folder(tmp_path: Path) -> Callable[[Path, Path, list[str], str], Non
         assert got["stored"][1] and got["stored"] == got["folder"]
 
     return check
+
+
+@pytest.fixture()
+def same_report_as_folder(tmp_path: Path) -> Callable[[Path, Path], None]:
+    """Checker: ``seclens analyze`` of a stored analysis writes the folder's report.
+
+    ``check(stored, folder)``: documents.csv, counts.csv and matches.csv are
+    byte-identical, and so is every section of report.html but the run provenance
+    (the stored run names no manifest file, and its time differs).
+    """
+    import re
+
+    from click.testing import CliRunner
+
+    from seclens.cli import main
+
+    section = re.compile(r'<section id="([^"]+)">.*?</section>', re.S)
+
+    def check(stored: Path, folder: Path) -> None:
+        outs = {}
+        for name, corpus in (("stored", stored), ("folder", folder)):
+            out = tmp_path / f"report-{name}"
+            run = CliRunner().invoke(main, [
+                "analyze", str(corpus), "--out", str(out), "--no-progress",
+                "--target", "level=central", "--reference", "level=provincial,municipal"])
+            assert run.exit_code == 0, run.output
+            outs[name] = out
+        for file in ("documents.csv", "counts.csv", "matches.csv"):
+            assert (outs["stored"] / file).read_bytes() == (outs["folder"] / file).read_bytes()
+        pages = {name: {m.group(1): m.group(0) for m in
+                        section.finditer((out / "report.html").read_text(encoding="utf-8"))}
+                 for name, out in outs.items()}
+        assert {"framework-table", "trends", "comparison", "kwic"} <= set(pages["folder"])
+        for page in pages.values():
+            page.pop("provenance")
+        assert pages["stored"] == pages["folder"]
+
+    return check

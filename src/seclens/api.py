@@ -644,9 +644,15 @@ def analyze(
     ----------
     inputs : sequence of path
         Files and/or folders (folders are searched recursively; a ``manifest.csv``
-        beside the documents supplies metadata).
+        beside the documents supplies metadata). Or one stored analysis: a store
+        written by ``seclens ingest --db`` or an output folder of ``seclens ingest
+        --engine dask`` (:func:`seclens.store.source.stored_corpus`), whose analysis
+        is returned as stored (:meth:`~seclens.store.source.StoredCorpus.analysis`),
+        nothing being analysed again.
     options : AnalysisOptions, optional
         Defaults to ``AnalysisOptions()`` (substring convention, packaged lexicon).
+        With a stored analysis: the default or the stored analysis's own options
+        (they belong to its ingest).
     progress : bool
         Show a tqdm progress bar on stderr.
 
@@ -663,9 +669,12 @@ def analyze(
     Raises
     ------
     ConfigError
-        ``E010`` for invalid ``inputs`` or options.
+        ``E010`` for invalid ``inputs`` or options (also: options other than the
+        default for a stored analysis); ``E001`` a stored analysis among other inputs.
     IngestError, LexiconError, AnalysisError
         From the stages (missing input path, malformed lexicon or rules ...).
+    StoreError
+        ``E602``, ``E610``, ``E613`` reading a stored analysis.
     """
     if options is None:
         options = AnalysisOptions()
@@ -677,6 +686,17 @@ def analyze(
         inputs = [inputs]
     if not inputs:
         raise ConfigError("E010", "inputs must name at least one file or folder; received none")
+    from seclens.store.source import stored_corpus
+
+    stored = stored_corpus(inputs)
+    if stored is not None:
+        result = stored.analysis()
+        if options not in (AnalysisOptions(), result.options):
+            raise ConfigError(
+                "E010", f"{stored.path}: the analysis options of {stored.described} are "
+                "those of its ingest (seclens ingest); analyse the files again, or ingest "
+                "them with these options")
+        return result
 
     from seclens.ingest import IngestOptions, iter_planned, plan_inputs
 
@@ -835,7 +855,7 @@ def report_sections(
     Parameters
     ----------
     inputs : sequence of path
-        The same files/folders given to :func:`analyze`.
+        The same files/folders (or stored analysis) given to :func:`analyze`.
     options : AnalysisOptions, optional
         Convention, lexicons and manifest used for the measures.
     sections : SectionOptions, optional
@@ -860,11 +880,13 @@ def report_sections(
     from seclens.compare.corpus import (
         CorpusOptions,
         compare_corpus,
+        document_frequencies_of,
         document_table_from,
         trend_corpus,
     )
     from seclens.compare.groups import metadata_frame, split_by
     from seclens.compare.report import comparison_section, trend_section
+    from seclens.store.source import stored_corpus
 
     opts = options or AnalysisOptions()
     wanted = sections or SectionOptions()
@@ -891,6 +913,13 @@ def report_sections(
     )
     analysed = result if result is not None else analyze(paths, opts)
     table, table_exclusions = document_table_from(analysed, [*annotated, *exclusions])
+    frequencies = None
+    stored = stored_corpus(paths)
+    if stored is not None:  # the measures' options are those of the stored analysis
+        corpus_options = CorpusOptions(convention=analysed.options.convention,
+                                       lexicon_paths=tuple(analysed.options.lexicon_paths))
+        if wanted.target is not None and wanted.reference is not None:
+            frequencies = document_frequencies_of(stored.documents(), corpus_options)
     if wanted.trend_by is not None:
         series, _ = trend_corpus(paths, wanted.trend_by, corpus_options, table=table)
         out.append(trend_section(series))
@@ -901,6 +930,7 @@ def report_sections(
             wanted.reference,
             corpus_options,
             documents=(table, table_exclusions),
+            frequencies=frequencies,
         )
         out.append(comparison_section(comparison))
     return out, exclusions

@@ -40,3 +40,16 @@ def test_annotate_a_store_among_other_inputs_is_e001(reference_store: Path,
                                                      corpus_dir: Path) -> None:
     run = CliRunner().invoke(main, ["annotate", str(reference_store), str(corpus_dir)])
     assert run.exit_code != 0 and "E001" in run.output
+
+
+def test_analyze_a_store_writes_the_folders_report(
+        reference_store: Path, corpus_dir: Path,
+        same_report_as_folder: Callable[[Path, Path], None]) -> None:
+    same_report_as_folder(reference_store, corpus_dir)
+
+
+def test_analyze_a_store_with_analysis_options_is_e010(reference_store: Path,
+                                                       corpus_dir: Path) -> None:
+    run = CliRunner().invoke(main, ["analyze", str(reference_store), "--out", "unused",
+                                    "--convention", "token"])
+    assert run.exit_code != 0 and "E010" in run.output and "ingest" in run.output

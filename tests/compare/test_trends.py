@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 
 from seclens.compare.report import comparison_section, standalone_page, trend_section
-from seclens.compare.trends import SERIES_COLUMNS, svg_markup, trend_figure, yearly_series
+from seclens.compare.trends import SERIES_COLUMNS, trend_figure, yearly_series
 from seclens.errors import CompareError
+from seclens.report.charts import svg_markup
 
 TABLE = pd.DataFrame(
     {

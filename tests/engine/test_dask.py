@@ -458,3 +458,9 @@ def test_dask_output_documents_are_ordered_whatever_the_part_order(
     pq.write_table(backwards.slice(10), tmp_path / "documents" / "part-000000.parquet")
     got = [d.path for d in _parquet_documents(tmp_path)]
     assert got == sorted(table.column("path").to_pylist()) and len(got) == 28
+
+
+def test_analyze_a_dask_output_writes_the_folders_report(
+        reference_output: tuple[Path, Any], corpus_dir: Path,
+        same_report_as_folder: Callable[[Path, Path], None]) -> None:
+    same_report_as_folder(reference_output[0], corpus_dir)

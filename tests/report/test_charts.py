@@ -54,3 +54,25 @@ def test_ascii_ids_need_no_font_and_no_key() -> None:
         warnings.simplefilter("error")
         chart = str(security_by_level_svg(_figures(["a", "b"]), families=(), font_files=()))
     assert chart.startswith("<svg") and "chart-key" not in chart
+
+
+def test_svg_markup_is_the_same_every_run() -> None:
+    # Regression (session 6): matplotlib named clip paths and markers from a random
+    # UUID, so two runs of the same report differed in every chart.
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    from seclens.report.charts import svg_markup
+
+    def chart() -> Figure:
+        fig = Figure(figsize=(3, 2))
+        ax = fig.add_subplot()
+        ax.plot([0, 1, 2], [1, 3, 2], marker="o")
+        return fig
+
+    first = svg_markup(chart(), "trend-rate")
+    assert "clip-path" in first and "url(#" in first
+    assert svg_markup(chart(), "trend-rate") == first
+    assert svg_markup(chart(), "another") != first  # ids differ between charts

@@ -243,8 +243,11 @@ def figure_svg_png(count: BiblioCount, title: str = "") -> tuple[str, bytes]:
             va="top",
         )
     fig.tight_layout()
+    import matplotlib as mpl
+
     svg_buf = io.StringIO()
-    fig.savefig(svg_buf, format="svg", metadata={"Date": None})
+    with mpl.rc_context({"svg.hashsalt": "biblio-per-year"}):  # same ids every run
+        fig.savefig(svg_buf, format="svg", metadata={"Date": None})
     png_buf = io.BytesIO()
     fig.savefig(png_buf, format="png", dpi=150, metadata={"Software": None})
     return svg_buf.getvalue(), png_buf.getvalue()

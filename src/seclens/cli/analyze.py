@@ -104,7 +104,12 @@ def analyze_command(
     reference: str | None,
     no_progress: bool,
 ) -> None:
-    """Analyse CORPUS (files or folders) and write the report to --out."""
+    """Analyse CORPUS (files or folders) and write the report to --out.
+
+    CORPUS may instead be one store written by seclens ingest (a .duckdb file) or one
+    output folder of seclens ingest --engine dask: its analysis is reported as stored
+    (the analysis options belong to its ingest), the report sections read its text.
+    """
     from seclens.api import AnalysisOptions, SectionOptions, analyze, report_sections
     from seclens.report import write_report
 

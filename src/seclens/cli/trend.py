@@ -187,7 +187,8 @@ def trend_command(
 
     from seclens.compare.corpus import DEFAULT_MEASURES, CorpusOptions, trend_corpus
     from seclens.compare.report import standalone_page, trend_section
-    from seclens.compare.trends import svg_markup, trend_figure
+    from seclens.compare.trends import trend_figure
+    from seclens.report.charts import svg_markup
 
     opts = CorpusOptions(
         convention=convention,
@@ -211,7 +212,7 @@ def trend_command(
             "documents.csv": docs,
         }
         for m in sorted(set(series["measure"])):
-            files[f"trend_{m}.svg"] = str(svg_markup(trend_figure(series, m)))
+            files[f"trend_{m}.svg"] = str(svg_markup(trend_figure(series, m), f"trend-{m}"))
         files["trends.html"] = standalone_page("seclens trends", [trend_section(series)])
         write_outputs(out_dir, files, list(corpus))
     with pd.option_context("display.width", 200, "display.max_rows", 500):

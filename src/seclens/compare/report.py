@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from seclens.compare.corpus import ComparisonResult
-from seclens.compare.trends import svg_markup, trend_figure
+from seclens.compare.trends import trend_figure
+from seclens.report.charts import svg_markup
 from seclens.report.sections import ReportSection
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ def trend_section(series: pd.DataFrame, measures: Sequence[str] | None = None) -
         Measures to chart (default: all in the series).
     """
     names = list(measures) if measures is not None else sorted(set(series["measure"]))
-    charts = [(m, svg_markup(trend_figure(series, m))) for m in names]
+    charts = [(m, svg_markup(trend_figure(series, m), f"trend-{m}")) for m in names]
     rows = [{k: _fmt(v) for k, v in r.items()} for r in series.to_dict("records")]
     html = (
         _env()

@@ -11,13 +11,10 @@ without a group value in ``series.attrs["ungrouped"]``.
 
 from __future__ import annotations
 
-import io
 import math
-import re
 from collections.abc import Sequence
 
 import pandas as pd
-from markupsafe import Markup
 
 from seclens.compare.groups import add_derived_fields, split_by
 from seclens.errors import CompareError
@@ -119,19 +116,6 @@ def yearly_series(
     out = out.reset_index(drop=True)
     out.attrs.update(undated=undated, ungrouped=ungrouped, by=by or "", small_n=small_n)
     return out
-
-
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_PROLOGUE = re.compile(r"^.*?(?=<svg)", re.S)
-_METADATA = re.compile(r"<metadata>.*?</metadata>", re.S)
-
-
-def svg_markup(fig: object) -> Markup:
-    """Render a matplotlib Figure to an inline ``<svg>`` (no prologue, comments, metadata)."""
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None})  # type: ignore[attr-defined]
-    svg = _PROLOGUE.sub("", buf.getvalue(), count=1)
-    return Markup(_METADATA.sub("", _COMMENT.sub("", svg)))  # matplotlib escapes text
 
 
 def trend_figure(series: pd.DataFrame, measure: str, unit_label: str = "") -> object:

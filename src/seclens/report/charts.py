@@ -56,6 +56,33 @@ _PROLOGUE = re.compile(r"^.*?(?=<svg)", re.S)
 _METADATA = re.compile(r"<metadata>.*?</metadata>", re.S)
 
 
+def svg_markup(fig: object, salt: str = "seclens") -> Markup:
+    """Render a matplotlib Figure to an inline ``<svg>`` (no prologue, comments, metadata).
+
+    The same figure gives the same SVG on every run: no date, and the ids of its
+    clip paths and markers are hashed from ``salt`` and their content (matplotlib's
+    ``svg.hashsalt``, set for this rendering only) rather than from a random UUID.
+    Give each chart of one page its own ``salt`` so that no two share an id.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    salt : str
+
+    Returns
+    -------
+    markupsafe.Markup
+        The ``<svg>`` element (matplotlib escapes the text it draws).
+    """
+    import matplotlib as mpl
+
+    buf = io.StringIO()
+    with mpl.rc_context({"svg.hashsalt": salt}):
+        fig.savefig(buf, format="svg", metadata={"Date": None})  # type: ignore[attr-defined]
+    svg = _PROLOGUE.sub("", buf.getvalue(), count=1)
+    return Markup(_METADATA.sub("", _COMMENT.sub("", svg)))
+
+
 def needs_cjk(text: str) -> bool:
     """True when ``text`` has a character from the CJK blocks (U+2E80 and above, BMP/SIP)."""
     return any(ord(ch) >= 0x2E80 for ch in text)
@@ -161,11 +188,7 @@ def security_by_level_svg(
     )
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None})
-    svg = _PROLOGUE.sub("", buf.getvalue(), count=1)
-    svg = _METADATA.sub("", _COMMENT.sub("", svg))
-    chart = Markup(svg)  # matplotlib output: text escaped, comments removed
+    chart = svg_markup(fig, "sectors-by-level")
     if key:
         rows = Markup("").join(
             Markup("<tr><td>{}</td><td>{}</td></tr>").format(label, doc_id)

@@ -70,6 +70,34 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
     assert err.value.code == "E603"
 
 
+def test_another_duckdb_database_is_not_made_a_store(tmp_path: Path) -> None:
+    # Regression (session 6): a DuckDB file of the user's own (no seclens schema) was
+    # "upgraded": seclens added its tables to it; read-only it was E603 "upgrade it".
+    db = tmp_path / "mine.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE survey (id INTEGER)")
+    con.close()
+    for read_only in (False, True):
+        with pytest.raises(StoreError) as err:
+            open_store(db, read_only=read_only)
+        assert err.value.code == "E602" and "not a seclens store" in str(err.value)
+        assert "survey" in str(err.value)
+    con = duckdb.connect(str(db), read_only=True)
+    tables = con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+    con.close()
+    assert tables == [("survey",)]
+
+
+def test_an_empty_duckdb_file_is_a_new_store_but_not_an_analysis(tmp_path: Path) -> None:
+    db = tmp_path / "empty.duckdb"
+    duckdb.connect(str(db)).close()
+    with pytest.raises(StoreError) as err:
+        open_store(db, read_only=True)
+    assert err.value.code == "E602" and "empty DuckDB database" in str(err.value)
+    with open_store(db) as store:  # written to: it becomes a store
+        assert store.schema_version == SCHEMA_VERSION
+
+
 def test_write_read_round_trip(tmp_path: Path) -> None:
     results = [_result("b"), _result("a", "国防安全")]
     with open_store(tmp_path / "s.duckdb") as store:

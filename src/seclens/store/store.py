@@ -54,6 +54,23 @@ def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(row and row[0])
 
 
+def _refuse_foreign_database(con: duckdb.DuckDBPyConnection, path: Path,
+                             read_only: bool) -> None:
+    """``E602`` for a DuckDB database without a seclens schema that is not empty (or,
+    read-only, at all): seclens never adds its tables to another database."""
+    tables = [r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+        "ORDER BY table_name").fetchall()]
+    if tables:
+        raise StoreError("E602", f"{path} is a DuckDB database but not a seclens store (it "
+                         f"holds the table(s) {', '.join(tables[:5])}"
+                         f"{' ...' if len(tables) > 5 else ''}); seclens does not write "
+                         "into another database: give a new file for the store")
+    if read_only:
+        raise StoreError("E602", f"{path} is an empty DuckDB database, not a seclens store; "
+                         "make one with seclens ingest CORPUS --db FILE")
+
+
 def current_version(con: duckdb.DuckDBPyConnection) -> int:
     """Schema version of an open database (0 for an empty database)."""
     if not _has_table(con, "schema_version"):
@@ -513,8 +530,9 @@ def open_store(path: str | Path, read_only: bool = False,
     ------
     StoreError
         ``E602`` when the file cannot be opened (locked by another process, not a
-        DuckDB database); ``E603`` when its schema is newer than this seclens or, in
-        read-only mode, older; ``E604`` when a migration fails.
+        DuckDB database), or is a DuckDB database without a seclens schema that holds
+        tables (or, read-only, is empty); ``E603`` when its schema is newer than this
+        seclens or, in read-only mode, older; ``E604`` when a migration fails.
     """
     path = Path(path)
     if read_only and not path.exists():
@@ -547,6 +565,8 @@ def open_store(path: str | Path, read_only: bool = False,
             "E602", f"cannot open store {path}: {exc} (is another seclens process using it?)"
         ) from exc
     try:
+        if current_version(con) == 0:
+            _refuse_foreign_database(con, path, read_only)
         if read_only:
             version = current_version(con)
             if version != SCHEMA_VERSION:

@@ -464,3 +464,127 @@ def test_analyze_a_dask_output_writes_the_folders_report(
         reference_output: tuple[Path, Any], corpus_dir: Path,
         same_report_as_folder: Callable[[Path, Path], None]) -> None:
     same_report_as_folder(reference_output[0], corpus_dir)
+
+
+def _part(copy: Path, table: str, position: int) -> Path:
+    """The part at ``position`` (in name order) of a table of a Dask output."""
+    return sorted((copy / table).glob("part-*.parquet"))[position]
+
+
+def _delete_part(table: str, position: int) -> Callable[[Path], tuple[str, ...]]:
+    def damage(copy: Path) -> tuple[str, ...]:
+        part = _part(copy, table, position)
+        part.unlink()
+        return f"{table}/ holds", f"missing: {part.name}"
+    return damage
+
+
+def _empty_documents(copy: Path) -> tuple[str, ...]:
+    for part in (copy / "documents").iterdir():
+        part.unlink()
+    return "documents/ holds 0 rows", "metadata records 28"
+
+
+def _garbage_part(copy: Path) -> tuple[str, ...]:
+    part = _part(copy, "documents", 1)
+    part.write_bytes(b"garbage\n")
+    return str(part), "not a readable"
+
+
+def _fewer_matches(copy: Path) -> tuple[str, ...]:
+    """A part replaced by valid Parquet with fewer rows (same files, fewer rows)."""
+    part = _part(copy, "matches", 2)
+    table = pq.read_table(part)
+    pq.write_table(table.slice(0, table.num_rows // 2), part)
+    return ("matches/ holds",)
+
+
+def _unknown_part(copy: Path) -> tuple[str, ...]:
+    empty = pq.read_table(_part(copy, "annotations", 0)).slice(0, 0)
+    pq.write_table(empty, copy / "annotations" / "part-000099.parquet")
+    return "annotations/ holds", "5 part file(s) for the run's 4 partitions"
+
+
+#: Damages of a Dask output folder; each returns what the E613 message must name.
+DAMAGES: dict[str, Callable[[Path], tuple[str, ...]]] = {
+    "documents-part-deleted": _delete_part("documents", 1),
+    "matches-part-deleted": _delete_part("matches", 2),
+    "counts-part-deleted": _delete_part("counts", 0),
+    "documents-emptied": _empty_documents,
+    "garbage-part": _garbage_part,
+    "matches-part-truncated": _fewer_matches,
+    "unknown-part": _unknown_part,
+}
+
+
+@pytest.fixture
+def damaged_output(reference_output: tuple[Path, Any], tmp_path: Path,
+                   request: pytest.FixtureRequest) -> tuple[Path, tuple[str, ...]]:
+    """A copy of the reference output, damaged as the test's ``damage`` says."""
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(reference_output[0], copy)
+    return copy, DAMAGES[request.param](copy)
+
+
+@pytest.mark.parametrize("damaged_output", list(DAMAGES), indirect=True)
+def test_damaged_dask_output_is_e613(damaged_output: tuple[Path, tuple[str, ...]],
+                                     reference_output: tuple[Path, Any]) -> None:
+    """Regression (tester): a part deleted, emptied, truncated, unknown or not
+    Parquet was read silently (24 of 28 documents, fewer matches ...) or gave a
+    traceback; the run metadata's row counts are checked against the parts' footers."""
+    copy, names = damaged_output
+    with pytest.raises(StoreError) as err:
+        read_run_metadata(copy)
+    assert err.value.code == "E613" and "damaged or incomplete" in err.value.message
+    for name in names:
+        assert name in err.value.message
+    if "holds" in names[0]:  # the rows found against the rows recorded
+        table = names[0].split("/")[0]
+        recorded = read_run_metadata(reference_output[0]).rows[table]
+        assert f"the run metadata records {recorded}" in err.value.message
+    with pytest.raises(StoreError) as err:
+        load_parquet_analysis(copy)
+    assert err.value.code == "E613"
+
+
+@pytest.mark.parametrize("damaged_output", ["documents-part-deleted",
+                                            "matches-part-deleted", "counts-part-deleted",
+                                            "documents-emptied", "garbage-part"],
+                         indirect=True)
+@pytest.mark.parametrize("command", [["analyze", "--out", "REPORT"], ["annotate"],
+                                     ["compare", "--by", "level", "--no-moves"]],
+                         ids=["analyze", "annotate", "compare"])
+def test_cli_refuses_a_damaged_dask_output(damaged_output: tuple[Path, tuple[str, ...]],
+                                           tmp_path: Path, command: list[str]) -> None:
+    copy, _ = damaged_output
+    args = [str(tmp_path / "report") if a == "REPORT" else a for a in command[1:]]
+    result = CliRunner().invoke(main, [command[0], str(copy), *args])
+    assert result.exit_code not in (0, None), result.output
+    assert "E613" in result.output and "damaged" in result.output
+    assert isinstance(result.exception, SystemExit)  # a coded error, no traceback
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "report").exists()
+
+
+def test_unreadable_parts_are_e613_when_read(reference_output: tuple[Path, Any],
+                                            tmp_path: Path) -> None:
+    """Defence in depth: the readers themselves (which do not check the metadata)
+    turn a part that is not Parquet into E613, never a pyarrow/DuckDB traceback."""
+    import shutil
+
+    from seclens.store.source import _parquet_documents
+
+    copy = tmp_path / "copy"
+    shutil.copytree(reference_output[0], copy)
+    _garbage_part(copy)
+    readers: list[Callable[[], object]] = [
+        lambda: read_results(copy, ("documents",)),
+        lambda: list(iter_result_documents(copy)),
+        lambda: list(_parquet_documents(copy)),
+    ]
+    for read in readers:
+        with pytest.raises(StoreError) as err:
+            read()
+        assert err.value.code == "E613" and "part" in err.value.message

@@ -17,7 +17,9 @@ from seclens.errors import ConfigError
 @click.argument("inputs", nargs=-1, required=True,
                 type=click.Path(exists=True, path_type=Path))
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
-              help="Store file (DuckDB; created when missing). Required with --engine local.")
+              help="Store file (DuckDB; created when missing). Required with --engine "
+              "local; a CORPUS of every analysis command (analyze, compare, trend, "
+              "annotate, sample, table).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local",
               show_default=True, help="local: this machine, writes the store; "
               "dask: a Dask cluster, writes partitioned Parquet to --out.")
@@ -28,7 +30,8 @@ from seclens.errors import ConfigError
               help="Dask scheduler address, e.g. tcp://host:8786 (default: a LocalCluster).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder of the Parquet tables and run metadata (--engine "
-              "dask); a CORPUS of seclens compare and seclens trend.")
+              "dask); a CORPUS of every analysis command (analyze, compare, trend, "
+              "annotate, sample, table).")
 @click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Manifest CSV (default: manifest.csv in an input folder).")
 @click.option("--convention", type=click.Choice(["substring", "token"]), default="substring",

@@ -82,7 +82,8 @@ RUN_FORMAT_VERSION = 1
 __all__ = ["OUTPUT_TABLES", "RUN_FORMAT", "RUN_METADATA", "DaskOptions", "DaskResult",
            "DaskRun", "Partition", "is_dask_output", "iter_result_documents",
            "parquet_row_document", "plan_partitions", "read_results", "read_run_metadata",
-           "run_dask", "run_partition", "task_plan_table", "tasks_from_plan"]
+           "run_dask", "run_partition", "task_plan_table", "tasks_from_plan",
+           "verify_parts"]
 
 
 @dataclass(frozen=True)
@@ -539,7 +540,15 @@ def read_run_metadata(out_dir: Path | str) -> DaskRun:
     StoreError
         ``E613`` when the folder has no run metadata (an interrupted run, or one
         written by an older seclens), or the file is not a complete run's
-        metadata: run again into a new folder.
+        metadata, or the Parquet parts do not match it (:func:`verify_parts`: a
+        part missing, unknown, unreadable, or rows other than those recorded): run
+        again into a new folder.
+
+    Notes
+    -----
+    Every reader of the folder (:func:`seclens.store.results.load_parquet_analysis`,
+    :func:`seclens.store.source.stored_corpus` ...) goes through this function, so
+    a damaged folder is refused before any result is read from it.
     """
     out = Path(out_dir)
     path = out / RUN_METADATA
@@ -554,13 +563,89 @@ def read_run_metadata(out_dir: Path | str) -> DaskRun:
             raise ValueError(f"format {record.get('format')!r}, status "
                              f"{record.get('status')!r}")
         config = EngineConfig(**record["config"])
-        return DaskRun(out, config, str(record["fingerprint"]),
-                       tuple(str(p) for p in record["inputs"]),
-                       str(record["seclens_version"]),
-                       {str(k): int(v) for k, v in record["rows"].items()}, record)
+        run = DaskRun(out, config, str(record["fingerprint"]),
+                      tuple(str(p) for p in record["inputs"]),
+                      str(record["seclens_version"]),
+                      {str(k): int(v) for k, v in record["rows"].items()}, record)
+        missing = [t for t in OUTPUT_TABLES if t not in run.rows]
+        if missing:
+            raise ValueError(f"no row count for {', '.join(missing)}")
+        partitions = int(record["partitions"])
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise StoreError("E613", f"{path}: not the metadata of a complete Dask run "
                          f"({exc}); {again}") from exc
+    verify_parts(out, run.rows, partitions)
+    return run
+
+
+#: The part of ``exclusions/`` holding the planning exclusions (not a partition's).
+_PLAN_PART = "part-plan.parquet"
+
+
+def verify_parts(out_dir: Path | str, rows: dict[str, int], partitions: int) -> None:
+    """Check the Parquet parts of a :func:`run_dask` folder against its run metadata.
+
+    Reads only the Parquet footers (``pyarrow.parquet.read_metadata``). Every
+    partition writes one part per table of :data:`OUTPUT_TABLES` (empty or not), so
+    each table must hold a part of the same name for each of the run's
+    ``partitions`` (and ``exclusions/`` also ``part-plan.parquet``, the planning
+    exclusions), and its parts together exactly the rows the metadata records.
+    Temporary files (``.part-*.tmp``) are not parts and are ignored.
+
+    Parameters
+    ----------
+    out_dir : path
+    rows : dict[str, int]
+        Rows per table, as recorded (:attr:`DaskRun.rows`).
+    partitions : int
+        Partitions of the run (``record["partitions"]``).
+
+    Raises
+    ------
+    StoreError
+        ``E613`` naming the table (rows found against rows recorded; a part missing,
+        or more parts than partitions) or the file (not readable as Parquet).
+    """
+    out = Path(out_dir)
+    damaged = (f"{out}: the output folder is damaged or incomplete: run seclens ingest "
+               "--engine dask again into a new folder")
+    found: dict[str, set[str]] = {}
+    for name in OUTPUT_TABLES:
+        folder = out / name
+        found[name] = ({f.name for f in folder.glob("part-*.parquet")}
+                       if folder.is_dir() else set())
+    every = set().union(*found.values()) - {_PLAN_PART}
+    damages: list[tuple[bool, str]] = []
+    for name in OUTPUT_TABLES:
+        total = 0
+        for part in sorted(found[name]):
+            try:
+                total += pq.read_metadata(out / name / part).num_rows
+            except (pa.ArrowException, OSError) as exc:
+                raise StoreError("E613", f"{damaged} ({out / name / part}: not a "
+                                 f"readable Parquet file: {exc})") from exc
+        parts = found[name] - {_PLAN_PART}
+        problems = [f"{name}/ holds {total} rows, the run metadata records {rows[name]}"]
+        if len(parts) != partitions:
+            problems.append(f"{len(parts)} part file(s) for the run's {partitions} "
+                            "partitions")
+        missing = (every - parts) | ({_PLAN_PART} - found[name]
+                                     if name == "exclusions" else set())
+        if missing:
+            problems.append(f"part file(s) missing: {_some(missing)}")
+        if total != rows[name] or len(problems) > 1:
+            # a table with rows or parts of its own amiss is named before one that
+            # only lacks a part other tables hold
+            damages.append((total == rows[name] and len(parts) == partitions,
+                            "; ".join(problems)))
+    if damages:
+        raise StoreError("E613", f"{damaged} ({min(damages, key=lambda d: d[0])[1]})")
+
+
+def _some(names: set[str], shown: int = 3) -> str:
+    listed = sorted(names)
+    return ", ".join(listed[:shown]) + (f" ... ({len(listed)} in all)"
+                                        if len(listed) > shown else "")
 
 
 def read_results(out_dir: Path | str, tables: Sequence[str] = OUTPUT_TABLES, *,
@@ -587,7 +672,8 @@ def read_results(out_dir: Path | str, tables: Sequence[str] = OUTPUT_TABLES, *,
     Raises
     ------
     StoreError
-        ``E606`` for a name that is no output table.
+        ``E606`` for a name that is no output table; ``E613`` for a part that is
+        not readable Parquet (a damaged folder).
     """
     unknown = [t for t in tables if t not in OUTPUT_TABLES]
     if unknown:
@@ -600,8 +686,7 @@ def read_results(out_dir: Path | str, tables: Sequence[str] = OUTPUT_TABLES, *,
         if name == "documents" and not document_text:
             schema = schema.remove(schema.get_field_index("text"))
         files = sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
-        table = (pa.concat_tables([pq.read_table(f, schema=schema, columns=schema.names)
-                                   for f in files])
+        table = (pa.concat_tables([_read_part(f, schema) for f in files])
                  if files else schema.empty_table())
         frame = table.to_pandas()
         keys = TABLE_ORDER.get(name, ())
@@ -628,11 +713,42 @@ def iter_result_documents(out_dir: Path | str, batch_size: int = 64) -> Iterator
     Yields
     ------
     seclens.types.Document
+
+    Raises
+    ------
+    StoreError
+        ``E613`` for a part that is not readable Parquet (a damaged folder).
     """
     folder = Path(out_dir) / "documents"
     files = sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
     for path in files:
-        with pq.ParquetFile(path) as parquet:
-            for batch in parquet.iter_batches(batch_size=batch_size):
+        try:
+            parquet = pq.ParquetFile(path)
+        except (pa.ArrowException, OSError) as exc:
+            raise _unreadable(path, exc) from exc
+        with parquet:
+            batches = parquet.iter_batches(batch_size=batch_size)
+            while True:
+                try:
+                    batch = next(batches, None)
+                except (pa.ArrowException, OSError) as exc:
+                    raise _unreadable(path, exc) from exc
+                if batch is None:
+                    break
                 for row in batch.to_pylist():
                     yield row_to_document(row)
+
+
+def _unreadable(path: Path, exc: Exception) -> StoreError:
+    """``E613`` for a Parquet part that cannot be read."""
+    return StoreError("E613", f"{path}: not a readable Parquet part ({exc}): the output "
+                      "folder is damaged; run seclens ingest --engine dask again into a "
+                      "new folder")
+
+
+def _read_part(path: Path, schema: pa.Schema) -> pa.Table:
+    """One Parquet part with ``schema``'s columns (``E613`` when unreadable)."""
+    try:
+        return pq.read_table(path, schema=schema, columns=schema.names)
+    except (pa.ArrowException, OSError) as exc:
+        raise _unreadable(path, exc) from exc

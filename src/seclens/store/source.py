@@ -113,23 +113,42 @@ class StoredCorpus:
 
 
 def _parquet_documents(out_dir: Path) -> Iterator[Document]:
+    """The documents of a Dask output folder ordered by path, doc_id (DuckDB sort,
+    spilled to a temporary folder); ``E613`` when a part cannot be read."""
     import duckdb
     import pyarrow as pa
 
     from seclens.engine.tables import row_to_document
+    from seclens.errors import StoreError
 
     files = sorted(str(f) for f in (out_dir / "documents").glob("part-*.parquet"))
     if not files:
         return
+
+    def unreadable(exc: Exception) -> StoreError:
+        return StoreError("E613", f"{out_dir}: the documents' Parquet parts cannot be "
+                          f"read ({exc}): the output folder is damaged; run seclens "
+                          "ingest --engine dask again into a new folder")
+
     with tempfile.TemporaryDirectory(prefix="seclens-sort-") as spill:
         con = duckdb.connect()
         try:
             con.execute(f"SET memory_limit = '{_SORT_MEMORY}'")
             con.execute("SET temp_directory = ?", [spill])
-            reader: pa.RecordBatchReader = con.sql(
-                "SELECT * FROM read_parquet(?) ORDER BY path, doc_id", params=[files]
-            ).to_arrow_reader(_BATCH)
-            for batch in reader:
+            try:
+                reader: pa.RecordBatchReader = con.sql(
+                    "SELECT * FROM read_parquet(?) ORDER BY path, doc_id", params=[files]
+                ).to_arrow_reader(_BATCH)
+            except (duckdb.InvalidInputException, duckdb.IOException) as exc:
+                raise unreadable(exc) from exc
+            while True:
+                try:
+                    batch = reader.read_next_batch()
+                except StopIteration:
+                    break
+                except (pa.ArrowException, duckdb.InvalidInputException,
+                        duckdb.IOException) as exc:
+                    raise unreadable(exc) from exc
                 for row in batch.to_pylist():
                     yield row_to_document(row)
         finally:

@@ -20,6 +20,9 @@ from typing import Literal
 
 from seclens.errors import ConfigError, SeclensError
 
+#: Inputs that are documents or a manifest, never a stored analysis (not opened to
+#: check: a report's inputs list every document file).
+_DOCUMENT_SUFFIXES = frozenset({".txt", ".html", ".htm", ".pdf", ".docx", ".csv"})
 E_OUTPUT_IN_INPUT = "E020"
 E_OUTPUT_KIND = "E021"
 
@@ -71,7 +74,7 @@ def check_output_path(
             E_OUTPUT_KIND, f"{option} {out_path} is a folder; give a file name"
         )
     target = out_path.resolve()
-    for item in inputs:
+    for item in _with_stored_inputs(inputs):
         given = Path(item)
         source = given.resolve()
         if source == target:
@@ -93,3 +96,29 @@ def check_output_path(
                 f"refusing to write into {out_path}: it contains the input file {given}. "
                 "Choose an output folder outside the corpus (e.g. --out seclens-report).",
             )
+
+
+def _with_stored_inputs(
+    inputs: Iterable[str | os.PathLike[str]],
+) -> list[str | os.PathLike[str]]:
+    """``inputs`` and, for a stored analysis among them (a store, a Dask output folder),
+    what it protects too: a store's ``.wal``/``.tmp`` companions and the corpus it was
+    made from (:meth:`seclens.store.source.StoredCorpus.protected_paths`). A stored
+    analysis that cannot be read adds nothing here: its reader reports why."""
+    out: list[str | os.PathLike[str]] = []
+    for item in inputs:
+        out.append(item)
+        from seclens.store.source import is_store_file, stored_corpus
+
+        path = Path(item)
+        if path.suffix.lower() in _DOCUMENT_SUFFIXES or not (
+                path.is_dir() or is_store_file(path)):
+            continue
+
+        try:
+            stored = stored_corpus([path])
+            if stored is not None:
+                out += stored.protected_paths()
+        except SeclensError:
+            continue
+    return out

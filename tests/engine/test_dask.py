@@ -588,3 +588,26 @@ def test_unreadable_parts_are_e613_when_read(reference_output: tuple[Path, Any],
         with pytest.raises(StoreError) as err:
             read()
         assert err.value.code == "E613" and "part" in err.value.message
+
+
+def test_a_dask_output_whose_lexicon_changed_or_went_is_e611(tmp_path: Path, scheduler: str,
+                                                            make_corpus: Callable) -> None:
+    corpus = tmp_path / "corpus"
+    make_corpus(corpus, 3)
+    lexicon = tmp_path / "extra.csv"
+    head = "# lexicon_id: my.lexicon\n# version: 1\nid,term,lang,category,sector,source\n"
+    lexicon.write_text(head + "u.1,算力安全,zh,sector,technological,My study\n",
+                       encoding="utf-8")
+    out = tmp_path / "out"
+    run_dask([corpus], out, EngineConfig(lexicon_paths=(str(lexicon),)),
+             DaskOptions(scheduler=scheduler))
+    assert read_run_metadata(out).config.lexicon_paths == (str(lexicon),)
+    lexicon.write_text(head + "u.1,算力安全,zh,sector,technological,My study\n"
+                       "u.2,数据主权,zh,sector,cyber,My study\n", encoding="utf-8")
+    with pytest.raises(StoreError) as err:
+        read_run_metadata(out)
+    assert err.value.code == "E611" and "changed" in str(err.value)
+    lexicon.unlink()
+    with pytest.raises(StoreError) as err:
+        load_parquet_analysis(out)
+    assert err.value.code == "E611" and str(lexicon) in str(err.value)

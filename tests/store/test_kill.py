@@ -11,7 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from seclens.store import open_store
+from seclens.errors import StoreError
+from seclens.store import load_analysis, open_store
 from seclens.store.sync import ingest_corpus
 
 TABLES = ("documents", "sentences", "matches", "counts")
@@ -84,6 +85,11 @@ def test_sigkill_mid_ingest_then_resume(tmp_path: Path, make_corpus: Callable,
     kept = _committed(db, expected)
     assert seen <= len(kept) < 200
     assert len(kept) % 4 == 0  # whole transactions only
+    # ... but is no analysis until the run is finished: a fraction of the corpus would
+    # be reported as the whole (E610; regression, session 6)
+    with open_store(db, read_only=True) as store, pytest.raises(StoreError) as err:
+        load_analysis(store)
+    assert err.value.code == "E610" and "did not finish" in str(err.value)
 
     # A re-run resumes: committed documents are unchanged, the rest are added.
     result = subprocess.run(_cli("ingest", str(corpus), "--db", str(db)),
@@ -96,6 +102,7 @@ def test_sigkill_mid_ingest_then_resume(tmp_path: Path, make_corpus: Callable,
         pd.testing.assert_frame_equal(final[name], expected[name], check_dtype=False)
     with open_store(db, read_only=True) as store:
         assert store.table("runs")["status"].tolist() == ["interrupted", "complete"]
+        assert len(load_analysis(store).documents) == 200
 
 
 _SPANNING = """

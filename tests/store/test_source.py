@@ -93,10 +93,21 @@ def test_a_stored_corpus_among_other_inputs_is_e001(stored: tuple[Path, Path]) -
 
 def test_an_interrupted_dask_output_is_e613_not_a_folder(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    (out / "_plan").mkdir(parents=True)  # what a run leaves from its first step on
+    (out / "_plan").mkdir(parents=True)  # what a run leaves from its first steps on
+    (out / "_plan" / "tasks.parquet").write_bytes(b"")
     (out / "notes.txt").write_text("国家安全。", encoding="utf-8")
     with pytest.raises(StoreError) as err:
         stored_corpus([out])
     assert err.value.code == "E613"
     with pytest.raises(StoreError):
         list(annotate_corpus([out]))
+
+
+def test_a_corpus_folder_with_a_plan_subfolder_is_read_as_documents(tmp_path: Path) -> None:
+    # Regression (session 6): any folder holding a "_plan" folder was taken for a Dask
+    # output (E613) although ingest read it as documents.
+    corpus = tmp_path / "corpus"
+    (corpus / "_plan").mkdir(parents=True)
+    (corpus / "_plan" / "notes.txt").write_text("国家安全。", encoding="utf-8")
+    assert stored_corpus([corpus]) is None
+    assert [d.doc_id for d in iter_documents([corpus]) if isinstance(d, Document)] == ["notes"]

@@ -72,7 +72,9 @@ def test_removed_file_is_marked_not_deleted(tmp_path: Path, make_corpus: Callabl
         assert "doc-002" in set(store.table("matches", include_removed=True)["doc_id"])
     paths[2].write_bytes(saved)
     back = ingest_corpus([corpus], db)
-    assert back.restored == ("doc-002",) and len(back.unchanged) == 3
+    # each document counted once (the restored one was also "unchanged" until session 6)
+    assert back.restored == ("doc-002",) and back.unchanged == ("doc-000", "doc-001")
+    assert back.as_dict()["unchanged"] + back.as_dict()["restored"] == 3
 
 
 def test_new_configuration_reanalyses(tmp_path: Path, make_corpus: Callable) -> None:

@@ -111,7 +111,13 @@ def analyze_command(
     (the analysis options belong to its ingest), the report sections read its text.
     """
     from seclens.api import AnalysisOptions, SectionOptions, analyze, report_sections
+    from seclens.cli.trend import stored_input
     from seclens.report import write_report
+
+    stored_input(corpus)  # a stored analysis: E001 for options that belong to its ingest
+    from seclens.outputs import check_output_path
+
+    check_output_path(out_dir, corpus, kind="folder")  # also a store's corpus (E020)
 
     options = AnalysisOptions(
         convention=convention,

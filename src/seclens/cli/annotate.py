@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -98,10 +99,12 @@ def annotate(
     check_output_path(out, corpus)
     if out is not None and out.exists():
         raise AnnotationError("E424", f"{out} exists; choose a new file (outputs never overwrite)")
+    items = annotate_corpus(list(corpus), chain_window=chain_window)
+    first = next(items, None)  # input errors (E001, E602, E610, E613 ...) before any output
     fh = out.open("w", encoding="utf-8") if out is not None else None
     try:
         click.echo("doc_id\tsentences\tmoves\tindex_per_100\tchains")
-        for item in annotate_corpus(list(corpus), chain_window=chain_window):
+        for item in ([] if first is None else itertools.chain([first], items)):
             if not isinstance(item, AnnotatedDocument):
                 click.echo(f"excluded: {item.path} [{item.code}] {item.reason}", err=True)
                 continue

@@ -174,7 +174,7 @@ def compare_command(
         tests=GroupTestOptions(n_resamples=resamples, seed=seed),
     )
     paths = list(corpus)
-    source = stored_input(corpus, convention, lexicons, manifest)
+    source = stored_input(corpus)
     if source is not None:  # a store or Dask output: its analysis, not the files again
         stored = read_stored(source, opts)
         documents = (stored.table, list(stored.exclusions))

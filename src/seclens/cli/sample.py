@@ -60,6 +60,10 @@ def sample(
 
     if csv_out is None and qdpx_out is None:
         raise AnnotationError("E446", "give --csv FILE and/or --qdpx FILE")
+    from seclens.outputs import check_output_path  # never write into the corpus (E020)
+
+    check_output_path(csv_out, corpus, option="--csv")
+    check_output_path(qdpx_out, corpus, option="--qdpx")
     docs = []
     for item in annotate_corpus(list(corpus)):
         if isinstance(item, AnnotatedDocument):

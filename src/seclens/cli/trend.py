@@ -67,28 +67,37 @@ def corpus_options(func: F) -> F:
     return func
 
 
-def stored_input(corpus: tuple[Path, ...], convention: str, lexicons: tuple[Path, ...],
-                 manifest: Path | None) -> StoredCorpus | None:
+#: Options of the analysis commands that belong to the ingest of a stored analysis.
+INGEST_OPTIONS = ("convention", "lexicons", "replace_lexicon", "senses", "t2s", "t2s_config",
+                  "join_cjk_breaks", "manifest", "context_chars")
+
+
+def stored_input(corpus: tuple[Path, ...]) -> StoredCorpus | None:
     """What CORPUS is when it is one stored analysis, else None (files and folders).
 
-    A ``.duckdb`` store (``seclens ingest --db``) or an output folder of ``seclens
-    ingest --engine dask`` (:func:`seclens.store.source.stored_corpus`). Their
-    measures are those of their ingest: ``--convention``, ``--lexicon`` and
-    ``--manifest`` would be ignored, so they are refused (``E001``), as is either
-    among other inputs. A Dask output folder without its run metadata is refused
-    (``E613``), never read as a folder of documents.
+    A store (``seclens ingest --db``) or an output folder of ``seclens ingest --engine
+    dask`` (:func:`seclens.store.source.stored_corpus`). Their measures and metadata
+    are those of their ingest, so an option of the current command that belongs to the
+    ingest (:data:`INGEST_OPTIONS`: ``--convention``, ``--lexicon``, ``--manifest``
+    ...) given on the command line is refused (``E001``), even with its default value,
+    as is a stored analysis among other inputs. A Dask output folder without its run
+    metadata is refused (``E613``), never read as a folder of documents.
     """
+    from click.core import ParameterSource
+
     from seclens.errors import ConfigError
     from seclens.store.source import stored_corpus
 
     stored = stored_corpus(corpus)
     if stored is None:
         return None
-    made_by = "seclens ingest --db" if stored.kind == "store" else "seclens ingest --engine dask"
-    given = [name for name, value in (("--convention", convention != "substring"),
-                                      ("--lexicon", bool(lexicons)),
-                                      ("--manifest", manifest is not None)) if value]
+    ctx = click.get_current_context()
+    given = [param.opts[0] for param in ctx.command.params
+             if param.name in INGEST_OPTIONS
+             and ctx.get_parameter_source(param.name) not in (None, ParameterSource.DEFAULT)]
     if given:
+        made_by = ("seclens ingest --db" if stored.kind == "store"
+                   else "seclens ingest --engine dask")
         raise ConfigError("E001", f"{', '.join(given)}: the measures and metadata of "
                           f"{stored.described} are those of its ingest ({made_by}); give "
                           "them there")
@@ -198,7 +207,7 @@ def trend_command(
         language=language,
         measures=measures or DEFAULT_MEASURES,
     )
-    source = stored_input(corpus, convention, lexicons, manifest)
+    source = stored_input(corpus)
     if source is not None:
         stored = read_stored(source, opts, frequencies=False)
         series, docs = trend_corpus([], by, stored.options, small_n=small_n,

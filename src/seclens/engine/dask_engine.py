@@ -509,7 +509,7 @@ def is_dask_output(path: Path | str) -> bool:
     """Whether ``path`` is a folder written by :func:`run_dask`, complete or not.
 
     True when it holds the run metadata (:data:`RUN_METADATA`), the task plan
-    (``_plan/``), the planning exclusions (``exclusions/part-plan.parquet``) or
+    (``_plan/tasks.parquet``), the planning exclusions (``exclusions/part-plan.parquet``) or
     Parquet parts under ``documents/`` (complete or temporary): any trace a run
     leaves from its first step on, so an interrupted run (or one by a seclens that
     wrote no metadata) is recognised as such, never read as a folder of documents.
@@ -518,7 +518,9 @@ def is_dask_output(path: Path | str) -> bool:
     if not root.is_dir():
         return False
     documents = root / "documents"
-    return ((root / RUN_METADATA).exists() or (root / "_plan").is_dir()
+    # (the plan's file, not a bare ``_plan`` folder: a corpus may hold a folder of
+    # that name; a run is killed before writing it only in its first moments)
+    return ((root / RUN_METADATA).exists() or (root / "_plan" / "tasks.parquet").exists()
             or (root / "exclusions" / "part-plan.parquet").exists()
             or (documents.is_dir() and any(documents.glob("*part-*.parquet*"))))
 
@@ -542,7 +544,8 @@ def read_run_metadata(out_dir: Path | str) -> DaskRun:
         written by an older seclens), or the file is not a complete run's
         metadata, or the Parquet parts do not match it (:func:`verify_parts`: a
         part missing, unknown, unreadable, or rows other than those recorded): run
-        again into a new folder.
+        again into a new folder; ``E611`` when the lexicon or sense-rule files the
+        run read are gone or changed (:func:`seclens.store.results.stored_config`).
 
     Notes
     -----
@@ -562,20 +565,25 @@ def read_run_metadata(out_dir: Path | str) -> DaskRun:
         if record.get("format") != RUN_FORMAT or record.get("status") != "complete":
             raise ValueError(f"format {record.get('format')!r}, status "
                              f"{record.get('status')!r}")
-        config = EngineConfig(**record["config"])
-        run = DaskRun(out, config, str(record["fingerprint"]),
-                      tuple(str(p) for p in record["inputs"]),
-                      str(record["seclens_version"]),
-                      {str(k): int(v) for k, v in record["rows"].items()}, record)
-        missing = [t for t in OUTPUT_TABLES if t not in run.rows]
+        config_record = dict(record["config"])
+        provenance = dict(record.get("provenance") or {})
+        fingerprint = str(record["fingerprint"])
+        inputs = tuple(str(p) for p in record["inputs"])
+        version = str(record["seclens_version"])
+        rows = {str(k): int(v) for k, v in record["rows"].items()}
+        missing = [t for t in OUTPUT_TABLES if t not in rows]
         if missing:
             raise ValueError(f"no row count for {', '.join(missing)}")
         partitions = int(record["partitions"])
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise StoreError("E613", f"{path}: not the metadata of a complete Dask run "
                          f"({exc}); {again}") from exc
-    verify_parts(out, run.rows, partitions)
-    return run
+    verify_parts(out, rows, partitions)
+    from seclens.store.results import stored_config
+
+    # E611 when the lexicon or sense-rule files the run read are gone or changed
+    config = stored_config(config_record, provenance, f"Dask output {out}")
+    return DaskRun(out, config, fingerprint, inputs, version, rows, record)
 
 
 #: The part of ``exclusions/`` holding the planning exclusions (not a partition's).

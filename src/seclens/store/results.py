@@ -113,21 +113,127 @@ def _exclusion_records(frame: pd.DataFrame) -> list[Exclusion]:
             for r in frame.to_dict("records")]
 
 
+#: Provenance items that must be the same when a stored analysis is read as at its
+#: ingest: the data the measures were computed with (not the code's version).
+_DATA_KEYS = ("lexicon_id", "lexicon_version", "lexicon_entries", "rules_id",
+              "rules_version", "file_sha256")
+
+
+def stored_config(config_record: Mapping[str, Any], recorded: Mapping[str, Any],
+                  where: str) -> EngineConfig:
+    """The :class:`EngineConfig` of a stored analysis, refused when its lexicon or
+    sense-rule files are gone or changed since its ingest.
+
+    The report's provenance (and, under the token convention, keyness's segmenter)
+    are built from the files the configuration names; the stored measures were
+    computed from those files as they were. A mismatch would describe the measures
+    with data they were not computed with.
+
+    Parameters
+    ----------
+    config_record : mapping
+        The stored configuration (``EngineConfig.as_dict()``).
+    recorded : mapping
+        The provenance recorded at ingest (:func:`seclens.engine.describe_pipeline`).
+    where : str
+        The stored analysis, for the message.
+
+    Returns
+    -------
+    EngineConfig
+
+    Raises
+    ------
+    StoreError
+        ``E611`` naming the missing files or the changed items.
+    """
+    from seclens.engine.process import describe_pipeline
+
+    missing = [p for p in recorded.get("file_sha256", {}) if not Path(p).is_file()]
+    if missing:
+        raise StoreError("E611", f"{where}: its ingest read {', '.join(missing)}, which no "
+                         "longer exist(s); put the file(s) back, or ingest again")
+    config = EngineConfig(**config_record)
+    now = describe_pipeline(config)
+    changed = [k for k in _DATA_KEYS if k in recorded and recorded[k] != now.get(k)]
+    if changed:
+        files = [p for p, h in recorded.get("file_sha256", {}).items()
+                 if now["file_sha256"].get(p) != h]
+        raise StoreError("E611", f"{where}: the lexicon or sense rules changed since its "
+                         f"ingest ({', '.join(changed)}{': ' if files else ''}"
+                         f"{', '.join(files)}); its measures were computed with the earlier "
+                         "data. Restore the files, or ingest again")
+    return config
+
+
+def require_complete(store: Store) -> None:
+    """Refuse a store whose last ingest run did not finish.
+
+    A killed ingest keeps every committed document (crash safety), but the store then
+    holds part of what that run was given, and an analysis of it would report that
+    fraction as the corpus. Running the same ``seclens ingest`` again finishes it.
+
+    Raises
+    ------
+    StoreError
+        ``E610`` when the store has no ingest run, or its last run is not
+        ``complete`` (``running`` when the process was killed, ``interrupted`` once a
+        later open marked it so).
+    """
+    runs = store.table("runs")
+    if runs.empty:
+        raise StoreError("E610", f"store {store.path} holds no ingest run: make one with "
+                         "seclens ingest CORPUS --db FILE")
+    last = runs.sort_values("run_id").iloc[-1]
+    if last["status"] != "complete":
+        inputs = ", ".join(json.loads(last["inputs_json"] or "[]")) or "?"
+        raise StoreError(
+            "E610", f"store {store.path}: its last ingest (run {int(last['run_id'])}, of "
+            f"{inputs}) did not finish (status {last['status']}); the store holds only the "
+            "documents committed before it stopped. Run the same seclens ingest again to "
+            "finish it")
+
+
 def stored_exclusions(store: Store) -> list[Exclusion]:
-    """The exclusions of a store's latest complete ingest run (none before one).
+    """The exclusions that still hold for a store's inputs.
+
+    Each complete ingest run records the exclusions of the inputs it was given. Going
+    from the newest run back, a run's exclusions are kept unless a newer run was given
+    their path (the file, or a folder holding it) and so looked at it again; the
+    exclusions of a folder ingested once and of a single file ingested later into the
+    same store are both kept, as a run on both would list them.
 
     Returns
     -------
     list of Exclusion
-        In the store's order (path, code).
+        Ordered by path and code.
+
+    Raises
+    ------
+    StoreError
+        ``E610`` from :func:`require_complete`.
     """
+    require_complete(store)
     runs = store.table("runs")
-    done = runs[runs["status"] == "complete"]
-    if not len(done):
-        return []
-    last = int(done["run_id"].iloc[-1])
+    done = runs[runs["status"] == "complete"].sort_values("run_id", ascending=False)
     frame = store.table("exclusions")
-    return _exclusion_records(frame[frame["run_id"] == last])
+    covered: list[Path] = []
+    kept: list[Exclusion] = []
+    for run in done.to_dict("records"):
+        for exc in _exclusion_records(frame[frame["run_id"] == run["run_id"]]):
+            path = Path(exc.path)
+            if not any(path == r or r in path.parents for r in covered):
+                kept.append(exc)
+        covered += [Path(p) for p in json.loads(run["inputs_json"] or "[]")]
+    return sorted(kept, key=lambda e: (e.path, e.code))
+
+
+def stored_input_roots(store: Store) -> list[str]:
+    """The files and folders given to the store's ingest runs (each once, in run order)."""
+    roots: list[str] = []
+    for text in store.table("runs").sort_values("run_id")["inputs_json"]:
+        roots += [p for p in json.loads(text or "[]") if p not in roots]
+    return roots
 
 
 def parquet_exclusions(out_dir: Path | str) -> list[Exclusion]:
@@ -154,16 +260,22 @@ def load_analysis(store: Store) -> AnalysisResult:
     Returns
     -------
     AnalysisResult
-        Exclusions are those of the latest complete ingest run.
+        Exclusions are those that still hold (:func:`stored_exclusions`); the input
+        roots are those of every ingest run (:func:`stored_input_roots`).
 
     Raises
     ------
     StoreError
-        ``E610`` when the store is empty or its active documents were analysed
-        under different configurations (an interrupted re-analysis: run
-        ``seclens ingest`` again).
+        ``E610`` when the store is empty, its last ingest did not finish
+        (:func:`require_complete`), or its active documents were analysed under
+        different configurations (an interrupted re-analysis: run ``seclens ingest``
+        again).
     """
+    require_complete(store)
     docs = store.table("documents", exclude_columns=("text",))
+    if docs.empty:
+        raise StoreError("E610", f"store {store.path} holds no active document (nothing "
+                         "analysable was ingested, or every source was removed)")
     prints = sorted(set(docs["fingerprint"]))
     if len(prints) != 1:
         raise StoreError(
@@ -171,13 +283,15 @@ def load_analysis(store: Store) -> AnalysisResult:
             f"{len(prints)} configurations; run seclens ingest to finish the analysis")
     runs = store.table("runs")
     run = runs[runs["fingerprint"] == prints[0]].iloc[-1]
-    config = EngineConfig(**json.loads(run["config_json"]))
+    config = stored_config(json.loads(run["config_json"]),
+                           json.loads(run["provenance_json"] or "{}"), f"store {store.path}")
     excl = stored_exclusions(store)
     frames = {"documents": docs, "matches": store.table("matches"),
               "counts": store.table("counts")}
     return analysis_from_frames(frames, config, excl,
-                                {"store": str(store.path), "run_id": int(run["run_id"])},
-                                input_roots=json.loads(run["inputs_json"]))
+                                {"store": str(Path(store.path).resolve()),
+                                 "run_id": int(run["run_id"])},
+                                input_roots=stored_input_roots(store))
 
 
 def load_parquet_analysis(out_dir: str | os.PathLike[str]) -> AnalysisResult:

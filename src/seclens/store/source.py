@@ -88,6 +88,34 @@ class StoredCorpus:
                 found = stored_exclusions(store)
         return tuple(sorted(found, key=lambda e: (e.path, e.code)))
 
+    def input_roots(self) -> tuple[Path, ...]:
+        """The files and folders the stored analysis was made from (every ingest run's,
+        or the Dask run's), resolved.
+
+        Raises
+        ------
+        StoreError
+            ``E602`` the store cannot be opened; ``E613`` a Dask output without run
+            metadata.
+        """
+        if self.kind == "parquet":
+            from seclens.engine.dask_engine import read_run_metadata
+
+            return tuple(Path(p) for p in read_run_metadata(self.path).inputs)
+        from seclens.store.results import stored_input_roots
+        from seclens.store.store import open_store
+
+        with open_store(self.path, read_only=True) as store:
+            return tuple(Path(p) for p in stored_input_roots(store))
+
+    def protected_paths(self) -> tuple[Path, ...]:
+        """What an output must never be or lie in: the stored analysis itself (a store
+        with its ``.wal`` and ``.tmp`` companions, which DuckDB replays or removes), and
+        the inputs it was made from."""
+        own = (self.path,) if self.kind == "parquet" else (
+            self.path, Path(f"{self.path}.wal"), Path(f"{self.path}.tmp"))
+        return own + self.input_roots()
+
     def documents(self) -> Iterator[Document]:
         """The stored documents, with their text, ordered by path then doc_id.
 
@@ -102,11 +130,19 @@ class StoredCorpus:
         ------
         seclens.types.Document
             A store's active documents; every document of a Dask output.
+
+        Raises
+        ------
+        StoreError
+            ``E610`` a store whose last ingest did not finish
+            (:func:`seclens.store.results.require_complete`).
         """
         if self.kind == "store":
+            from seclens.store.results import require_complete
             from seclens.store.store import open_store
 
             with open_store(self.path, read_only=True) as store:
+                require_complete(store)  # E610: never a killed ingest's fraction
                 yield from store.iter_documents(order_by="path")
             return
         yield from _parquet_documents(self.path)
@@ -155,6 +191,26 @@ def _parquet_documents(out_dir: Path) -> Iterator[Document]:
             con.close()
 
 
+#: DuckDB database files carry these bytes at offset 8 (DuckDB storage format header).
+_DUCKDB_MAGIC = b"DUCK"
+
+
+def is_store_file(path: Path) -> bool:
+    """Whether ``path`` is a file to be read as a store: named ``*.duckdb`` (so that a
+    damaged store is reported as such), or a DuckDB database file under any name
+    (``--db corpus.db``), recognised by its header."""
+    if not path.is_file():
+        return False
+    if path.suffix.lower() == ".duckdb":
+        return True
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(12)
+    except OSError:
+        return False
+    return head[8:12] == _DUCKDB_MAGIC
+
+
 def stored_corpus(inputs: Sequence[str | os.PathLike[str]]) -> StoredCorpus | None:
     """The stored analysis when CORPUS is one, else ``None`` (files and folders).
 
@@ -166,7 +222,8 @@ def stored_corpus(inputs: Sequence[str | os.PathLike[str]]) -> StoredCorpus | No
     Returns
     -------
     StoredCorpus or None
-        ``kind="store"`` for a ``.duckdb`` file; ``kind="parquet"`` for a folder
+        ``kind="store"`` for a file :func:`is_store_file` recognises (``*.duckdb``,
+        or a DuckDB database under another name); ``kind="parquet"`` for a folder
         :func:`seclens.engine.dask_engine.is_dask_output` recognises.
 
     Raises
@@ -180,8 +237,7 @@ def stored_corpus(inputs: Sequence[str | os.PathLike[str]]) -> StoredCorpus | No
     from seclens.engine.dask_engine import is_dask_output, read_run_metadata
 
     paths = [Path(p) for p in inputs]
-    found: list[StoredCorpus] = [StoredCorpus("store", p) for p in paths
-                                 if p.is_file() and p.suffix.lower() == ".duckdb"]
+    found: list[StoredCorpus] = [StoredCorpus("store", p) for p in paths if is_store_file(p)]
     for p in paths:
         if is_dask_output(p):
             read_run_metadata(p)  # E613 when incomplete or without metadata
@@ -195,4 +251,4 @@ def stored_corpus(inputs: Sequence[str | os.PathLike[str]]) -> StoredCorpus | No
     return found[0]
 
 
-__all__ = ["StoredCorpus", "stored_corpus"]
+__all__ = ["StoredCorpus", "is_store_file", "stored_corpus"]

@@ -562,7 +562,8 @@ def open_store(path: str | Path, read_only: bool = False,
     except duckdb.Error as exc:
         con.close()
         raise StoreError(
-            "E602", f"cannot open store {path}: {exc} (is another seclens process using it?)"
+            "E602", f"cannot open store {path}: {exc} (not a DuckDB database, or in use by "
+            "another process?)"
         ) from exc
     try:
         if current_version(con) == 0:

@@ -141,11 +141,13 @@ class IngestSummary:
     ----------
     run_id : int
     added, changed, unchanged : tuple[str, ...]
-        doc_ids analysed for the first time, re-analysed, skipped.
+        doc_ids analysed for the first time, re-analysed, skipped (active and
+        unchanged).
     removed : tuple[str, ...]
         doc_ids marked removed (file gone or no longer readable).
     restored : tuple[str, ...]
-        doc_ids marked active again (file back, unchanged).
+        doc_ids marked active again (file back, unchanged; skipped, not counted in
+        ``unchanged``).
     excluded : tuple[Exclusion, ...]
     """
 
@@ -271,9 +273,8 @@ def _ingest(store: Store, run_id: int, roots: list[Path], plan: Path,
             old = states.get(task.doc_id)
             if old is not None and old[0] == task.path and (old[1], old[2], old[3]) == (
                     file_sha256(Path(task.path)), mhash, fingerprint):
-                unchanged.append(task.doc_id)
-                if old[4] == "removed":
-                    restored.append(task.doc_id)
+                # (a restored document is counted as restored, not also as unchanged)
+                (restored if old[4] == "removed" else unchanged).append(task.doc_id)
                 continue
             meta_hashes[task.doc_id] = mhash
             yield task
@@ -326,7 +327,7 @@ def _ingest(store: Store, run_id: int, roots: list[Path], plan: Path,
     finally:
         writer.close()
     store.set_status(restored, "active", run_id)
-    present = set(added) | set(changed) | set(unchanged)
+    present = set(added) | set(changed) | set(unchanged) | set(restored)
     removed = sorted(
         doc_id for doc_id, (path, _, _, _, status) in states.items()
         if status == "active" and doc_id not in present and _under(path, roots))

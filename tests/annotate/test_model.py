@@ -47,6 +47,15 @@ def test_too_few_sentences_for_cv(tmp_path: Path, reference_dir: Path) -> None:
     assert exc.value.code == "E430"
 
 
+def test_text_free_coded_sentences_cannot_train_the_model() -> None:
+    # Regression (session 6): the text-free engineering dev set gave a traceback
+    # (scikit-learn "empty vocabulary") instead of a coded error.
+    dev = Path(__file__).parents[1] / "data" / "coded" / "seclens_dev_v3.jsonl"
+    with pytest.raises(AnnotationError) as exc:
+        train_model(dev, folds=5)
+    assert exc.value.code == "E434" and "no text" in str(exc.value)
+
+
 def test_validate_model_on_its_training_data_is_flagged_in_sample(
     small_gold: Path, reference_dir: Path, tmp_path: Path
 ) -> None:

@@ -24,7 +24,7 @@ def test_ingest_twice_then_report(tmp_path: Path, make_corpus: Callable) -> None
                                   "--report", str(tmp_path / "rep")])
     assert second.exit_code == 0, second.output
     assert "unchanged: 4" in second.output and "removed: 1" in second.output
-    assert "removed (source gone, rows kept): doc-000" in second.output
+    assert "removed (source gone or no longer readable; rows kept): doc-000" in second.output
     counts = (tmp_path / "rep" / "counts.csv").read_text(encoding="utf-8-sig")
     assert "doc-001" in counts and "doc-000" not in counts
 

@@ -116,7 +116,8 @@ def train_model(
     Raises
     ------
     AnnotationError
-        ``E430`` too few sentences for ``folds``.
+        ``E430`` too few sentences for ``folds``; ``E434`` coded sentences without
+        text.
     """
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -125,6 +126,12 @@ def train_model(
     from sklearn.svm import LinearSVC
 
     rows = read_coded(train_path)
+    textless = sum(1 for r in rows if not r.text.strip())
+    if textless:
+        raise AnnotationError(
+            "E434", f"{train_path}: {textless} of {len(rows)} coded sentences have no text; "
+            "the model learns from the sentences' text (a text-free file, such as the "
+            "engineering dev set, cannot train it)")
     if folds < 2 or len(rows) < 2 * folds:
         raise AnnotationError(
             "E430", f"need >= {2 * folds} coded sentences for {folds}-fold CV, got {len(rows)}"

@@ -135,7 +135,8 @@ def ingest(inputs: tuple[Path, ...], db: Path | None, engine: str, workers: int,
     for key, value in summary.as_dict().items():
         click.echo(f"{key}: {value}")
     for doc_id in summary.removed:
-        click.echo(f"  removed (source gone, rows kept): {doc_id}", err=True)
+        click.echo(f"  removed (source gone or no longer readable; rows kept): {doc_id}",
+                   err=True)
     for exc in summary.excluded:
         click.echo(f"  [{exc.code}] {exc.path}: {exc.reason}", err=True)
     if not (summary.added or summary.changed or summary.unchanged or summary.restored):

@@ -84,6 +84,7 @@ def same_as_folder(tmp_path: Path) -> Callable[[Path, Path, list[str], str], Non
     from seclens.cli import main
 
     def check(stored: Path, folder: Path, command: list[str], file_option: str) -> None:
+        folder = folder.resolve()  # (stored analyses record resolved paths)
         got = {}
         for name, corpus in (("stored", stored), ("folder", folder)):
             out = tmp_path / f"{name}.out"
@@ -113,6 +114,9 @@ def same_report_as_folder(tmp_path: Path) -> Callable[[Path, Path], None]:
     section = re.compile(r'<section id="([^"]+)">.*?</section>', re.S)
 
     def check(stored: Path, folder: Path) -> None:
+        # a stored analysis records resolved paths (symlinks followed, as ingest's
+        # incremental keys): compare with the folder run of the same resolved path
+        folder = folder.resolve()
         outs = {}
         for name, corpus in (("stored", stored), ("folder", folder)):
             out = tmp_path / f"report-{name}"

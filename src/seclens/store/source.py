@@ -69,14 +69,15 @@ class StoredCorpus:
             return load_analysis(store)
 
     def exclusions(self) -> tuple[Exclusion, ...]:
-        """The exclusions recorded with the analysis (those of a store's latest
-        complete ingest run; all of a Dask run's), ordered by path and code.
+        """The exclusions recorded with the analysis (a store's that still hold,
+        :func:`seclens.store.results.stored_exclusions`; all of a Dask run's), ordered
+        by path and code.
 
         Raises
         ------
         StoreError
-            ``E602`` the store cannot be opened; ``E613`` a Dask output without run
-            metadata.
+            ``E602`` the store cannot be opened; ``E610`` its last ingest did not
+            finish; ``E613`` a Dask output without run metadata or damaged.
         """
         from seclens.store.results import parquet_exclusions, stored_exclusions
         from seclens.store.store import open_store

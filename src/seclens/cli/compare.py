@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from seclens.cli.trend import corpus_options, read_stored, stored_input, write_outputs
+from seclens.cli.trend import corpus_options, stored_input, write_outputs
 
 if TYPE_CHECKING:
     from seclens.compare.corpus import ComparisonResult
@@ -176,6 +176,8 @@ def compare_command(
     paths = list(corpus)
     source = stored_input(corpus)
     if source is not None:  # a store or Dask output: its analysis, not the files again
+        from seclens.compare.corpus import read_stored
+
         stored = read_stored(source, opts)
         documents = (stored.table, list(stored.exclusions))
         if by is not None:

@@ -14,7 +14,6 @@ import click
 if TYPE_CHECKING:
     import pandas as pd
 
-    from seclens.compare.corpus import CorpusOptions, StoreInputs
     from seclens.store.source import StoredCorpus
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -102,17 +101,6 @@ def stored_input(corpus: tuple[Path, ...]) -> StoredCorpus | None:
                           f"{stored.described} are those of its ingest ({made_by}); give "
                           "them there")
     return stored
-
-
-def read_stored(stored: StoredCorpus, options: CorpusOptions, *,
-                frequencies: bool = True) -> StoreInputs:
-    """:func:`~seclens.compare.corpus.read_store` or
-    :func:`~seclens.compare.corpus.read_parquet_results` of :func:`stored_input`'s
-    answer."""
-    from seclens.compare.corpus import read_parquet_results, read_store
-
-    reader = read_store if stored.kind == "store" else read_parquet_results
-    return reader(stored.path, options, frequencies=frequencies)
 
 
 def write_outputs(
@@ -209,6 +197,8 @@ def trend_command(
     )
     source = stored_input(corpus)
     if source is not None:
+        from seclens.compare.corpus import read_stored
+
         stored = read_stored(source, opts, frequencies=False)
         series, docs = trend_corpus([], by, stored.options, small_n=small_n,
                                     table=stored.table)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,6 +41,7 @@ from seclens.types import Document, Exclusion
 if TYPE_CHECKING:
     from seclens.annotate.corpus import AnnotatedDocument
     from seclens.api import AnalysisResult
+    from seclens.store.source import StoredCorpus
 
 DEFAULT_MEASURES: tuple[str, ...] = (
     "security_per_10k",
@@ -356,15 +357,16 @@ def document_frequencies_of(
 @dataclass(frozen=True)
 class StoreInputs:
     """What :func:`compare_corpus`, :func:`compare_by` and :func:`trend_corpus` need,
-    read from a store (:func:`read_store`) or a Dask output folder
-    (:func:`read_parquet_results`) instead of analysing files.
+    read from a stored analysis (:func:`read_stored`: a store or a Dask output folder)
+    instead of analysing files.
 
     Attributes
     ----------
     table : pandas.DataFrame
         The per-document table of :func:`document_table` (active documents).
     exclusions : tuple[Exclusion, ...]
-        Those of the store's latest complete ingest run, or of the Dask run.
+        Those recorded with the stored analysis (a store's that still hold; the Dask
+        run's).
     frequencies : Mapping[str, tuple[str, Counter, int]]
         :func:`document_frequencies_of` the stored documents (empty when not asked for).
     options : CorpusOptions
@@ -377,23 +379,25 @@ class StoreInputs:
     options: CorpusOptions
 
 
-def read_store(db: str | os.PathLike[str], options: CorpusOptions | None = None, *,
-               frequencies: bool = True) -> StoreInputs:
-    """The per-document table and word frequencies of a store's active documents.
+def read_stored(stored: StoredCorpus, options: CorpusOptions | None = None, *,
+                frequencies: bool = True) -> StoreInputs:
+    """The per-document table and word frequencies of a stored analysis.
 
-    The security-vocabulary measures are those the store's ingest computed (its
-    counting convention and lexicons, from ``seclens.store.load_analysis``); the
-    documents' text comes from the store (``Store.iter_documents``) for the word
-    frequencies and, with ``options.moves``, for the sentence annotator (as
-    :func:`document_table` annotates the files again).
+    The security-vocabulary measures are those its ingest computed (its counting
+    convention and lexicons: :meth:`seclens.store.source.StoredCorpus.analysis`); the
+    documents' text comes from it (:meth:`~seclens.store.source.StoredCorpus.documents`,
+    streamed in the folder's order) for the word frequencies and, with
+    ``options.moves``, for the sentence annotator (as :func:`document_table` annotates
+    the files again).
 
     Parameters
     ----------
-    db : path
-        A store written by ``seclens ingest``.
+    stored : seclens.store.source.StoredCorpus
+        A store (``seclens ingest --db``) or a Dask output folder (``seclens ingest
+        --engine dask``).
     options : CorpusOptions, optional
-        ``convention`` and ``lexicon_paths`` must be the store's (or left at their
-        defaults), and ``manifest`` unset: the metadata are the store's.
+        ``convention`` and ``lexicon_paths`` must be the stored ones (or left at their
+        defaults), and ``manifest`` unset: the metadata are the stored ones.
     frequencies : bool
         Also tokenize the documents for keyness (not needed by :func:`trend_corpus`).
 
@@ -407,89 +411,24 @@ def read_store(db: str | os.PathLike[str], options: CorpusOptions | None = None,
         ``E001`` when ``options`` asks for another convention, other lexicons, or a
         manifest.
     StoreError
-        ``E602`` the store cannot be opened; ``E610`` it is empty or its documents
-        were analysed under different configurations.
-    """
-    from seclens.store import load_analysis, open_store
-
-    with open_store(Path(db), read_only=True) as store:
-        result = load_analysis(store)
-        return _stored_inputs(result, store.iter_documents, options, frequencies,
-                              where=f"{db}: the store",
-                              again="ingest again with that convention into another store")
-
-
-def read_parquet_results(out_dir: str | os.PathLike[str],
-                         options: CorpusOptions | None = None, *,
-                         frequencies: bool = True) -> StoreInputs:
-    """:func:`read_store` for the output folder of ``seclens ingest --engine dask``.
-
-    The measures are those the Dask run computed, under the configuration of its
-    run metadata (:func:`seclens.store.results.load_parquet_analysis`); the
-    documents' text is streamed from the ``text`` column of the ``documents``
-    Parquet parts, a batch of rows at a time
-    (:func:`seclens.engine.dask_engine.iter_result_documents`), for the word
-    frequencies and, with ``options.moves``, for the sentence annotator.
-
-    Parameters
-    ----------
-    out_dir : path
-        The ``out_dir`` of a complete :func:`seclens.engine.dask_engine.run_dask`.
-    options : CorpusOptions, optional
-        As for :func:`read_store`: ``convention`` and ``lexicon_paths`` must be the
-        run's (or left at their defaults), and ``manifest`` unset.
-    frequencies : bool
-        Also tokenize the documents for keyness (not needed by :func:`trend_corpus`).
-
-    Returns
-    -------
-    StoreInputs
-
-    Raises
-    ------
-    ConfigError
-        ``E001`` when ``options`` asks for another convention, other lexicons, or a
-        manifest.
-    StoreError
-        ``E613`` the folder has no run metadata (an interrupted run, or one written
-        by an older seclens); ``E610`` a doc_id occurs twice.
-    """
-    from seclens.engine.dask_engine import iter_result_documents
-    from seclens.store.results import load_parquet_analysis
-
-    result = load_parquet_analysis(out_dir)
-    return _stored_inputs(result, lambda: iter_result_documents(Path(out_dir)), options,
-                          frequencies, where=f"{out_dir}: the Dask output",
-                          again="run seclens ingest --engine dask again with that "
-                          "convention into a new folder")
-
-
-def _stored_inputs(result: AnalysisResult, documents: Callable[[], Iterable[Document]],
-                   options: CorpusOptions | None, frequencies: bool, *,
-                   where: str, again: str) -> StoreInputs:
-    """:class:`StoreInputs` of an analysis already stored and its documents.
-
-    ``documents()`` gives a fresh iterator over the stored documents each call;
-    ``where`` (``"<path>: the store"``) and ``again`` (how to analyse again) word
-    the messages.
-
-    Raises
-    ------
-    ConfigError
-        ``E001`` when ``options`` asks for another convention or other lexicons than
-        ``result``'s, or for a manifest.
+        ``E602`` a store cannot be opened; ``E610`` no single complete analysis;
+        ``E611`` its lexicon or sense-rule files changed; ``E613`` a Dask output
+        without run metadata, or damaged.
     """
     import dataclasses
 
     from seclens.annotate.corpus import annotate_document
     from seclens.annotate.rules import RuleAnnotator
 
+    result = stored.analysis()
+    where = f"{stored.path}: the " + ("store" if stored.kind == "store" else "Dask output")
     opts = options or CorpusOptions()
-    stored = result.options
-    lexicons = tuple(Path(p) for p in stored.lexicon_paths)
-    if opts.convention not in ("substring", stored.convention):
-        raise ConfigError("E001", f"{where} was analysed with the {stored.convention!r} "
-                          f"convention, not {opts.convention!r}; {again}")
+    recorded = result.options
+    lexicons = tuple(Path(p) for p in recorded.lexicon_paths)
+    if opts.convention not in ("substring", recorded.convention):
+        raise ConfigError("E001", f"{where} was analysed with the {recorded.convention!r} "
+                          f"convention, not {opts.convention!r}; analyse the files again "
+                          "with that convention")
     if opts.lexicon_paths and {Path(p).resolve() for p in opts.lexicon_paths} != {
             p.resolve() for p in lexicons}:
         raise ConfigError("E001", f"{where} was analysed with the lexicons "
@@ -498,14 +437,32 @@ def _stored_inputs(result: AnalysisResult, documents: Callable[[], Iterable[Docu
     if opts.manifest is not None:
         raise ConfigError("E001", f"{where} holds its documents' metadata; "
                           "--manifest applies to files and folders only")
-    opts = dataclasses.replace(opts, convention=stored.convention, lexicon_paths=lexicons)
+    opts = dataclasses.replace(opts, convention=recorded.convention, lexicon_paths=lexicons)
     annotated = None
     if opts.moves and result.documents:
         annotator = RuleAnnotator()  # one per corpus, as annotate_corpus
-        annotated = (annotate_document(d, annotator) for d in documents())  # streamed
+        annotated = (annotate_document(d, annotator) for d in stored.documents())
     table, excl = document_table_from(result, annotated)
-    freqs = document_frequencies_of(documents(), opts) if frequencies else {}
+    freqs = document_frequencies_of(stored.documents(), opts) if frequencies else {}
     return StoreInputs(table, tuple(excl), freqs, opts)
+
+
+def read_store(db: str | os.PathLike[str], options: CorpusOptions | None = None, *,
+               frequencies: bool = True) -> StoreInputs:
+    """:func:`read_stored` of a store written by ``seclens ingest --db``."""
+    from seclens.store.source import StoredCorpus
+
+    return read_stored(StoredCorpus("store", Path(db)), options, frequencies=frequencies)
+
+
+def read_parquet_results(out_dir: str | os.PathLike[str],
+                         options: CorpusOptions | None = None, *,
+                         frequencies: bool = True) -> StoreInputs:
+    """:func:`read_stored` of an output folder of ``seclens ingest --engine dask``."""
+    from seclens.store.source import StoredCorpus
+
+    return read_stored(StoredCorpus("parquet", Path(out_dir)), options,
+                       frequencies=frequencies)
 
 
 @dataclass(frozen=True)

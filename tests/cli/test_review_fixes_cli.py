@@ -96,3 +96,17 @@ def test_manifest_gaps_are_noted_in_documents_csv_and_report(tmp_path: Path) -> 
     assert "has no row for this file" in notes["b"]
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "has no row for this file" in html and "is ambiguous" in html
+
+
+def test_error_messages_show_control_characters_escaped(tmp_path: Path) -> None:
+    # Regression (session 6): error messages name paths and table names from the
+    # user's files; an ANSI escape in one reached the terminal as is.
+    import duckdb
+
+    db = tmp_path / "mine.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute('CREATE TABLE "red\x1b[31mtable" (id INTEGER)')
+    con.close()
+    run = CliRunner().invoke(main, ["table", str(db)])
+    assert run.exit_code != 0 and "E602" in run.output
+    assert "\x1b" not in run.output and "red\\x1b[31mtable" in run.output

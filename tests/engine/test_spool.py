@@ -81,3 +81,30 @@ def test_a_file_that_is_not_a_spool_file_is_a_coded_error(tmp_path: Path) -> Non
     with pytest.raises(StoreError) as info:
         read_spool(str(path))
     assert info.value.code == "E612" and "no spool header" in info.value.message
+
+
+@pytest.mark.skipif(not hasattr(os, "writev"), reason="os.writev is POSIX only")
+def test_partial_writes_are_resumed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kernel may write less than asked (a signal, a full pipe ...): the rest follows."""
+    real = os.writev
+    calls: list[int] = []
+
+    def short_writev(fd: int, buffers: list[memoryview]) -> int:
+        # at most 1,000 bytes a call, often ending inside a buffer
+        calls.append(len(buffers))
+        if len(calls) > 10_000:  # a writer that does not advance would fill the disk
+            raise AssertionError("writev called again and again")
+        taken, left = [], 1000
+        for view in buffers:
+            if left <= 0:
+                break
+            taken.append(view[:left])
+            left -= len(taken[-1])
+        return real(fd, taken)
+
+    monkeypatch.setattr(os, "writev", short_writev)
+    text = "安全" * 20_000
+    table = pa.table({"text": [text, "x"], "n": [1, 2]})
+    back = read_spool(write_spool((True, table), str(tmp_path)))
+    assert back[1].equals(table)
+    assert len(calls) > 100  # the write was cut up, and resumed each time

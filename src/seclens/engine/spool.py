@@ -11,7 +11,12 @@ one that also writes the store) almost nothing however large the batch is.
 
 Measured on the result tables of a 150 MB corpus (430 MB of Arrow tables): pickled
 in band, written, read back and unpickled, 1.8-2.2 s of CPU, of which about 0.7 s in
-the reading process; spooled out of band, 0.6 s to write and 0.1 s to read.
+the reading process; spooled out of band, 0.6 s to write and 0.1 s to read. The
+stream is pickled by the standard pickler (cloudpickle only for what it refuses) and
+the file written with one ``writev`` call: on 40 batches of 32 reference documents
+(3.4 MB of tables each), writing and reading took 2.3-2.7 ms a batch, against
+4.2-5.4 ms with cloudpickle and one ``write`` per part; at 1 GB with two workers
+the pool worker's spool writing fell from 2.3 s to 1.6 s of CPU.
 
 File layout (all integers unsigned 64-bit little-endian)::
 
@@ -78,19 +83,55 @@ def write_spool(obj: Any, folder: str) -> str:
             return True
         return False
 
-    stream = cloudpickle.dumps(obj, protocol=5, buffer_callback=out_of_band)
+    try:
+        # the standard pickler is twice as fast on result tables; cloudpickle for
+        # what it refuses (types.MappingProxyType in stage objects, local functions)
+        stream = pickle.dumps(obj, protocol=5, buffer_callback=out_of_band)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        raw.clear()
+        stream = cloudpickle.dumps(obj, protocol=5, buffer_callback=out_of_band)
     parts: list[bytes | memoryview] = [stream, *raw]
     header = MAGIC + _U64.pack(len(parts)) + b"".join(
         _U64.pack(memoryview(part).nbytes) for part in parts)
-    with tempfile.NamedTemporaryFile(dir=folder, suffix=".spool", delete=False) as fh:
-        fh.write(header)
-        position = len(header)
-        for part in parts:
-            padding = -position % ALIGNMENT
-            fh.write(b"\0" * padding)
-            fh.write(part)
-            position += padding + memoryview(part).nbytes
-    return fh.name
+    chunks: list[bytes | memoryview] = [header]
+    position = len(header)
+    for part in parts:
+        padding = -position % ALIGNMENT
+        if padding:
+            chunks.append(_ZEROS[:padding])
+        chunks.append(part)
+        position += padding + memoryview(part).nbytes
+    fd, name = tempfile.mkstemp(dir=folder, suffix=".spool")
+    try:
+        _write_all(fd, chunks)
+    finally:
+        os.close(fd)
+    return name
+
+
+_ZEROS = bytes(ALIGNMENT)
+
+
+def _write_all(fd: int, chunks: list[bytes | memoryview]) -> None:
+    """Write ``chunks`` to ``fd`` with as few system calls as the platform allows."""
+    if not hasattr(os, "writev"):  # Windows
+        for chunk in chunks:
+            view = memoryview(chunk)
+            while view.nbytes:
+                view = view[os.write(fd, view):]
+        return
+    limit = 1024  # IOV_MAX on Linux and macOS
+    views = [memoryview(c).cast("B") for c in chunks]
+    first = 0  # views[first:] are still to write
+    while first < len(views):
+        done = os.writev(fd, views[first:first + limit])
+        if done == 0:
+            raise OSError(f"writing a spool file: no progress ({len(views) - first} parts left)")
+        while first < len(views) and done >= views[first].nbytes:  # written in full
+            done -= views[first].nbytes
+            first += 1
+        if done:  # written in part
+            views[first] = views[first][done:]
 
 
 def read_spool(path: str) -> Any:

@@ -311,6 +311,10 @@ def concat_batches(batches: Sequence[TableBatch]) -> TableBatch:
     return TableBatch(tables, tuple(e for b in batches for e in b.excluded))
 
 
+_META_GETTER = attrgetter(*META_COLUMNS)
+_NO_META = (None,) * len(META_COLUMNS)
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
 #: Columns of the task plan (one row per input file; see :func:`task_plan_table`).
 TASK_PLAN = pa.schema(
     [("path", pa.string()), ("doc_id", pa.string()), ("manifest_gap", pa.string()),
@@ -337,18 +341,23 @@ def task_plan_table(tasks: Sequence[Task]) -> pa.Table:
     pyarrow.Table
         Schema :data:`TASK_PLAN`, one row per task, in order.
     """
-    cols: dict[str, list[Any]] = {name: [] for name in TASK_PLAN.names}
-    for task in tasks:
-        meta = task.meta
-        cols["path"].append(task.path)
-        cols["doc_id"].append(task.doc_id)
-        cols["manifest_gap"].append(task.manifest_gap)
-        cols["has_meta"].append(meta is not None)
-        cols["meta_doc_id"].append(meta.doc_id if meta is not None else None)
-        for c in META_COLUMNS:
-            cols[c].append(getattr(meta, c) if meta is not None else None)
-        cols["extra_json"].append(json.dumps(dict(meta.extra), ensure_ascii=False)
-                                  if meta is not None else None)
+    # column by column, with C-level getters and one JSON encoder (json.dumps with
+    # arguments builds an encoder per call): 41,000 files 0.56 s row by row, 0.33-0.46 s so
+    metas = [task.meta for task in tasks]
+    rows = [_META_GETTER(m) if m is not None else _NO_META for m in metas]
+    cols: dict[str, list[Any]] = {
+        "path": [task.path for task in tasks],
+        "doc_id": [task.doc_id for task in tasks],
+        "manifest_gap": [task.manifest_gap for task in tasks],
+        "has_meta": [m is not None for m in metas],
+        "meta_doc_id": [m.doc_id if m is not None else None for m in metas],
+    }
+    cols.update((c, list(column)) for c, column in zip(
+        META_COLUMNS, zip(*rows, strict=True) if rows else [()] * len(META_COLUMNS),
+        strict=True))
+    encode = _JSON.encode
+    cols["extra_json"] = [
+        None if m is None else encode(dict(m.extra)) if m.extra else "{}" for m in metas]
     return pa.Table.from_pydict(cols, schema=TASK_PLAN)
 
 

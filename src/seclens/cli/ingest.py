@@ -44,7 +44,16 @@ from seclens.errors import ConfigError
 @click.option("--senses", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Sense-rules file instead of the packaged rules.")
 @click.option("--t2s", is_flag=True,
-              help="Match on the traditional-to-simplified conversion (OpenCC t2s).")
+              help="Match on the traditional-to-simplified conversion (OpenCC, see "
+              "--t2s-config); offsets still refer to the original text.")
+@click.option("--t2s-config", type=click.Choice(["t2s", "tw2s", "tw2sp", "hk2s", "hk2sp"]),
+              default="t2s", show_default=True,
+              help="OpenCC configuration for --t2s: t2s (characters), tw2sp (Taiwan usage "
+              "with phrases: 網路安全 → 网络安全), hk2s (Hong Kong).")
+@click.option("--join-cjk-breaks/--no-join-cjk-breaks", default=True, show_default=True,
+              help="Match Chinese compounds broken by a line break or spaces between two "
+              "Han characters (国家\n安全 counts as 国家安全; evidence keeps the original "
+              "text).")
 @click.option("--context", "context_chars", type=int, default=30, show_default=True,
               help="Characters of KWIC context on each side of a match.")
 @click.option("--commit-every", type=click.IntRange(min=1), default=2048, show_default=True,
@@ -73,7 +82,8 @@ from seclens.errors import ConfigError
 def ingest(inputs: tuple[Path, ...], db: Path | None, engine: str, workers: int,
            scheduler: str | None, out: Path | None, manifest: Path | None,
            convention: str, lexicons: tuple[Path, ...], replace_lexicon: bool,
-           senses: Path | None, t2s: bool, context_chars: int, commit_every: int,
+           senses: Path | None, t2s: bool, t2s_config: str, join_cjk_breaks: bool,
+           context_chars: int, commit_every: int,
            commit_mb: float, queue_mb: float,
            batch_size: int, partition_size: int, annotate: bool, report_dir: Path | None,
            verbose: bool) -> None:
@@ -100,7 +110,8 @@ def ingest(inputs: tuple[Path, ...], db: Path | None, engine: str, workers: int,
     config = EngineConfig(
         convention=convention, lexicon_paths=tuple(str(p) for p in lexicons),
         replace_lexicon=replace_lexicon, sense_rules_path=str(senses) if senses else None,
-        to_simplified=t2s, context_chars=context_chars, annotate=annotate)
+        to_simplified=t2s, t2s_config=t2s_config, join_cjk_breaks=join_cjk_breaks,
+        context_chars=context_chars, annotate=annotate)
     if engine == "dask":
         assert out is not None  # checked above
         from seclens.engine.dask_engine import DaskOptions, run_dask

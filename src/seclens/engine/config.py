@@ -38,7 +38,14 @@ class EngineConfig:
     sense_rules_path : str or None
         Sense-rule file; ``None`` for the packaged rules.
     to_simplified : bool
-        Match on the OpenCC t2s conversion (offsets still refer to the original).
+        Match on the OpenCC conversion to Simplified Chinese (offsets still refer to
+        the original).
+    t2s_config : str
+        OpenCC configuration for ``to_simplified`` (``t2s``, ``tw2s``, ``tw2sp``,
+        ``hk2s``, ``hk2sp``; as :class:`seclens.api.AnalysisOptions`).
+    join_cjk_breaks : bool
+        Match compounds broken by a line break or spaces between two Han characters
+        (as :class:`seclens.api.AnalysisOptions`).
     context_chars : int
         Characters of KWIC context kept left and right of each match.
     annotate : bool
@@ -57,6 +64,8 @@ class EngineConfig:
     replace_lexicon: bool = False
     sense_rules_path: str | None = None
     to_simplified: bool = False
+    t2s_config: str = "t2s"
+    join_cjk_breaks: bool = True
     context_chars: int = 30
     annotate: bool = False
 
@@ -65,8 +74,10 @@ class EngineConfig:
                            tuple(str(Path(p).resolve()) for p in self.lexicon_paths))
         if self.sense_rules_path is not None:
             object.__setattr__(self, "sense_rules_path", str(Path(self.sense_rules_path).resolve()))
-        if not isinstance(self.annotate, bool):
-            raise ConfigError("E601", f"annotate must be True or False; received {self.annotate!r}")
+        for name in ("annotate", "join_cjk_breaks"):
+            if not isinstance(getattr(self, name), bool):
+                raise ConfigError(
+                    "E601", f"{name} must be True or False; received {getattr(self, name)!r}")
         self.analysis_options()  # validates the shared fields
 
     def analysis_options(self) -> AnalysisOptions:
@@ -79,6 +90,8 @@ class EngineConfig:
             replace_lexicon=self.replace_lexicon,
             sense_rules_path=Path(self.sense_rules_path) if self.sense_rules_path else None,
             to_simplified=self.to_simplified,
+            t2s_config=self.t2s_config,
+            join_cjk_breaks=self.join_cjk_breaks,
             context_chars=self.context_chars,
         )
 

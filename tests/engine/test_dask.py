@@ -76,6 +76,30 @@ def test_dask_equals_single_process(tmp_path: Path, make_corpus: Callable,
                                       check_dtype=False)
 
 
+@pytest.mark.parametrize("config", [
+    EngineConfig(to_simplified=True, t2s_config="tw2sp"),
+    EngineConfig(join_cjk_breaks=False)], ids=["tw2sp", "no-join"])
+def test_dask_takes_the_normalisation_options(tmp_path: Path, scheduler: str,
+                                              config: EngineConfig) -> None:
+    """Regression: the Dask engine analyses with the run's t2s_config and
+    join_cjk_breaks (as the store ingest), not with the defaults."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "tw.txt").write_text("政府將加強網路安全。\n", encoding="utf-8")
+    (corpus / "cn.txt").write_text("维护国家\n安全。\n", encoding="utf-8")
+    ingest_corpus([corpus], tmp_path / "s.duckdb", config)
+    with open_store(tmp_path / "s.duckdb", read_only=True) as store:
+        expected = store.table("matches")
+    run_dask([corpus], tmp_path / "out", config, DaskOptions(scheduler=scheduler))
+    got = read_results(tmp_path / "out")["matches"]
+    pd.testing.assert_frame_equal(got, _common(expected, got), check_dtype=False)
+    terms = set(got["term"])
+    if config.t2s_config == "tw2sp":
+        assert "网络安全" in terms  # 網路安全 through the Taiwan phrase table
+    else:
+        assert "国家安全" not in terms  # the broken compound is not joined
+
+
 def test_parquet_input(tmp_path: Path, scheduler: str) -> None:
     table = pa.table({"doc_id": ["p1", "p2", "p3"],
                       "text": ["维护国家安全。", "巩固国防。", "   "],

@@ -99,15 +99,26 @@ def annotate(
     check_output_path(out, corpus)
     if out is not None and out.exists():
         raise AnnotationError("E424", f"{out} exists; choose a new file (outputs never overwrite)")
+    from seclens.errors import IngestError
+    from seclens.ingest.codes import E_NOTHING_ANALYSED
+
+    inputs = ", ".join(str(p) for p in corpus)
     items = annotate_corpus(list(corpus), chain_window=chain_window)
     first = next(items, None)  # input errors (E001, E602, E610, E613 ...) before any output
+    if first is None:  # an empty folder or store: never an empty table with exit 0
+        raise IngestError(E_NOTHING_ANALYSED, f"nothing annotated: no document in {inputs} "
+                          "(supported: .txt, .html/.htm, .pdf, .docx; or a store or Dask "
+                          "output holding documents)")
     fh = out.open("w", encoding="utf-8") if out is not None else None
+    annotated = excluded = 0
     try:
         click.echo("doc_id\tsentences\tmoves\tindex_per_100\tchains")
-        for item in ([] if first is None else itertools.chain([first], items)):
+        for item in itertools.chain([first], items):
             if not isinstance(item, AnnotatedDocument):
                 click.echo(f"excluded: {item.path} [{item.code}] {item.reason}", err=True)
+                excluded += 1
                 continue
+            annotated += 1
             anns = item.annotations if predictor is None else predictor(item.annotations)
             n_moves = sum(a.securitizing_move for a in anns)
             n = len(anns)
@@ -121,3 +132,6 @@ def annotate(
     finally:
         if fh is not None:
             fh.close()
+    if not annotated:
+        raise IngestError(E_NOTHING_ANALYSED, f"nothing annotated in {inputs}: "
+                          f"{excluded} input(s) excluded (reasons above)")

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from seclens import __version__
+from seclens.cli.output import echo
 from seclens.errors import SeclensError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -38,29 +39,11 @@ class _SeclensGroup(click.Group):
         try:
             return super().invoke(ctx)
         except SeclensError as exc:
-            click.echo(f"seclens: error {exc.code}: {terminal_safe(exc.message)}", err=True)
+            echo(f"seclens: error {exc.code}: {exc.message}", err=True)
             sys.exit(exc.exit_code)
         except BrokenPipeError:
             _silence_stdout()
             sys.exit(EXIT_BROKEN_PIPE)
-
-
-def terminal_safe(text: str) -> str:
-    """``text`` with control characters (ANSI escapes, carriage returns ...) shown as
-    ``\\x1b``-style escapes: messages name paths, doc_ids and table names that come
-    from the user's files, which must not drive the terminal. Line breaks and tabs
-    stay."""
-    if text.isprintable():
-        return text
-    import unicodedata
-
-    def shown(c: str) -> str:
-        if c in "\n\t" or not (unicodedata.category(c).startswith("C")
-                                or c in "\u2028\u2029"):
-            return c
-        return c.encode("unicode_escape").decode("ascii")
-
-    return "".join(map(shown, text))
 
 
 def _silence_stdout() -> None:

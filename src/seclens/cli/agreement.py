@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from seclens.cli.output import echo
+
 
 @click.command("agreement")
 @click.argument(
@@ -27,6 +29,6 @@ def agreement(files: tuple[Path, ...], as_json: bool) -> None:
     from seclens.validate.core import agreement_layout, coder_agreement, format_agreement
 
     if as_json:
-        click.echo(json.dumps(agreement_layout(list(files)), ensure_ascii=False, indent=1))
+        echo(json.dumps(agreement_layout(list(files)), ensure_ascii=False, indent=1))
     else:
-        click.echo(format_agreement(coder_agreement(list(files))))
+        echo(format_agreement(coder_agreement(list(files))))

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from seclens.cli.output import echo
+
 if TYPE_CHECKING:
     from seclens.api import AnalysisResult
     from seclens.report import ReportPaths
@@ -182,7 +184,7 @@ def echo_summary(
     """Print documents analysed, exclusions with reasons, top terms and written paths."""
     from seclens.report.aggregate import top_terms
 
-    click.echo(
+    echo(
         f"Analysed {plural(len(result.documents), 'document')} "
         f"({result.options.convention} convention, "
         f"{plural(len(result.matches), 'match', 'matches')}); "
@@ -192,23 +194,23 @@ def echo_summary(
     for doc in result.documents:
         for note in doc.notes:
             if note.startswith("looks like Traditional"):
-                click.echo(f"  warning {doc.doc_id}: {note}", err=True)
+                echo(f"  warning {doc.doc_id}: {note}", err=True)
             elif note.startswith("level unknown: "):
                 unknown_level.setdefault(note.removeprefix("level unknown: "), []).append(
                     doc.doc_id)
     for reason, ids in unknown_level.items():  # one line per reason, not per document
         shown = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
-        click.echo(f"  warning: level unknown for {plural(len(ids), 'document')} ({shown}): "
+        echo(f"  warning: level unknown for {plural(len(ids), 'document')} ({shown}): "
                    f"{reason}; the report groups them under level 'unknown' (notes in "
                    f"{paths.documents_csv})", err=True)
     for ex in result.exclusions[:max_exclusions]:
-        click.echo(f"  excluded {ex.doc_id or ex.path}: [{ex.code}] {ex.reason}")
+        echo(f"  excluded {ex.doc_id or ex.path}: [{ex.code}] {ex.reason}")
     if len(result.exclusions) > max_exclusions:
         rest = len(result.exclusions) - max_exclusions
-        click.echo(f"  ... and {rest} more (all with reasons in {paths.documents_csv})")
+        echo(f"  ... and {rest} more (all with reasons in {paths.documents_csv})")
     top = top_terms(result, n_terms)
     if top:
-        click.echo("Top terms: " + ", ".join(f"{term} {n}" for term, n in top))
-    click.echo("Wrote:")
+        echo("Top terms: " + ", ".join(f"{term} {n}" for term, n in top))
+    echo("Wrote:")
     for path in paths.all():
-        click.echo(f"  {path}")
+        echo(f"  {path}")

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from seclens.cli.output import echo
+
 
 @click.command("annotate")
 @click.argument("corpus", nargs=-1, type=click.Path(exists=True, path_type=Path))
@@ -71,14 +73,14 @@ def annotate(
             raise AnnotationError("E433", "--train needs --save MODEL (where to write the model)")
         trained, cv = train_model(train, folds=folds)
         for key, scores in cv.items():
-            click.echo(
+            echo(
                 f"{key:40s} "
                 + " ".join(
                     f"{k}={int(v)}" if k == "folds" else f"{k}={v:.3f}" for k, v in scores.items()
                 )
             )
         sidecar = save_model(trained, save)
-        click.echo(f"saved {save} and {sidecar}")
+        echo(f"saved {save} and {sidecar}")
         if not corpus:
             return
     if not corpus:
@@ -112,10 +114,10 @@ def annotate(
     fh = out.open("w", encoding="utf-8") if out is not None else None
     annotated = excluded = 0
     try:
-        click.echo("doc_id\tsentences\tmoves\tindex_per_100\tchains")
+        echo("doc_id\tsentences\tmoves\tindex_per_100\tchains")
         for item in itertools.chain([first], items):
             if not isinstance(item, AnnotatedDocument):
-                click.echo(f"excluded: {item.path} [{item.code}] {item.reason}", err=True)
+                echo(f"excluded: {item.path} [{item.code}] {item.reason}", err=True)
                 excluded += 1
                 continue
             annotated += 1
@@ -123,7 +125,7 @@ def annotate(
             n_moves = sum(a.securitizing_move for a in anns)
             n = len(anns)
             idx = f"{100 * n_moves / n:.2f}" if n else "nan"
-            click.echo(
+            echo(
                 f"{item.document.doc_id}\t{n}\t{n_moves}\t{idx}\t{len(item.measures.chains)}"
             )
             if fh is not None:

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from seclens.cli.output import echo
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -110,24 +112,24 @@ def biblio_command(
             },
             list(files),
         )
-    click.echo(f"Query: {query.label()}")
-    click.echo(
+    echo(f"Query: {query.label()}")
+    echo(
         f"Records read: {len(records)} ("
         + ", ".join(f"{k} {v}" for k, v in res.by_format.items())
         + ")"
     )
-    click.echo(res.table.to_string(index=False, float_format="%.3f"))
-    click.echo(
+    echo(res.table.to_string(index=False, float_format="%.3f"))
+    echo(
         f"Records without a year: {res.undated_records} "
         f"({res.undated_matching} matching; not in the table)"
     )
     if res.table.attrs.get("outside_range"):
-        click.echo(f"Dated records outside the year range: {res.table.attrs['outside_range']}")
-    click.echo(
+        echo(f"Dated records outside the year range: {res.table.attrs['outside_range']}")
+    echo(
         f"Duplicate title+year records: {res.duplicates} "
         + ("(removed)" if dedupe else "(kept; use --dedupe to remove)")
     )
-    click.echo(f"Matching records in total: {res.n_matching}")
+    echo(f"Matching records in total: {res.n_matching}")
 
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from seclens.cli.output import echo
 from seclens.cli.trend import corpus_options, stored_input, write_outputs
 
 if TYPE_CHECKING:
@@ -20,32 +21,32 @@ def _print_result(result: object, top: int) -> None:
     from seclens.compare.corpus import ComparisonResult
 
     assert isinstance(result, ComparisonResult)
-    click.echo(f"\n== target {result.target}  vs  reference {result.reference}")
+    echo(f"\n== target {result.target}  vs  reference {result.reference}")
     docs = result.documents
     for side in ("target", "reference"):
         sub = docs[docs["group"] == side] if "group" in docs.columns else docs.iloc[0:0]
         langs = ", ".join(f"{k} {v}" for k, v in sorted(sub["language"].value_counts().items()))
         noun = "document" if len(sub) == 1 else "documents"
-        click.echo(f"  {side}: {len(sub)} {noun} ({langs})")
+        echo(f"  {side}: {len(sub)} {noun} ({langs})")
     for note in result.notes:
-        click.echo(f"  note: {note}")
+        echo(f"  note: {note}")
     if len(result.tests):
         from seclens.compare.report import TEST_SUMMARY_COLUMNS
 
         cols = list(TEST_SUMMARY_COLUMNS)
-        click.echo(
+        echo(
             "\nGroup tests (per-document measures; rates per 10,000 characters (zh) "
             "or words (en); CI: bootstrap of the difference in means):"
         )
         with pd.option_context("display.width", 200, "display.max_columns", 20):
-            click.echo(result.tests[cols].to_string(index=False, float_format="%.4g"))
+            echo(result.tests[cols].to_string(index=False, float_format="%.4g"))
         methods = sorted(set(result.tests["perm_method"]))
-        click.echo(f"  permutation test: {'; '.join(methods)}")
+        echo(f"  permutation test: {'; '.join(methods)}")
         for note in sorted(set(n for n in result.tests["note"] if n)):
-            click.echo(f"  note: {note}")
+            echo(f"  note: {note}")
     for lang, table in result.keyness.items():
         a = table.attrs
-        click.echo(
+        echo(
             f"\nKeyness ({lang}): {a['target_tokens']} vs {a['reference_tokens']} tokens, "
             f"{a['features_tested']} features with frequency >= {a['min_freq']}; "
             f"G2 {a['ll_terms']}-term, p adjusted by {a['correction']}"
@@ -55,13 +56,13 @@ def _print_result(result: object, top: int) -> None:
         cols = list(KEYNESS_SUMMARY_COLUMNS)
         for direction in ("target", "reference"):
             part = table[table["direction"] == direction].head(top)
-            click.echo(f"  key in {direction} (top {top}):")
+            echo(f"  key in {direction} (top {top}):")
             with pd.option_context("display.width", 200):
-                click.echo(part[cols].to_string(index=False, float_format="%.4g"))
+                echo(part[cols].to_string(index=False, float_format="%.4g"))
     if len(result.exclusions):
-        click.echo("\nLeft out:")
+        echo("\nLeft out:")
         for r in result.exclusions.to_dict("records"):
-            click.echo(f"  {r['doc_id']} ({r['group']}, {r['measure']}): {r['reason']}")
+            echo(f"  {r['doc_id']} ({r['group']}, {r['measure']}): {r['reason']}")
 
 
 @click.command("compare")

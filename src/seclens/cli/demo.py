@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from seclens.cli.analyze import echo_summary, plural, require_analysed
+from seclens.cli.output import echo
 
 
 @click.command("demo")
@@ -44,11 +45,11 @@ def demo_command(corpus: Path | None, out_dir: Path, no_download: bool) -> None:
 
     choice = locate_corpus(corpus, allow_download=not no_download)
     for message in choice.messages:
-        click.echo(f"note: {message}", err=True)
-    click.echo(f"Corpus: {choice.path} ({choice.origin})")
+        echo(f"note: {message}", err=True)
+    echo(f"Corpus: {choice.path} ({choice.origin})")
     if choice.illustrative:
-        click.echo(ILLUSTRATIVE_NOTICE)
-        click.echo(HOW_TO_GET_CORPUS)
+        echo(ILLUSTRATIVE_NOTICE)
+        echo(HOW_TO_GET_CORPUS)
     options = AnalysisOptions(convention="substring")
     result = analyze([choice.path], options, progress=False)
     levels = {d.meta.level for d in result.documents}
@@ -66,10 +67,10 @@ def demo_command(corpus: Path | None, out_dir: Path, no_download: bool) -> None:
     require_analysed(result, paths)
     figures = load_seed_figures()
     rows = compare_figures(figures, result.matches, [d.doc_id for d in result.documents])
-    click.echo("")
-    click.echo(f"Study figures ({figures['source']}), substring convention:")
-    click.echo(format_comparison(rows))
+    echo("")
+    echo(f"Study figures ({figures['source']}), substring convention:")
+    echo(format_comparison(rows))
     failed = [r for r in rows if r.failed]
     if failed:
-        click.echo(f"seclens: {plural(len(failed), 'study figure')} not reproduced", err=True)
+        echo(f"seclens: {plural(len(failed), 'study figure')} not reproduced", err=True)
         sys.exit(1)

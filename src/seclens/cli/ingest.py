@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from seclens.cli.output import echo
 from seclens.errors import ConfigError
 
 
@@ -121,22 +122,22 @@ def ingest(inputs: tuple[Path, ...], db: Path | None, engine: str, workers: int,
                                       partition_size=partition_size, chunk_size=batch_size,
                                       manifest=manifest))
         for name, rows in result.rows.items():
-            click.echo(f"{name}: {rows}")
-        click.echo(f"excluded: {len(result.excluded)}")
+            echo(f"{name}: {rows}")
+        echo(f"excluded: {len(result.excluded)}")
         for exc in result.excluded:
-            click.echo(f"  [{exc.code}] {exc.path}: {exc.reason}", err=True)
+            echo(f"  [{exc.code}] {exc.path}: {exc.reason}", err=True)
         if report_dir is not None:
             from seclens.report import write_report
             from seclens.store.results import load_parquet_analysis
 
             write_report(load_parquet_analysis(out), report_dir)
-            click.echo(f"report: {report_dir / 'report.html'}")
+            echo(f"report: {report_dir / 'report.html'}")
         return
     assert db is not None  # checked above
     from seclens.store.sync import StoreIngestOptions, ingest_corpus
 
     def progress(line: str) -> None:
-        click.echo(line, err=True)
+        echo(line, err=True)
 
     options = StoreIngestOptions(workers=workers, commit_every=commit_every,
                                  commit_mb=commit_mb, queue_mb=queue_mb,
@@ -144,12 +145,12 @@ def ingest(inputs: tuple[Path, ...], db: Path | None, engine: str, workers: int,
                                  progress=progress if verbose else None)
     summary = ingest_corpus(list(inputs), db, config, options)
     for key, value in summary.as_dict().items():
-        click.echo(f"{key}: {value}")
+        echo(f"{key}: {value}")
     for doc_id in summary.removed:
-        click.echo(f"  removed (source gone or no longer readable; rows kept): {doc_id}",
+        echo(f"  removed (source gone or no longer readable; rows kept): {doc_id}",
                    err=True)
     for exc in summary.excluded:
-        click.echo(f"  [{exc.code}] {exc.path}: {exc.reason}", err=True)
+        echo(f"  [{exc.code}] {exc.path}: {exc.reason}", err=True)
     if not (summary.added or summary.changed or summary.unchanged or summary.restored):
         from seclens.errors import IngestError
         from seclens.ingest.codes import E_NOTHING_ANALYSED
@@ -166,4 +167,4 @@ def ingest(inputs: tuple[Path, ...], db: Path | None, engine: str, workers: int,
         with open_store(db, read_only=True) as store:
             analysis = load_analysis(store)
         write_report(analysis, report_dir)
-        click.echo(f"report: {report_dir / 'report.html'}")
+        echo(f"report: {report_dir / 'report.html'}")

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from seclens.cli.output import echo
+
 
 @click.command("sample")
 @click.argument("corpus", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
@@ -69,7 +71,7 @@ def sample(
         if isinstance(item, AnnotatedDocument):
             docs.append(item)
         else:
-            click.echo(f"excluded: {item.path} [{item.code}] {item.reason}", err=True)
+            echo(f"excluded: {item.path} [{item.code}] {item.reason}", err=True)
     drawn = stratified_sample(docs, n, security_share=security_share, seed=seed)
     units = drawn
     if with_suggestions:
@@ -80,10 +82,10 @@ def sample(
             units.append(replace(u, codes=codes, suggestion_key=codes_key(codes)))
     if csv_out is not None:
         write_sample_csv(units, csv_out)
-        click.echo(f"wrote {_n(len(units), 'sentence')} to {csv_out}")
+        echo(f"wrote {_n(len(units), 'sentence')} to {csv_out}")
     if qdpx_out is not None:
         write_qdpx(units, qdpx_out, {d.document.doc_id: d.document.text for d in docs})
-        click.echo(f"wrote {_n(len(units), 'sentence')} to {qdpx_out}")
+        echo(f"wrote {_n(len(units), 'sentence')} to {qdpx_out}")
 
 
 @click.command("import-coded")
@@ -132,7 +134,7 @@ def import_coded(coded: Path, out: Path, template: Path | None, accept_suggestio
     unedited = set(unedited_suggestions(coded_units))
     if unedited:
         what = "imported as coded" if accept_suggestions else "treated as uncoded"
-        click.echo(
+        echo(
             f"warning: {_n(len(unedited), 'row')} still carry exactly the detector's "
             f"suggested codes (unedited); {what}"
             + ("" if accept_suggestions else " (--accept-suggestions to import them)"),
@@ -147,7 +149,7 @@ def import_coded(coded: Path, out: Path, template: Path | None, accept_suggestio
             f"({_n(len(unedited), 'row')} with unedited suggestions)",
         )
     write_coded_jsonl(coded_units, out)
-    click.echo(
+    echo(
         f"imported {_n(len(coded_units), 'coded sentence')} "
         f"({len(units) - len(coded_units)} uncoded) to {out}"
     )

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from seclens.cli.output import echo
+
 
 @click.command("table")
 @click.argument("corpus", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
@@ -47,7 +49,7 @@ def table(corpus: tuple[Path, ...], group: str, top: int, html_out: Path | None)
     # Files first, then the (possibly long) printed table: a closed pipe loses no file.
     if html_out is not None:
         html_out.write_text(str(framework_section([t]).html), encoding="utf-8")
-        click.echo(f"wrote {html_out}", err=True)
+        echo(f"wrote {html_out}", err=True)
     for ex in exclusions:
-        click.echo(f"excluded: {ex.path} [{ex.code}] {ex.reason}", err=True)
-    click.echo(format_table(t))
+        echo(f"excluded: {ex.path} [{ex.code}] {ex.reason}", err=True)
+    echo(format_table(t))

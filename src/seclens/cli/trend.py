@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from seclens.cli.output import echo
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -138,7 +140,7 @@ def write_outputs(
     # every file is written before anything is printed: a closed stdout (| head)
     # cannot cut the outputs short
     for path in written:
-        click.echo(f"  wrote {path}")
+        echo(f"  wrote {path}")
 
 
 @click.command("trend")
@@ -215,8 +217,8 @@ def trend_command(
         files["trends.html"] = standalone_page("seclens trends", [trend_section(series)])
         write_outputs(out_dir, files, list(corpus))
     with pd.option_context("display.width", 200, "display.max_rows", 500):
-        click.echo(series.to_string(index=False, float_format="%.4g"))
+        echo(series.to_string(index=False, float_format="%.4g"))
     if series.attrs.get("undated"):
-        click.echo(f"Documents without a year: {', '.join(series.attrs['undated'])}")
+        echo(f"Documents without a year: {', '.join(series.attrs['undated'])}")
     if series.attrs.get("ungrouped"):
-        click.echo(f"Documents without a group value: {', '.join(series.attrs['ungrouped'])}")
+        echo(f"Documents without a group value: {', '.join(series.attrs['ungrouped'])}")

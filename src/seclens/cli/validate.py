@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from seclens.cli.output import echo
+
 
 @click.command("validate")
 @click.option(
@@ -79,12 +81,12 @@ def validate(
         levels = {k: m.level for k, m in metas.items()}
     rep = validate_detector(gold, detector, levels=levels, model_meta=model_meta, metas=metas)
     if rep.in_sample:
-        click.echo(f"warning: {rep.in_sample['warning']}", err=True)
+        echo(f"warning: {rep.in_sample['warning']}", err=True)
     levels_from = str(manifest) if manifest is not None else ""
     if as_json:
         data = asdict(rep)
         data["levels_from"] = levels_from
-        click.echo(json.dumps(data, ensure_ascii=False, indent=1, default=str))
+        echo(json.dumps(data, ensure_ascii=False, indent=1, default=str))
     else:
-        click.echo(f"document levels: {levels_from or 'unknown (no manifest)'}")
-        click.echo(format_validation(rep, confusion=not no_confusion))
+        echo(f"document levels: {levels_from or 'unknown (no manifest)'}")
+        echo(format_validation(rep, confusion=not no_confusion))

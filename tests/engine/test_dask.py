@@ -401,8 +401,13 @@ def test_dask_report_reads_the_run_metadata(tmp_path: Path, make_corpus: Callabl
                                             scheduler: str) -> None:
     """``ingest --engine dask --report``: run.json names the inputs and the run's
     configuration (read back from the folder, not from the command line)."""
+    import hashlib
+
     corpus = tmp_path / "c"
-    make_corpus(corpus, 3)
+    paths = make_corpus(corpus, 3)
+    manifest = corpus / "manifest.csv"
+    manifest.write_text("id,title\n" + "".join(f"{p.stem},t\n" for p in paths),
+                        encoding="utf-8")
     res = CliRunner().invoke(main, ["ingest", str(corpus), "--engine", "dask",
                                     "--scheduler", scheduler, "--convention", "token",
                                     "--out", str(tmp_path / "out"),
@@ -411,6 +416,9 @@ def test_dask_report_reads_the_run_metadata(tmp_path: Path, make_corpus: Callabl
     run = json.loads((tmp_path / "rep" / "run.json").read_text(encoding="utf-8"))
     assert run["input_roots"] == [str(corpus.resolve())]
     assert run["options"]["convention"] == "token"
+    # the manifest is listed with its hash, as in a report from the folder
+    assert [(i["path"], i["sha256"]) for i in run["inputs"] if i["role"] == "manifest"] == [
+        (str(manifest.resolve()), hashlib.sha256(manifest.read_bytes()).hexdigest())]
 
 
 def test_exclusions_of_a_dask_output_as_from_the_folder(tmp_path: Path,

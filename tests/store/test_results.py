@@ -95,3 +95,57 @@ def test_store_t2s_provenance_names_opencc_like_analyze(
     assert from_store.matches == direct.matches
     assert from_store.provenance.segmenters == direct.provenance.segmenters
     assert any(s.get("name") == "opencc t2s" for s in from_store.provenance.segmenters)
+
+
+def _manifests(result: AnalysisResult) -> list[object]:
+    return [i for i in result.provenance.inputs if i.role == "manifest"]
+
+
+def test_store_provenance_lists_the_manifest_as_analyze_does(
+        reference_pair: tuple[AnalysisResult, AnalysisResult, Path], corpus_dir: Path
+        ) -> None:
+    """Regression: run.json of a report from a store listed every document with its
+    SHA-256 but not the manifest the metadata came from, which a report from the
+    folder lists; the ingest now records it with the run."""
+    import hashlib
+
+    folder, store, _ = reference_pair
+    manifest = corpus_dir.resolve() / "manifest.csv"
+    expected = hashlib.sha256(manifest.read_bytes()).hexdigest()
+    assert [(m.path, m.sha256) for m in _manifests(folder)] == [  # type: ignore[attr-defined]
+        (str(manifest), expected)]
+    assert _manifests(store) == _manifests(folder)
+
+
+def test_stored_manifests_keep_the_newest_hash_and_old_runs_read_as_none(
+        tmp_path: Path, make_corpus: Callable[..., list[Path]]) -> None:
+    import hashlib
+    import json
+
+    from seclens.store.results import stored_manifests
+
+    folder = tmp_path / "c"
+    paths = make_corpus(folder, 2)
+    manifest = folder / "manifest.csv"
+    manifest.write_text("id,title\n" + "".join(f"{p.stem},t\n" for p in paths),
+                        encoding="utf-8")
+    db = tmp_path / "s.duckdb"
+    ingest_corpus([folder], db)
+    manifest.write_text("id,title\n" + "".join(f"{p.stem},new\n" for p in paths),
+                        encoding="utf-8")
+    ingest_corpus([folder], db)
+    with open_store(db) as store:
+        assert stored_manifests(store) == [
+            {"path": str(manifest.resolve()),
+             "sha256": hashlib.sha256(manifest.read_bytes()).hexdigest()}]
+        assert [m.sha256 for m in _manifests(load_analysis(store))] == [  # type: ignore[attr-defined]
+            hashlib.sha256(manifest.read_bytes()).hexdigest()]
+        # runs recorded by a seclens without the key: no manifest, no error
+        for run_id, text in store.con.execute(
+                "SELECT run_id, provenance_json FROM runs").fetchall():
+            record = json.loads(text)
+            record.pop("manifests")
+            store.con.execute("UPDATE runs SET provenance_json = ? WHERE run_id = ?",
+                              [json.dumps(record), run_id])
+        assert stored_manifests(store) == []
+        assert _manifests(load_analysis(store)) == []

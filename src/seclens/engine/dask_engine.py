@@ -191,7 +191,8 @@ class DaskRun:
     rows : dict[str, int]
         Rows written per table (:data:`OUTPUT_TABLES`).
     record : dict
-        The whole JSON record (also ``provenance``, ``manifest``, ``dask`` options,
+        The whole JSON record (also ``provenance``, ``manifest``, ``manifests``
+        (path and SHA-256 of each manifest read), ``dask`` options,
         ``partitions``, ``started_at``/``finished_at`` in UTC).
     """
 
@@ -475,6 +476,7 @@ def run_dask(inputs: Sequence[Path | str], out_dir: Path | str,
         "config": config.as_dict(), "provenance": provenance, "fingerprint": fingerprint,
         "inputs": [str(Path(p).resolve()) for p in inputs],
         "manifest": str(options.manifest.resolve()) if options.manifest else None,
+        "manifests": _manifest_records(inputs, options),
         "dask": {"scheduler": options.scheduler, "n_workers": options.n_workers,
                  "partition_size": options.partition_size,
                  "chunk_size": options.chunk_size},
@@ -482,6 +484,20 @@ def run_dask(inputs: Sequence[Path | str], out_dir: Path | str,
         "started_at": started, "finished_at": _utc_now(),
     })
     return DaskResult(out, rows, tuple(excluded))
+
+
+def _manifest_records(inputs: Sequence[Path | str], options: DaskOptions
+                      ) -> list[dict[str, str]]:
+    """The manifests the planning of the non-Parquet ``inputs`` read, with their hashes
+    (:func:`seclens.store.sync.manifest_records`), for the run metadata."""
+    from seclens.ingest import IngestOptions
+    from seclens.store.sync import manifest_records
+
+    others = [Path(p).resolve() for p in inputs if Path(p).suffix != ".parquet"]
+    if not others:
+        return []
+    manifest = options.manifest.resolve() if options.manifest is not None else None
+    return manifest_records(others, IngestOptions(manifest=manifest))
 
 
 def _utc_now() -> str:

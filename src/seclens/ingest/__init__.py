@@ -28,6 +28,7 @@ from seclens.ingest.stream import (
     PlannedFile,
     iter_documents,
     iter_planned,
+    manifest_files,
     plan_inputs,
 )
 
@@ -47,6 +48,7 @@ __all__ = [
     "iter_documents",
     "iter_planned",
     "load_prefix_table",
+    "manifest_files",
     "plan_inputs",
     "read_document",
     "read_manifest",

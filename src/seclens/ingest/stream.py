@@ -224,19 +224,36 @@ def iter_documents(
     return iter_planned(plan_inputs(inputs, options))
 
 
+def manifest_files(inputs: Sequence[str | os.PathLike[str]],
+                   options: IngestOptions = IngestOptions()) -> list[Path]:
+    """The manifest files that :func:`plan_inputs` reads for ``inputs``.
+
+    ``options.manifest`` when given; else ``manifest.csv`` at the root of each folder
+    input that has one, in input order. For provenance: the store ingest and the
+    Dask engine record them (with their SHA-256) as ``seclens analyze`` lists them.
+
+    Parameters
+    ----------
+    inputs : sequence of path-like
+    options : IngestOptions
+
+    Returns
+    -------
+    list of pathlib.Path
+        As given (not resolved); nothing is read.
+    """
+    if options.manifest is not None:
+        return [Path(options.manifest)]
+    folders = [Path(item) for item in inputs if Path(item).is_dir()]
+    return [folder / MANIFEST_NAME for folder in folders if (folder / MANIFEST_NAME).is_file()]
+
+
 def _manifests(
     inputs: Sequence[str | os.PathLike[str]], options: IngestOptions
 ) -> list[tuple[Path, Path | None, Manifest]]:
     """(manifest path, folder scope or None for all inputs, manifest) triples."""
-    if options.manifest is not None:
-        path = Path(options.manifest)
-        return [(path, None, read_manifest(path))]
-    folders = [Path(item) for item in inputs if Path(item).is_dir()]
-    return [
-        (folder / MANIFEST_NAME, folder, read_manifest(folder / MANIFEST_NAME))
-        for folder in folders
-        if (folder / MANIFEST_NAME).is_file()
-    ]
+    return [(path, None if options.manifest is not None else path.parent, read_manifest(path))
+            for path in manifest_files(inputs, options)]
 
 
 def _manifest_for(

@@ -40,7 +40,8 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def analysis_from_frames(frames: Mapping[str, pd.DataFrame], config: EngineConfig,
                          exclusions: Sequence[Exclusion] = (),
                          extra: Mapping[str, Any] | None = None,
-                         input_roots: Sequence[str] = ()) -> AnalysisResult:
+                         input_roots: Sequence[str] = (),
+                         manifests: Sequence[Mapping[str, str]] = ()) -> AnalysisResult:
     """Build an :class:`~seclens.api.AnalysisResult` from result tables.
 
     Parameters
@@ -56,6 +57,11 @@ def analysis_from_frames(frames: Mapping[str, pd.DataFrame], config: EngineConfi
         Added to ``provenance.extra`` (e.g. the store path and run id).
     input_roots : sequence of str
         The files/folders the documents were ingested from (``run.json``).
+    manifests : sequence of mapping
+        ``{"path", "sha256"}`` of the manifests the documents' metadata came from
+        (recorded at ingest, :func:`seclens.store.sync.manifest_records`): listed in
+        ``provenance.inputs`` with role ``manifest`` after the documents, as
+        ``seclens analyze`` lists them.
 
     Returns
     -------
@@ -79,6 +85,7 @@ def analysis_from_frames(frames: Mapping[str, pd.DataFrame], config: EngineConfi
             n_chars=int(row["chars"]), size=int(row["size"]), unit=str(row["unit"]),
             n_sentences=int(row["n_sentences"]), n_matches=int(row["n_matches"])))
         inputs.append(api.InputFile(doc.path, doc.sha256, "document", doc.doc_id))
+    inputs += [api.InputFile(m["path"], m["sha256"], "manifest") for m in manifests]
 
     def ordered(frame: pd.DataFrame) -> pd.DataFrame:
         frame = frame[frame["doc_id"].isin(position)]
@@ -236,6 +243,20 @@ def stored_input_roots(store: Store) -> list[str]:
     return roots
 
 
+def stored_manifests(store: Store) -> list[dict[str, str]]:
+    """The manifests recorded by the store's complete ingest runs.
+
+    Each path once, with the hash its newest run recorded, in the order the paths
+    were first recorded; ``[]`` for runs of a seclens that did not record them.
+    """
+    runs = store.table("runs")
+    latest: dict[str, str] = {}
+    for record in runs[runs["status"] == "complete"].sort_values("run_id")["provenance_json"]:
+        for m in json.loads(record or "{}").get("manifests", []):
+            latest[str(m["path"])] = str(m["sha256"])
+    return [{"path": p, "sha256": h} for p, h in latest.items()]
+
+
 def parquet_exclusions(out_dir: Path | str) -> list[Exclusion]:
     """The exclusions of a complete Dask output folder (planning and partitions).
 
@@ -261,7 +282,8 @@ def load_analysis(store: Store) -> AnalysisResult:
     -------
     AnalysisResult
         Exclusions are those that still hold (:func:`stored_exclusions`); the input
-        roots are those of every ingest run (:func:`stored_input_roots`).
+        roots are those of every ingest run (:func:`stored_input_roots`), the
+        manifests those they recorded (:func:`stored_manifests`).
 
     Raises
     ------
@@ -291,7 +313,8 @@ def load_analysis(store: Store) -> AnalysisResult:
     return analysis_from_frames(frames, config, excl,
                                 {"store": str(Path(store.path).resolve()),
                                  "run_id": int(run["run_id"])},
-                                input_roots=stored_input_roots(store))
+                                input_roots=stored_input_roots(store),
+                                manifests=stored_manifests(store))
 
 
 def load_parquet_analysis(out_dir: str | os.PathLike[str]) -> AnalysisResult:
@@ -337,4 +360,5 @@ def load_parquet_analysis(out_dir: str | os.PathLike[str]) -> AnalysisResult:
     excl = _exclusion_records(frames["exclusions"])
     return analysis_from_frames(frames, run.config, excl,
                                 {"parquet": str(out)},
-                                input_roots=run.inputs)
+                                input_roots=run.inputs,
+                                manifests=run.record.get("manifests") or ())

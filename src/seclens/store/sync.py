@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -44,6 +45,9 @@ from seclens.engine.tables import TableBatch, concat_batches, tasks_from_plan, w
 from seclens.errors import ConfigError
 from seclens.store.store import Store, open_store
 from seclens.types import DocumentMeta, Exclusion
+
+if TYPE_CHECKING:
+    from seclens.ingest import IngestOptions
 
 
 @dataclass(frozen=True)
@@ -231,24 +235,47 @@ def ingest_corpus(inputs: Sequence[Path | str], db: Path | str,
         plan = Path(tmp) / "tasks.parquet"
         if options.workers == 1:
             planned_out = write_task_plan([str(r) for r in roots], ingest_options, str(plan))
-            return _run(db, roots, plan, planned_out, config, options, None)
+            return _run(db, roots, plan, planned_out, config, options, None,
+                        manifest_records(roots, ingest_options))
         # the pool starts (imports, builds its pipelines) while the child plans
         with warm_pool(options.workers, config) as pool:
             planned_out = call_in_child(write_task_plan, [str(r) for r in roots],
                                         ingest_options, str(plan))
-            return _run(db, roots, plan, planned_out, config, options, pool)
+            return _run(db, roots, plan, planned_out, config, options, pool,
+                        manifest_records(roots, ingest_options))
+
+
+def manifest_records(inputs: Sequence[Path | str], options: IngestOptions
+                     ) -> list[dict[str, str]]:
+    """``{"path", "sha256"}`` of each manifest an ingest of ``inputs`` reads.
+
+    Recorded with the run (the store's ``runs.provenance_json``, key ``manifests``;
+    the Dask engine's run metadata) so that a report from the results lists the
+    manifests with their hashes, as ``seclens analyze`` does
+    (:func:`seclens.ingest.manifest_files`).
+
+    Parameters
+    ----------
+    inputs : sequence of path
+    options : seclens.ingest.IngestOptions
+    """
+    from seclens.ingest import manifest_files
+
+    return [{"path": str(p), "sha256": file_sha256(p)}
+            for p in manifest_files([str(x) for x in inputs], options)]
 
 
 def _run(db: Path | str, roots: list[Path], plan: Path, planned_out: list[Exclusion],
          config: EngineConfig, options: StoreIngestOptions,
-         pool: ProcessPoolExecutor | None) -> IngestSummary:
+         pool: ProcessPoolExecutor | None, manifests: list[dict[str, str]]) -> IngestSummary:
     provenance = describe_pipeline(config)
     fingerprint = config_fingerprint(config, provenance)
     # One DuckDB thread: the writer only appends; the cores belong to the workers.
     with open_store(db, memory_limit=options.db_memory_limit, threads=1) as store:
         run_id = store.begin_run(
             engine="local", workers=options.workers, inputs=[str(r) for r in roots],
-            config=config.as_dict(), provenance=provenance, fingerprint=fingerprint)
+            config=config.as_dict(), provenance={**provenance, "manifests": manifests},
+            fingerprint=fingerprint)
         return _ingest(store, run_id, roots, plan, planned_out, fingerprint, config, options,
                        pool)
 

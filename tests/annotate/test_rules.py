@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from seclens.annotate import RuleAnnotator
 from seclens.errors import AnnotationError
@@ -200,3 +202,41 @@ def test_lag_of_developing_countries_is_no_falling_behind_threat() -> None:
     assert b.threat == 1
     c = _ann(ann, "我国人工智能整体发展水平与发达国家相比仍存在差距。")
     assert c.threat == 1
+
+
+# ---------------------------------------------------------------- helpers = their definitions
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="安全，,；;：:。！？!? \n\u3000ab", max_size=40),
+       st.sampled_from(["zh", "en"]))
+def test_clause_ids_count_clause_ends_before_each_offset(text: str, lang: str) -> None:
+    from seclens.annotate.rules import _CLAUSE_END, _clause_ids
+
+    ids = _clause_ids(text, lang)
+    assert len(ids) == len(text) + 1
+    assert ids == [sum(ch in _CLAUSE_END[lang] for ch in text[:i])
+                   for i in range(len(text) + 1)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab \n\t\u3000\u00a0x.", max_size=40))
+def test_word_starts_count_whitespace_separated_words_before_each_offset(text: str) -> None:
+    from seclens.annotate.rules import _word_starts, _words_between
+
+    ws = _word_starts(text)
+    assert ws == [len(text[:i].split()) for i in range(len(text) + 1)]
+    for a in range(len(text) + 1):
+        for b in range(a, len(text) + 1):
+            assert _words_between(text, ws, a, b) == len(text[a:b].split())
+
+
+def test_cue_hits_memo_is_bounded_and_gives_what_find_gives() -> None:
+    from seclens.annotate.rules import _HITS_MEMO
+
+    ann = RuleAnnotator()
+    book = ann._book("zh")
+    texts = [f"第{i}条 要加强网络安全、数据安全等领域的风险防范。" for i in range(3 * _HITS_MEMO)]
+    for text in texts:
+        assert list(ann._cue_hits(book, text)) == book.find(text)
+        fields = ("vuori", "sector")
+        assert list(ann._cue_hits(book, text, fields)) == book.find(text, list(fields))
+        assert len(ann._hits) <= _HITS_MEMO

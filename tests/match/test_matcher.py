@@ -573,44 +573,15 @@ def test_lower_same_length_fast_path_equals_the_definition(text: str) -> None:
     assert _lower_same_length(text) == _lower_same_length_reference(text)
 
 
-SCAN_PIECES = ["secur", "security", "secure", "sec", "ity", "aa", "a", "国家", "安全", "😀",
-               " ", "\n", "“", "x"]
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(SCAN_PIECES), min_size=1, max_size=6, unique=True),
-       st.lists(st.sampled_from(SCAN_PIECES), max_size=30).map("".join))
-def test_word_scanner_equals_find_loops(words: list[str], text: str) -> None:
-    """The Aho–Corasick pass finds what one ``str.find`` loop per word finds: overlapping
-    occurrences (aa in aaa twice), words that are prefixes of others, offsets in
-    characters after astral characters (😀)."""
-    from seclens.match.matcher import _find_loops, _needle_groups, _WordScanner
-
-    found = _WordScanner(words).hits(text)
-    assert found is not None
-    assert found == _find_loops(text, _needle_groups(words))
-    for w, starts in found.items():
-        assert all(text.startswith(w, i) for i in starts)
-
-
-def test_word_scanner_pickles_as_its_words() -> None:
-    import pickle
-
-    from seclens.match.matcher import _WordScanner
-
-    scanner = pickle.loads(pickle.dumps(_WordScanner(["secur", "security"])))
-    assert scanner.words == ("secur", "security")
-    assert scanner.hits("x security") == {"secur": [2], "security": [2]}
-
 
 def test_english_text_with_a_lone_surrogate_is_matched_by_find_loops(substring: Matcher
                                                                      ) -> None:
     """A lone surrogate has no UTF-8 form, so the Aho–Corasick pass cannot take the text;
     the matcher falls back to ``str.find`` loops and finds the same matches."""
-    from seclens.match.matcher import _WordScanner
+    from seclens.match.scan import WordScanner
 
     scanner = substring._programs["en"].scanner
-    assert isinstance(scanner, _WordScanner)
+    assert isinstance(scanner, WordScanner)
     text = "National security\udc80 risks. Secure systems and national  security."
     assert scanner.hits(text) is None
     assert terms(run(substring, text, "en")) == terms(

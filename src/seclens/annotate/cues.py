@@ -9,6 +9,7 @@ compiles each entry into one regular expression.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from typing import Any
 import yaml
 
 from seclens.errors import AnnotationError
+from seclens.match.scan import WordScanner
 
 FIELDS = frozenset(
     {
@@ -91,6 +93,14 @@ class Cue:
         Sector cues only: whether the cue alone frames a sentence as security talk
         (default True; cooperation vocabulary such as 国际合作 names a sector without
         presenting a security matter).
+    scan : re.Pattern[str] or None
+        English patterns only: ``regex`` without its word-boundary lookbehind, which
+        :meth:`CueBook.find` checks itself (same matches, found faster; see
+        :func:`_bounded_matches`).
+    required : tuple of str or None
+        Strings one of which every match of ``regex`` contains (see
+        :func:`required_literals`): a text containing none of them is not searched.
+        ``None`` when none could be derived (and for case-insensitive patterns).
     """
 
     cue_id: str
@@ -102,6 +112,8 @@ class Cue:
     terms: tuple[str, ...] = ()
     case_sensitive: bool = False
     frame: bool = True
+    scan: re.Pattern[str] | None = None
+    required: tuple[str, ...] | None = None
 
 
 _EN_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*")
@@ -157,6 +169,15 @@ class CueBook:
                         toks = tuple(t.lower() for t in toks)
                     index.setdefault(key, []).append((toks, cue))
         object.__setattr__(self, "_index", index)
+        # Chinese: every term once in the automaton; the cues owning each (with
+        # repetitions, as the index has them)
+        owners: dict[str, list[Cue]] = {}
+        if self.lang == "zh":
+            for cue in self.cues:
+                for term in cue.terms:
+                    owners.setdefault(term, []).append(cue)
+        object.__setattr__(self, "_scanner", WordScanner(list(owners)) if owners else None)
+        object.__setattr__(self, "_owners", tuple(tuple(c) for c in owners.values()))
 
     def by_field(self, field: str) -> tuple[Cue, ...]:
         """Cues of one field, in file order."""
@@ -165,6 +186,18 @@ class CueBook:
     def find(self, text: str, fields: Iterable[str] | None = None) -> list[Hit]:
         """All occurrences of the cues (optionally restricted to ``fields``) in ``text``.
 
+        Chinese terms are located in one Aho–Corasick pass over the text
+        (:class:`seclens.match.scan.WordScanner`; a character loop for a text with lone
+        surrogates); English terms through the token index; patterns with their
+        regular expressions (English: see :func:`_bounded_matches`). Every occurrence
+        is reported, overlapping ones included.
+
+        Parameters
+        ----------
+        text : str
+        fields : iterable of str, optional
+            Only cues of these fields (default: all).
+
         Returns
         -------
         list[Hit]
@@ -172,38 +205,218 @@ class CueBook:
         """
         wanted = None if fields is None else set(fields)
         hits: list[Hit] = []
-        index: dict[str, list[tuple[Any, Cue]]] = self._index  # type: ignore[attr-defined]
         if self.lang == "zh":
-            for i, ch in enumerate(text):
-                for term, cue in index.get(ch, ()):
-                    if (wanted is None or cue.field in wanted) and text.startswith(term, i):
-                        hits.append(Hit(cue, i, i + len(term), term))
+            self._zh_terms(text, wanted, hits)
         else:
-            toks = _en_tokens(text)
-            lower = [t.lower() for t, _, _ in toks]
-            for i, (tok, start, _) in enumerate(toks):
-                cands = index.get(lower[i], []) + (index.get(tok, []) if tok != lower[i] else [])
-                for words, cue in cands:
-                    if wanted is not None and cue.field not in wanted:
-                        continue
-                    j = i + len(words)
-                    if j > len(toks):
-                        continue
-                    seq = [t for t, _, _ in toks[i:j]] if cue.case_sensitive else lower[i:j]
-                    if tuple(seq) == words:
-                        end = toks[j - 1][2]
-                        hits.append(Hit(cue, start, end, text[start:end]))
+            self._en_terms(text, wanted, hits)
         for cue in self.cues:
             if cue.regex is None or (wanted is not None and cue.field not in wanted):
+                continue
+            if cue.required is not None and not any(r in text for r in cue.required):
+                continue  # no match can occur
+            if cue.scan is not None:
+                for s, e, matched in _bounded_matches(cue.scan, cue.regex, text):
+                    if e > s:
+                        hits.append(Hit(cue, s, e, matched))
                 continue
             for m in cue.regex.finditer(text):
                 if m.end() > m.start():
                     hits.append(Hit(cue, m.start(), m.end(), m.group(0)))
-        hits.sort(key=lambda h: (h.start, -(h.end - h.start), h.cue.cue_id))
+        hits.sort(key=_hit_order)
         return hits
 
+    def _zh_terms(self, text: str, wanted: set[str] | None, hits: list[Hit]) -> None:
+        scanner: WordScanner | None = self._scanner  # type: ignore[attr-defined]
+        if scanner is None:
+            return
+        found = scanner.matches(text)
+        if found is None:  # a lone surrogate: no UTF-8 form for the automaton
+            index: dict[str, list[tuple[Any, Cue]]] = self._index  # type: ignore[attr-defined]
+            for i, ch in enumerate(text):
+                for term, cue in index.get(ch, ()):
+                    if (wanted is None or cue.field in wanted) and text.startswith(term, i):
+                        hits.append(Hit(cue, i, i + len(term), term))
+            return
+        words = scanner.words
+        owners: tuple[tuple[Cue, ...], ...] = self._owners  # type: ignore[attr-defined]
+        for k, s, e in found:
+            term = words[k]
+            for cue in owners[k]:
+                if wanted is None or cue.field in wanted:
+                    hits.append(Hit(cue, s, e, term))
 
-def _compile(entry: Mapping[str, Any], lang: str, where: str) -> re.Pattern[str] | None:
+    def _en_terms(self, text: str, wanted: set[str] | None, hits: list[Hit]) -> None:
+        index: dict[str, list[tuple[Any, Cue]]] = self._index  # type: ignore[attr-defined]
+        toks = _en_tokens(text)
+        lower = [t.lower() for t, _, _ in toks]
+        n_toks = len(toks)
+        for i, (tok, start, _) in enumerate(toks):
+            low = lower[i]
+            cands = index.get(low, ())
+            if tok != low:
+                other = index.get(tok)
+                if other:
+                    cands = [*cands, *other]
+            for words, cue in cands:
+                if wanted is not None and cue.field not in wanted:
+                    continue
+                j = i + len(words)
+                if j > n_toks:
+                    continue
+                seq = [t for t, _, _ in toks[i:j]] if cue.case_sensitive else lower[i:j]
+                if tuple(seq) == words:
+                    end = toks[j - 1][2]
+                    hits.append(Hit(cue, start, end, text[start:end]))
+
+
+def _hit_order(h: Hit) -> tuple[int, int, str]:
+    return (h.start, h.start - h.end, h.cue.cue_id)
+
+
+#: What ``(?<![\w-])`` rejects: a word character or hyphen before an English pattern.
+_WORD_OR_HYPHEN = {flags: re.compile(r"[\w-]", flags) for flags in (0, re.IGNORECASE)}
+_IGNORECASE = int(re.IGNORECASE)  # (an int: ``RegexFlag`` operators are slow)
+
+
+def _bounded_matches(scan: re.Pattern[str], regex: re.Pattern[str], text: str
+                     ) -> list[tuple[int, int, str]]:
+    r"""``(start, end, text)`` of every match of an English pattern cue, as ``regex`` finds.
+
+    ``regex`` is ``(?<![\w-])(?:p1)(?![\w])|(?<![\w-])(?:p2)(?![\w])|...`` (see
+    :func:`_compile`): its leading lookbehind keeps ``re`` from skipping ahead to a
+    possible first character, so it tries every position of the text. ``scan`` is
+    ``(?:(?:p1)|(?:p2)|...)(?![\w])``, the same alternatives in the same order
+    without the lookbehind, which is checked here instead: the leftmost match of
+    ``scan`` at or after ``pos`` is ``regex``'s next match when no word character or
+    hyphen precedes it; otherwise ``regex`` fails at that position for every
+    alternative and the search goes on one character further, as ``regex.finditer``
+    does. An empty match (``finditer`` continues differently after one) makes the
+    whole text go through ``regex.finditer`` instead. Measured on English sentences of
+    the synthetic corpus: 1.9 s against 3.4 s for the same matches.
+    """
+    out: list[tuple[int, int, str]] = []
+    search = scan.search
+    before = _WORD_OR_HYPHEN[scan.flags & _IGNORECASE].match
+    pos = 0
+    while True:
+        m = search(text, pos)
+        if m is None:
+            return out
+        s, e = m.span()
+        if e == s:
+            return [(x.start(), x.end(), x.group(0)) for x in regex.finditer(text)]
+        if s > 0 and before(text, s - 1) is not None:
+            pos = s + 1
+            continue
+        out.append((s, e, m.group(0)))
+        pos = e
+
+
+#: The standard library's regular-expression parser and its node types (private
+#: modules of ``re``, untyped: what ``re.compile`` itself parses with).
+_RE_PARSER: Any = importlib.import_module("re._parser")
+_RE_CONSTANTS: Any = importlib.import_module("re._constants")
+#: At most this many strings in a :func:`required_literals` answer (a longer list
+#: would cost more to check than the search it may save).
+_MAX_REQUIRED = 8
+
+
+def required_literals(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
+    """Strings of which every match of ``pattern`` contains at least one, or ``None``.
+
+    A necessary condition for a match, used to skip searching texts that cannot
+    match: ``pattern`` is parsed with the standard library's own parser
+    (``re._parser``, as ``re.compile`` does) and the tree is walked: a literal
+    character is required; a run of literals is a required string; a sequence
+    requires what any one of its items requires (the one with the longest shortest
+    string is kept, then the fewest strings); an alternation requires one of what
+    each branch requires; a group or a repeat of at least one what its content
+    requires. Lookarounds, anchors, character classes with ranges or categories,
+    optional parts and back-references require nothing. Only for patterns matched
+    case-sensitively (with ``re.IGNORECASE`` a literal also matches other
+    characters).
+
+    Parameters
+    ----------
+    pattern : str
+    flags : int
+        The flags ``pattern`` is compiled with.
+
+    Returns
+    -------
+    tuple of str or None
+        At most ``_MAX_REQUIRED`` non-empty strings; ``None`` when nothing is
+        required, the pattern is case-insensitive, or it cannot be parsed here.
+    """
+    if flags & _IGNORECASE:
+        return None
+    try:
+        tree = _RE_PARSER.parse(pattern, flags)
+    except Exception:  # noqa: BLE001 - an optimisation only: no prefilter
+        return None
+    found = _required_seq(list(tree))
+    return tuple(sorted(found)) if found else None
+
+
+def _required_seq(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
+    c = _RE_CONSTANTS
+    best: frozenset[str] | None = None
+    run: list[str] = []
+    candidates: list[frozenset[str]] = []
+    for op, av in [*items, (None, None)]:
+        if op is c.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            candidates.append(frozenset({"".join(run)}))
+            run = []
+        if op is not None:
+            req = _required_node(op, av)
+            if req is not None:
+                candidates.append(req)
+    for req in candidates:
+        if best is None or (min(map(len, req)), -len(req)) > (min(map(len, best)), -len(best)):
+            best = req
+    return best
+
+
+def _required_node(op: Any, av: Any) -> frozenset[str] | None:
+    c = _RE_CONSTANTS
+    if op is c.IN:
+        if len(av) <= _MAX_REQUIRED and all(o is c.LITERAL for o, _ in av):
+            return frozenset(chr(v) for _, v in av)
+        return None
+    if op is c.SUBPATTERN:
+        _, add_flags, del_flags, sub = av
+        if (add_flags | del_flags) & _IGNORECASE:
+            return None
+        return _required_seq(list(sub))
+    if op is c.ATOMIC_GROUP:
+        return _required_seq(list(av))
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+        lo, _, sub = av
+        return _required_seq(list(sub)) if lo >= 1 else None
+    if op is c.BRANCH:
+        out: set[str] = set()
+        for alt in av[1]:
+            req = _required_seq(list(alt))
+            if req is None:
+                return None
+            out |= req
+        return frozenset(out) if len(out) <= _MAX_REQUIRED else None
+    return None
+
+
+def _compile(entry: Mapping[str, Any], lang: str, where: str
+             ) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    r"""The entry's patterns as one regex, and (English) the same without the lookbehind.
+
+    Chinese patterns are used as written; English ones must not touch a word on either
+    side: each becomes ``(?<![\w-])(?:p)(?![\w])``, case-insensitive unless the entry
+    is ``case_sensitive``. The second pattern, ``(?:(?:p1)|(?:p2)|...)(?![\w])``, is
+    what :func:`_bounded_matches` searches with (``None`` for Chinese and for entries
+    without patterns).
+    """
     terms = entry.get("terms") or []
     patterns = entry.get("patterns") or []
     if not isinstance(terms, list) or not isinstance(patterns, list):
@@ -211,15 +424,20 @@ def _compile(entry: Mapping[str, Any], lang: str, where: str) -> re.Pattern[str]
     if not terms and not patterns:
         raise AnnotationError("E401", f"{where}: entry has neither 'terms' nor 'patterns'")
     if not patterns:
-        return None
+        return None, None
     alts: list[str] = []
     for pat in patterns:
         alts.append(f"(?:{pat})" if lang == "zh" else rf"(?<![\w-])(?:{pat})(?![\w])")
     flags = 0 if (lang == "zh" or entry.get("case_sensitive")) else re.IGNORECASE
     try:
-        return re.compile("|".join(alts), flags)
+        regex = re.compile("|".join(alts), flags)
+        if lang == "zh":
+            return regex, None
+        scan = re.compile("(?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?![\w])",
+                          flags)
     except re.error as exc:
         raise AnnotationError("E402", f"{where}: invalid pattern: {exc}") from exc
+    return regex, scan
 
 
 def parse_cuebook(data: Any, path: str) -> CueBook:
@@ -257,6 +475,7 @@ def parse_cuebook(data: Any, path: str) -> CueBook:
         strength = str(entry.get("strength", "strong"))
         if strength not in ("strong", "weak"):
             raise AnnotationError("E401", f"{where} ({cue_id}): strength must be strong or weak")
+        regex, scan = _compile(entry, lang, f"{where} ({cue_id})")
         cues.append(
             Cue(
                 cue_id=cue_id,
@@ -264,7 +483,10 @@ def parse_cuebook(data: Any, path: str) -> CueBook:
                 label=str(entry["label"]),
                 strength=strength,
                 source=str(entry["source"]),
-                regex=_compile(entry, lang, f"{where} ({cue_id})"),
+                regex=regex,
+                scan=scan,
+                required=(required_literals(regex.pattern, regex.flags)
+                          if regex is not None and not regex.flags & _IGNORECASE else None),
                 terms=tuple(str(t) for t in (entry.get("terms") or []) if str(t)),
                 case_sensitive=bool(entry.get("case_sensitive", False)),
                 frame=bool(entry.get("frame", True)),

@@ -30,6 +30,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import accumulate
 from typing import Any
 
 from seclens.annotate.cues import CueBook, Hit, load_cuebook, load_data_file
@@ -46,6 +47,9 @@ from seclens.errors import AnnotationError
 from seclens.types import DocumentMeta, Sentence
 
 _CLAUSE_END = {"zh": "，,；;：:。！？!?", "en": ",;:.!?"}
+#: Texts whose cue hits :meth:`RuleAnnotator._cue_hits` keeps (a sentence and its
+#: neighbours are searched within a few sentences of each other).
+_HITS_MEMO = 64
 _HEADING_PREFIX = re.compile(
     r"^\s*(?:[—\-–·•]+|第[一二三四五六七八九十百0-9]+[章节条步][，,\s　]*|"
     r"[一二三四五六七八九十]+、|"
@@ -129,16 +133,12 @@ def _adjacent(text: str, end: int, start: int) -> bool:
 
 
 def _clause_ids(text: str, lang: str) -> list[int]:
-    """Clause number of every character (clauses end at ，；：、 / , ; :)."""
-    ends = _CLAUSE_END[lang]
-    ids = []
-    n = 0
-    for ch in text:
-        ids.append(n)
-        if ch in ends:
-            n += 1
-    ids.append(n)
-    return ids
+    """Clause number of every character (clauses end at ，；：、 / , ; :).
+
+    ``ids[i]`` is the number of clause ends in ``text[:i]`` (``len(text) + 1``
+    entries): a running sum, computed in C by ``itertools.accumulate``.
+    """
+    return list(accumulate(map(_CLAUSE_END[lang].__contains__, text), initial=0))
 
 
 class _Spans:
@@ -187,18 +187,19 @@ def _clause_begins(clauses: list[int]) -> list[int]:
     return begins
 
 
+_WORD = re.compile(r"\S+")
+
+
 def _word_starts(text: str) -> list[int]:
-    """Prefix counts of whitespace-separated word starts: ``ws[i]`` counts ``text[:i]``."""
-    ws = [0]
-    n = 0
-    prev_space = True
-    for ch in text:
-        space = ch.isspace()
-        if not space and prev_space:
-            n += 1
-        prev_space = space
-        ws.append(n)
-    return ws
+    """Prefix counts of whitespace-separated word starts: ``ws[i]`` counts ``text[:i]``.
+
+    A word starts where a run of non-whitespace (``\\S``: not ``str.isspace``) starts;
+    ``ws`` has ``len(text) + 1`` entries, a running sum of the starts.
+    """
+    marks = bytearray(len(text) + 1)
+    for m in _WORD.finditer(text):
+        marks[m.start() + 1] = 1
+    return list(accumulate(marks))
 
 
 def _words_between(text: str, ws: list[int], a: int, b: int) -> int:
@@ -268,6 +269,8 @@ class RuleAnnotator:
         self._frames: dict[tuple[str, str], _Ctx | None] = {}
         # Per-instance memo of the audience each document implies (title, title_en, level).
         self._doc_aud_memo: dict[tuple[str, str, str], _DocAudience | None] = {}
+        # Per-instance memo of the cue hits of recent texts (see _cue_hits).
+        self._hits: dict[tuple[str, str], tuple[Hit, ...]] = {}
 
     def _book(self, lang: str) -> CueBook:
         if lang not in self._books:
@@ -277,6 +280,27 @@ class RuleAnnotator:
                 )
             self._books[lang] = load_cuebook(lang)
         return self._books[lang]
+
+    def _cue_hits(self, book: CueBook, text: str, fields: Sequence[str] | None = None
+                  ) -> tuple[Hit, ...]:
+        """``book.find(text, fields)``, from the full hits of ``text`` when known.
+
+        Each sentence is searched several times: as the sentence coded and as the
+        neighbour of the two around it (its frame, a list's lead-in), each time for
+        some fields. The full hits of the last texts are kept (at most
+        ``_HITS_MEMO`` texts), and a search for some fields keeps the hits of those
+        fields: the same hits in the same order as ``book.find(text, fields)``, which
+        sorts by ``(start, -length, cue_id)`` (equal keys are equal hits).
+        """
+        key = (book.lang, text)
+        found = self._hits.get(key)
+        if found is None:
+            if len(self._hits) >= _HITS_MEMO:
+                self._hits.clear()
+            found = self._hits[key] = tuple(book.find(text))
+        if fields is None:
+            return found
+        return tuple(h for h in found if h.cue.field in fields)
 
     @cached_property
     def version(self) -> str:
@@ -342,7 +366,7 @@ class RuleAnnotator:
         doc_aud = self._document_audience(meta)
         text = sentence.text
         off = sentence.start if has_doc_offsets else None
-        hits = book.find(text)
+        hits = self._cue_hits(book, text)
         # procedural compounds mask the cues inside them (国际竞争力 is not 国际竞争)
         masks = _Spans([h for h in hits if h.cue.field == "threat_procedural"])
         names = _Spans([h for h in hits if h.cue.field == "name"])
@@ -569,7 +593,7 @@ class RuleAnnotator:
                 # an item of a task list is addressed to the subject of its lead-in
                 # ("the Secretary of Commerce shall:")
                 pby: dict[str, list[Hit]] = {}
-                for h in book.find(prev, ["audience", "vuori", "mobilize"]):
+                for h in self._cue_hits(book, prev, ("audience", "vuori", "mobilize")):
                     pby.setdefault(h.cue.field, []).append(h)
                 for h in self._addressed(prev, lang, pby.get("audience", []), pby):
                     if h.cue.label not in aud:
@@ -980,7 +1004,8 @@ class RuleAnnotator:
         shift = len(text) - len(body)
         task = [
             Hit(h.cue, h.start + shift, h.end + shift, h.matched)
-            for h in book.find(body, ["vuori_task"])
+            for h in (book.find(body, ["vuori_task"]) if head
+                      else self._cue_hits(book, text, ("vuori_task",)))
         ]
         # a task word used as a noun or gerund subject (Harnessing AI … requires) is no task
         nominal = by.get("vuori_nominal", [])
@@ -1048,7 +1073,7 @@ class RuleAnnotator:
             # lists of US orders enumerate tasks and deliverables). An item whose gerund
             # is the subject of a finite verb ("(g) Establishing … will require") states
             # its own claim.
-            if any(book.find(t, ["vuori_boiler"]) for t in (prev, text)):
+            if any(self._cue_hits(book, t, ("vuori_boiler",)) for t in (prev, text)):
                 return "none"
             add_note = "context:list-item"
             ev_hits = by.get("vuori_none", []) or by.get("vuori", [])
@@ -1202,7 +1227,7 @@ class RuleAnnotator:
             return None if ctx is None else _Ctx(ctx.hits, where)
         if len(self._frames) > 4096:
             self._frames.clear()
-        hits = book.find(text, ["sense", "anchor", "sector"])
+        hits = self._cue_hits(book, text, ("sense", "anchor", "sector"))
         frame = [
             h
             for h in hits

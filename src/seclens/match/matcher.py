@@ -31,10 +31,9 @@ from itertools import pairwise
 from operator import attrgetter, ge
 from typing import Literal, Protocol
 
-from ahocorasick_rs import AhoCorasick
-
 from seclens.errors import AnalysisError, ConfigError
 from seclens.lexicon import NAME_SENSE, Lexicon, NameRule, SenseRules
+from seclens.match.scan import WordScanner
 from seclens.match.senses import SenseResolver, build_resolvers
 from seclens.match.table import MatchTable
 from seclens.normalize.join import JoinedText, join_gaps
@@ -369,55 +368,9 @@ def _can_overlap(a: str, b: str) -> bool:
     return any(a[-k:] == b[:k] for k in range(1, min(len(a), len(b))))
 
 
-class _WordScanner:
-    """Every occurrence of a set of words, overlapping ones included, in one pass.
-
-    An Aho–Corasick automaton (the ``ahocorasick_rs`` library, a wrapper of the Rust
-    ``aho-corasick`` crate; ``MatchKind.Standard`` with ``overlapping=True`` reports
-    every occurrence of every word). Gives the same hits as one ``str.find`` loop per
-    word (``find(w, i + 1)`` after each hit; tested), in one pass over the text instead
-    of one per word. Pickles as its words (the automaton is rebuilt).
-
-    Parameters
-    ----------
-    words : sequence of str
-        Distinct, non-empty words.
-    """
-
-    def __init__(self, words: Sequence[str]) -> None:
-        self.words = tuple(words)
-        self._automaton = AhoCorasick(self.words)
-
-    def __getstate__(self) -> tuple[str, ...]:
-        return self.words
-
-    def __setstate__(self, words: tuple[str, ...]) -> None:
-        self.__init__(words)  # type: ignore[misc]
-
-    def hits(self, text: str) -> dict[str, list[int]] | None:
-        """Start offsets (characters, ascending) of every word's occurrences in ``text``.
-
-        Returns
-        -------
-        dict of str to list of int, or None
-            Every word is a key (an empty list when it does not occur). ``None`` when
-            the text cannot be searched (a lone surrogate has no UTF-8 form): the
-            caller falls back to ``str.find`` loops.
-        """
-        try:
-            found = self._automaton.find_matches_as_indexes(text, overlapping=True)
-        except UnicodeEncodeError:
-            return None
-        lists: list[list[int]] = [[] for _ in self.words]
-        adds = [x.append for x in lists]
-        for k, start, _ in found:
-            adds[k](start)
-        return dict(zip(self.words, lists, strict=True))
-
-
 def _find_loops(text: str, needles: Sequence[tuple[str, tuple[str, ...]]]
                 ) -> dict[str, list[int]]:
-    """What :meth:`_WordScanner.hits` finds, by one ``str.find`` loop per needle prefix."""
+    """What :meth:`WordScanner.hits` finds, by one ``str.find`` loop per needle prefix."""
     hits_of: dict[str, list[int]] = {}
     find = text.find
     startswith = text.startswith
@@ -452,7 +405,7 @@ class _ScanProgram:
         Without the regex: the scanned terms and the first words of English phrases
         that are found from their first word, located by one ``str.find`` loop per
         shared prefix (see :func:`_needle_groups`) when ``scanner`` cannot be used.
-    scanner : _WordScanner or None
+    scanner : WordScanner or None
         The words of ``needles`` in one Aho–Corasick pass (``None`` without words).
     """
 
@@ -462,7 +415,7 @@ class _ScanProgram:
     needles: tuple[tuple[str, tuple[str, ...]], ...]
     #: ``scanned`` as a mapping: term -> plan indexes
     scanned_at: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
-    scanner: _WordScanner | None = None
+    scanner: WordScanner | None = None
 
 
 def _needle_groups(words: list[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -515,7 +468,7 @@ def _scan_program(plan: list[tuple[_Term, int, int]], lang: str,
     return _ScanProgram(regex=regex, scanned=tuple((x, tuple(ks)) for x, ks in scanned.items()),
                         derived=derived, needles=needles,
                         scanned_at={x: tuple(ks) for x, ks in scanned.items()},
-                        scanner=_WordScanner(words) if words and all(words) else None)
+                        scanner=WordScanner(words) if words and all(words) else None)
 
 
 class Matcher:
@@ -681,7 +634,7 @@ class Matcher:
         """Occurrences of every term (``text`` already lower-cased for English).
 
         Plain terms are located in one Aho–Corasick pass over the text (see
-        :class:`_WordScanner`; ``str.find`` loops for a text with lone surrogates;
+        :class:`WordScanner`; ``str.find`` loops for a text with lone surrogates;
         Chinese: one regex pass, see :class:`_ScanProgram`), except a term that contains a shorter
         lexicon term (its *base*, e.g. 国家安全 ⊃ 安全): its occurrences are exactly the
         base occurrences at the right offset where the text continues with the term, so

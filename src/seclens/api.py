@@ -937,13 +937,18 @@ def report_sections(
 
 
 def _annotated(paths: Sequence[str]) -> tuple[list[AnnotatedDocument], list[Exclusion]]:
+    """The corpus's annotated documents as the framework table and the measures need
+    them (:func:`seclens.annotate.table.table_evidence`: moves and
+    facilitating-condition sentences, no text), and the annotation exclusions."""
     from seclens.annotate.corpus import AnnotatedDocument, annotate_corpus
+    from seclens.annotate.table import facilitating_terms, table_evidence
 
     annotated: list[AnnotatedDocument] = []
     exclusions: list[Exclusion] = []
+    terms = facilitating_terms()
     for item in annotate_corpus(paths):
         if isinstance(item, AnnotatedDocument):
-            annotated.append(item)
+            annotated.append(table_evidence(item, terms))
         else:
             exclusions.append(item)
     return annotated, exclusions

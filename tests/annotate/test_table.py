@@ -104,3 +104,24 @@ def test_falling_behind_needs_china_not_other_countries() -> None:
     cell = next(c for c in t.rows["facilitating_conditions"] if c.detail == "fc.falling_behind")
     assert cell.count == 2
     assert all("我国" in e.text for e in cell.evidence)
+
+
+def test_table_evidence_keeps_what_the_table_reads(annotated_corpus) -> None:  # type: ignore[no-untyped-def]
+    """The framework table of the compacted documents (moves and facilitating-condition
+    sentences, no text) is the table of the full ones, for every level group and the
+    whole reference corpus; the compaction drops most sentences."""
+    from seclens.annotate.table import facilitating_terms, table_evidence
+
+    terms = facilitating_terms()
+    compact = [table_evidence(d, terms) for d in annotated_corpus]
+    assert all(c.document.text == "" for c in compact)
+    assert [c.measures for c in compact] == [d.measures for d in annotated_corpus]
+    assert build_framework_table(compact, "all") == build_framework_table(annotated_corpus, "all")
+    for level in ("central", "provincial", "municipal", "foreign"):
+        full = [d for d in annotated_corpus if d.document.meta.level == level]
+        small = [c for c in compact if c.document.meta.level == level]
+        assert build_framework_table(small, level, 5) == build_framework_table(full, level, 5)
+    kept = sum(len(c.annotations) for c in compact)
+    total = sum(len(d.annotations) for d in annotated_corpus)
+    assert kept < total / 2
+    assert table_evidence(annotated_corpus[0]) == compact[0]  # terms read when omitted

@@ -228,3 +228,32 @@ def test_regression_manifest_without_level_column_is_said_on_the_console(tmp_pat
     assert len(lines) == 1
     assert "5 documents" in lines[0] and "and 2 more" in lines[0]
     assert "has no 'level' column" in lines[0]
+
+
+def test_report_limit_options_reach_the_report(tmp_path: Path) -> None:
+    """--report-documents/--report-kwic bound report.html; the CSV files keep every row;
+    the options' defaults are those of ReportLimits; 0 is a usage error."""
+    from seclens.cli.limits import DEFAULT_CHART_DOCUMENTS, DEFAULT_DOCUMENTS, DEFAULT_KWIC_ROWS
+    from seclens.report import ReportLimits
+
+    assert ReportLimits() == ReportLimits(documents=DEFAULT_DOCUMENTS,
+                                          kwic_rows=DEFAULT_KWIC_ROWS,
+                                          chart_documents=DEFAULT_CHART_DOCUMENTS)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(4):
+        (corpus / f"d{i}.txt").write_text("维护国家安全。保障网络安全。" * 3, encoding="utf-8")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["analyze", str(corpus), "--out", str(out), "--no-progress",
+                                    "--no-sections", "--report-documents", "2",
+                                    "--report-kwic", "5", "--report-bars", "3"])
+    assert res.exit_code == 0, res.output
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "The first 2 of 4 documents" in html and html.count("<article id=") == 2
+    assert "5 of 48 matches" in html and "at most 2 per document" in html
+    assert "One box per level and language" in html
+    with (out / "matches.csv").open(encoding="utf-8-sig", newline="") as fh:
+        assert len(list(csv.DictReader(fh))) == 48
+    res = CliRunner().invoke(main, ["analyze", str(corpus), "--out", str(out),
+                                    "--report-kwic", "0"])
+    assert res.exit_code == 2 and "--report-kwic" in res.output

@@ -76,3 +76,23 @@ def test_svg_markup_is_the_same_every_run() -> None:
     assert "clip-path" in first and "url(#" in first
     assert svg_markup(chart(), "trend-rate") == first
     assert svg_markup(chart(), "another") != first  # ids differ between charts
+
+
+def test_box_chart_groups_by_level_and_language_and_survives_missing_rates() -> None:
+    """One box per (level, language); a group whose documents all lack a rate (size 0)
+    is drawn empty instead of failing; same SVG every run; no warnings."""
+    import math
+
+    from seclens.report.charts import security_by_level_box_svg
+
+    figures = _figures([f"d{i}" for i in range(30)])
+    nan_summary = DocumentSummary(
+        meta=DocumentMeta(doc_id="empty", level="county", language="en"), path="",
+        fmt="txt", encoding="utf-8", sha256="", notes=(), n_chars=0, size=0,
+        unit="words", n_sentences=0, n_matches=0)
+    figures.append(DocumentFigures("dx", nan_summary, 0, 0, math.nan, (), (), {}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        chart = str(security_by_level_box_svg(figures))
+    assert chart.startswith("<svg") and "<!--" not in chart
+    assert chart == str(security_by_level_box_svg(figures))

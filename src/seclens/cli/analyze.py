@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from seclens.cli.limits import report_limit_options, report_limits
 from seclens.cli.output import echo
 
 if TYPE_CHECKING:
@@ -88,6 +89,7 @@ if TYPE_CHECKING:
 )
 @click.option("--reference", default=None, help="Reference group expression (see --target).")
 @click.option("--no-progress", is_flag=True, help="Do not show a progress bar.")
+@report_limit_options
 def analyze_command(
     corpus: tuple[Path, ...],
     out_dir: Path,
@@ -105,6 +107,9 @@ def analyze_command(
     target: str | None,
     reference: str | None,
     no_progress: bool,
+    report_documents: int,
+    report_kwic: int,
+    report_bars: int,
 ) -> None:
     """Analyse CORPUS (files or folders) and write the report to --out.
 
@@ -140,7 +145,8 @@ def analyze_command(
     )
     result = analyze(list(corpus), options, progress=not no_progress)
     extra, _ = report_sections(list(corpus), options, wanted, result)
-    paths = write_report(result, out_dir, extra)
+    paths = write_report(result, out_dir, extra,
+                         limits=report_limits(report_documents, report_kwic, report_bars))
     echo_summary(result, paths)
     require_analysed(result, paths)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from seclens.cli.limits import report_limit_options, report_limits
 from seclens.cli.output import echo
 from seclens.errors import ConfigError
 
@@ -79,6 +80,7 @@ from seclens.errors import ConfigError
 @click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also write the report (report.html, CSV tables, run.json) of the "
               "store's active documents (or of the Dask output) to this folder.")
+@report_limit_options
 @click.option("-v", "--verbose", is_flag=True, help="Print a line after each commit.")
 def ingest(inputs: tuple[Path, ...], db: Path | None, engine: str, workers: int,
            scheduler: str | None, out: Path | None, manifest: Path | None,
@@ -87,6 +89,7 @@ def ingest(inputs: tuple[Path, ...], db: Path | None, engine: str, workers: int,
            context_chars: int, commit_every: int,
            commit_mb: float, queue_mb: float,
            batch_size: int, partition_size: int, annotate: bool, report_dir: Path | None,
+           report_documents: int, report_kwic: int, report_bars: int,
            verbose: bool) -> None:
     """Analyse INPUTS into a store (incremental) or, with --engine dask, into Parquet.
 
@@ -130,7 +133,8 @@ def ingest(inputs: tuple[Path, ...], db: Path | None, engine: str, workers: int,
             from seclens.report import write_report
             from seclens.store.results import load_parquet_analysis
 
-            write_report(load_parquet_analysis(out), report_dir)
+            write_report(load_parquet_analysis(out), report_dir,
+                         limits=report_limits(report_documents, report_kwic, report_bars))
             echo(f"report: {report_dir / 'report.html'}")
         return
     assert db is not None  # checked above
@@ -166,5 +170,6 @@ def ingest(inputs: tuple[Path, ...], db: Path | None, engine: str, workers: int,
 
         with open_store(db, read_only=True) as store:
             analysis = load_analysis(store)
-        write_report(analysis, report_dir)
+        write_report(analysis, report_dir,
+                     limits=report_limits(report_documents, report_kwic, report_bars))
         echo(f"report: {report_dir / 'report.html'}")

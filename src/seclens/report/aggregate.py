@@ -171,3 +171,173 @@ def top_terms(result: AnalysisResult, n: int = 10) -> list[tuple[str, int]]:
 def level_rank(level: str) -> int:
     """Position of a government level in :data:`LEVEL_ORDER` (unknown last)."""
     return LEVEL_ORDER.index(level) if level in LEVEL_ORDER else len(LEVEL_ORDER)
+
+
+@dataclass(frozen=True)
+class LevelFigure:
+    """Security vocabulary of the documents of one level and language.
+
+    Rates of Chinese documents are per 10,000 characters and of English documents per
+    10,000 words, so the two languages are never pooled.
+
+    Attributes
+    ----------
+    level, language : str
+    unit : str
+        ``characters`` or ``words`` (the unit of the documents' ``size``).
+    documents : int
+        Analysed documents of this level and language.
+    size : int
+        Their total size, in ``unit``.
+    security_occurrences : int
+        Their total security-vocabulary occurrences (see :func:`document_figures`).
+    pooled_per_10k : float
+        ``security_occurrences / size * 10,000`` (``NaN`` when ``size`` is 0).
+    median_per_10k : float
+        Median of the documents' own rates (documents of size 0, whose rate is
+        ``NaN``, left out; ``NaN`` when none is left).
+    no_rate : int
+        Documents of size 0 (no rate).
+    """
+
+    level: str
+    language: str
+    unit: str
+    documents: int
+    size: int
+    security_occurrences: int
+    pooled_per_10k: float
+    median_per_10k: float
+    no_rate: int
+
+
+def level_summary(figures: Sequence[DocumentFigures]) -> list[LevelFigure]:
+    """Figures per (level, language), in :data:`LEVEL_ORDER` then language order.
+
+    Parameters
+    ----------
+    figures : sequence of DocumentFigures
+        From :func:`document_figures`.
+
+    Returns
+    -------
+    list of LevelFigure
+        One per (level, language) that has documents; sums of the documents'
+        figures (``documents.csv`` rows), so each number is traceable to them.
+    """
+    import statistics
+
+    groups: dict[tuple[str, str, str], list[DocumentFigures]] = defaultdict(list)
+    for f in figures:
+        meta = f.summary.meta
+        groups[(meta.level, meta.language, f.summary.unit)].append(f)
+    out: list[LevelFigure] = []
+    for (level, language, unit), fs in sorted(
+            groups.items(), key=lambda kv: (level_rank(kv[0][0]), kv[0][0], kv[0][1], kv[0][2])):
+        size = sum(f.summary.size for f in fs)
+        occ = sum(f.security_occurrences for f in fs)
+        rates = [f.security_per_10k for f in fs if not math.isnan(f.security_per_10k)]
+        out.append(LevelFigure(
+            level=level, language=language, unit=unit, documents=len(fs), size=size,
+            security_occurrences=occ, pooled_per_10k=per_10k(occ, size),
+            median_per_10k=statistics.median(rates) if rates else math.nan,
+            no_rate=len(fs) - len(rates)))
+    return out
+
+
+def match_row_ranges(doc_ids: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """Rows of ``matches.csv`` holding each document's matches, where they are contiguous.
+
+    Parameters
+    ----------
+    doc_ids : sequence of str, shape (n_matches,)
+        The ``doc_id`` of every match, in ``matches.csv`` order.
+
+    Returns
+    -------
+    dict of str to (int, int)
+        ``(first, last)`` data-row numbers (1-based, the header row not counted) of
+        each document whose matches form one block of rows; a document whose rows
+        are not contiguous is left out (its rows are found by filtering ``doc_id``).
+    """
+    first: dict[str, int] = {}
+    last: dict[str, int] = {}
+    count: Counter[str] = Counter()
+    for i, d in enumerate(doc_ids, start=1):
+        if d not in first:
+            first[d] = i
+        last[d] = i
+        count[d] += 1
+    return {d: (first[d], last[d]) for d in first if last[d] - first[d] + 1 == count[d]}
+
+
+def kwic_quota(doc_ids: Sequence[str], limit: int) -> int | None:
+    """Most matches of one document :func:`kwic_sample` takes; ``None`` when it takes all.
+
+    Parameters
+    ----------
+    doc_ids : sequence of str, shape (n_matches,)
+    limit : int
+    """
+    if len(doc_ids) <= limit:
+        return None
+    base, extra = _water_level(Counter(doc_ids), limit)
+    return base + 1 if extra else base
+
+
+def _water_level(counts: Counter[str], limit: int) -> tuple[int, int]:
+    """``(q, extra)``: the largest ``q`` with ``sum(min(c, q)) <= limit`` over the
+    documents' match counts, and the rows left over (given, one each, to the first
+    documents with more than ``q`` matches)."""
+    values = sorted(counts.values())
+    lo, hi = 0, values[-1] if values else 0
+    while lo < hi:  # largest q with fill(q) <= limit
+        mid = (lo + hi + 1) // 2
+        if sum(min(c, mid) for c in values) <= limit:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo, limit - sum(min(c, lo) for c in values)
+
+
+def kwic_sample(doc_ids: Sequence[str], limit: int) -> list[int]:
+    """Positions of the matches the report's KWIC table shows when it cannot show all.
+
+    The rows are shared out as evenly as ``limit`` allows: every document with
+    matches gets its first ``q`` matches (all of them when it has fewer), ``q`` the
+    largest number for which that fits, and the rows left over go one each to the
+    first documents (in order) with more than ``q``; evidence from across the corpus
+    rather than from its first documents only. With more documents than rows, the
+    first match of each of the first ``limit`` documents.
+
+    Parameters
+    ----------
+    doc_ids : sequence of str, shape (n_matches,)
+        The ``doc_id`` of every match, in ``matches.csv`` order.
+    limit : int
+        Rows to show (>= 0).
+
+    Returns
+    -------
+    list of int
+        Ascending positions (0-based) into the matches, ``min(limit, n_matches)`` of
+        them; all of them when there are at most ``limit``.
+    """
+    if len(doc_ids) <= limit:
+        return list(range(len(doc_ids)))
+    counts = Counter(doc_ids)
+    base, extra = _water_level(counts, limit)
+    quota: dict[str, int] = {}
+    for d in dict.fromkeys(doc_ids):  # documents in order of their first match
+        if extra and counts[d] > base:
+            quota[d] = base + 1
+            extra -= 1
+        else:
+            quota[d] = base
+    taken: Counter[str] = Counter()
+    out: list[int] = []
+    for i, d in enumerate(doc_ids):
+        if taken[d] < quota[d]:
+            taken[d] += 1
+            out.append(i)
+    return out

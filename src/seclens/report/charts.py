@@ -199,3 +199,63 @@ def security_by_level_svg(
             "</caption><tr><th>label</th><th>document</th></tr>{}</table>"
         ).format(rows)
     return chart
+
+
+def security_by_level_box_svg(figures: Sequence[DocumentFigures]) -> Markup:
+    """Box plot of the documents' security vocabulary per 10k, by level and language.
+
+    The chart of a corpus too large for one bar per document: one box per (level,
+    language) group (Chinese rates are per 10,000 characters, English per 10,000
+    words, so the languages get separate boxes), labelled with the number of
+    documents; matplotlib's default box (quartiles, whiskers at 1.5 IQR, outliers as
+    points). Documents without a rate (size 0) are left out of the box and counted in
+    its label (``n/a``). Labels are ASCII (level, language code), so no CJK font is
+    needed.
+
+    Parameters
+    ----------
+    figures : sequence of DocumentFigures
+
+    Returns
+    -------
+    markupsafe.Markup
+        An ``<svg>`` element (no XML prologue, no comments) ready to inline.
+    """
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+
+    groups: dict[tuple[str, str], list[float]] = {}
+    missing: dict[tuple[str, str], int] = {}
+    for f in figures:
+        key = (f.summary.meta.level, f.summary.meta.language)
+        groups.setdefault(key, [])
+        missing.setdefault(key, 0)
+        if math.isnan(f.security_per_10k):
+            missing[key] += 1
+        else:
+            groups[key].append(f.security_per_10k)
+    keys = sorted(groups, key=lambda k: (level_rank(k[0]), k[0], k[1]))
+    fig = Figure(figsize=(max(6.0, 1.1 * len(keys) + 2.0), 5.2))
+    FigureCanvasSVG(fig)
+    ax = fig.add_subplot(1, 1, 1)
+    labels = [
+        f"{level} ({lang})\nn={len(groups[(level, lang)])}"
+        + (f", n/a {missing[(level, lang)]}" if missing[(level, lang)] else "")
+        for level, lang in keys
+    ]
+    data = [groups[k] if groups[k] else [math.nan] for k in keys]
+    boxes = ax.boxplot(data, patch_artist=True, widths=0.6,
+                       flierprops={"markersize": 2, "alpha": 0.5})
+    for patch, (level, _) in zip(boxes["boxes"], keys, strict=True):
+        patch.set_facecolor(LEVEL_COLOURS.get(level, LEVEL_COLOURS["unknown"]))
+        patch.set_edgecolor("#333333")
+    ax.set_xticks(range(1, len(keys) + 1))
+    ax.set_xticklabels(labels, fontsize=7)
+    ax.set_ylabel("per 10k characters (zh) / words (en)")
+    ax.set_title(
+        f"Security vocabulary per 10,000 characters (zh) or words (en), {len(figures)} "
+        "documents by level", fontsize=10,
+    )
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return svg_markup(fig, "security-by-level-box")

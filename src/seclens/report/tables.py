@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from seclens.api import AnalysisResult
-from seclens.report.aggregate import document_figures
+from seclens.report.aggregate import DocumentFigures, document_figures
 from seclens.types import META_FIELDS, Match
 
 if TYPE_CHECKING:
@@ -52,10 +52,14 @@ def _write(path: Path, columns: Sequence[str], rows: Iterable[Sequence[Any]]) ->
         writer.writerows(rows)
 
 
-def document_rows(result: AnalysisResult) -> list[list[Any]]:
-    """Rows of ``documents.csv`` (analysed documents first, then exclusions)."""
+def document_rows(result: AnalysisResult,
+                  figures: Sequence[DocumentFigures] | None = None) -> list[list[Any]]:
+    """Rows of ``documents.csv`` (analysed documents first, then exclusions).
+
+    ``figures``: ``document_figures(result)`` when the caller has them already.
+    """
     rows: list[list[Any]] = []
-    for fig in document_figures(result):
+    for fig in (figures if figures is not None else document_figures(result)):
         d = fig.summary
         meta = [getattr(d.meta, c) for c in META_COLUMNS]
         rows.append([
@@ -72,9 +76,11 @@ def document_rows(result: AnalysisResult) -> list[list[Any]]:
     return rows
 
 
-def write_documents_csv(result: AnalysisResult, path: Path) -> None:
-    """Write ``documents.csv`` (see :data:`DOCUMENT_COLUMNS`)."""
-    _write(path, DOCUMENT_COLUMNS, document_rows(result))
+def write_documents_csv(result: AnalysisResult, path: Path,
+                        figures: Sequence[DocumentFigures] | None = None) -> None:
+    """Write ``documents.csv`` (see :data:`DOCUMENT_COLUMNS`; ``figures`` as in
+    :func:`document_rows`)."""
+    _write(path, DOCUMENT_COLUMNS, document_rows(result, figures))
 
 
 def _count_rows(counts: Sequence[CountRow], columns: Sequence[str]) -> Iterator[tuple[Any, ...]]:

@@ -26,7 +26,8 @@ from pathlib import Path
 
 from seclens.api import AnalysisResult
 from seclens.outputs import check_output_path
-from seclens.report.html import render_report
+from seclens.report.aggregate import document_figures
+from seclens.report.html import ReportLimits, render_report
 from seclens.report.sections import ReportSection
 from seclens.report.tables import write_counts_csv, write_documents_csv, write_matches_csv
 
@@ -97,6 +98,7 @@ def write_report(
     sections: Sequence[ReportSection] = (),
     *,
     notice: str = "",
+    limits: ReportLimits | None = None,
 ) -> ReportPaths:
     """Write ``report.html``, ``documents.csv``, ``counts.csv``, ``matches.csv``, ``run.json``.
 
@@ -111,6 +113,10 @@ def write_report(
         Extra sections for ``report.html``, in order, listed in its contents.
     notice : str
         Plain-text banner at the top of ``report.html`` and in ``run.json``.
+    limits : ReportLimits, optional
+        Rows ``report.html`` shows for a large corpus (default ``ReportLimits()``:
+        500 documents, 10,000 KWIC rows, one bar per document up to 80); the CSV
+        files always hold every row.
 
     Returns
     -------
@@ -139,9 +145,10 @@ def write_report(
     run["matches"] = len(result.matches)
     if notice:
         run["notice"] = notice
-    html = render_report(result, sections, notice=notice)
+    figures = document_figures(result)
+    html = render_report(result, sections, notice=notice, limits=limits, figures=figures)
 
-    _atomic_write(paths.documents_csv, lambda p: write_documents_csv(result, p))
+    _atomic_write(paths.documents_csv, lambda p: write_documents_csv(result, p, figures))
     _atomic_write(paths.counts_csv, lambda p: write_counts_csv(result, p))
     _atomic_write(paths.matches_csv, lambda p: write_matches_csv(result, p))
     _atomic_write(

@@ -267,3 +267,18 @@ def test_compound_broken_by_a_line_break_is_counted_and_can_be_switched_off(
     assert len(hit) == 1 and hit[0].matched_text == "国家\n安全"
     split = analyze([doc], AnalysisOptions(join_cjk_breaks=False))
     assert not [m for m in split.matches if m.term == "国家安全"]
+
+
+def test_regression_no_sections_annotates_nothing(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """``analyze --no-sections`` annotated the whole corpus anyway (its sections were
+    then dropped): 6,028 documents from a store took 205 s instead of about 20 s."""
+    import seclens.api as api
+
+    def fail(paths: object) -> None:
+        raise AssertionError("annotated although no section was asked for")
+
+    monkeypatch.setattr(api, "_annotated", fail)
+    (tmp_path / "a.txt").write_text("维护国家安全。", encoding="utf-8")
+    wanted = api.SectionOptions(framework_by=None, trend_by=None)
+    assert api.report_sections([tmp_path], sections=wanted) == ([], [])

@@ -892,6 +892,8 @@ def report_sections(
     wanted = sections or SectionOptions()
     paths = [os.fspath(p) for p in ([inputs] if isinstance(inputs, (str, os.PathLike)) else inputs)]
     out: list[ReportSection] = []
+    if wanted.framework_by is None and wanted.trend_by is None and wanted.target is None:
+        return out, []  # no section asked for: nothing to annotate
     annotated, exclusions = _annotated(paths)
     if not annotated:
         # Nothing was analysed: the report's exclusions table says why.

@@ -149,3 +149,42 @@ def test_stored_manifests_keep_the_newest_hash_and_old_runs_read_as_none(
                               [json.dumps(record), run_id])
         assert stored_manifests(store) == []
         assert _manifests(load_analysis(store)) == []
+
+
+def test_store_rows_are_columnar_tables_per_document(
+        reference_pair: tuple[AnalysisResult, AnalysisResult, Path]) -> None:
+    """Matches and counts from a store are per-document columnar tables, chained, as
+    analyze builds them (rows as objects cost about 1 KB each), equal row for row."""
+    from seclens.match.table import MatchChain
+    from seclens.measures.counts import CountChain
+
+    folder, store, _ = reference_pair
+    assert isinstance(store.matches, MatchChain) and isinstance(store.counts, CountChain)
+    assert [t.doc_id for t in store.matches.tables] == [
+        d.doc_id for d in store.documents if d.n_matches]
+    assert list(store.matches) == list(folder.matches)
+    assert list(store.counts) == list(folder.counts)
+
+
+def test_rows_whose_document_fields_disagree_stay_rows() -> None:
+    """A document whose rows disagree on a field a table holds once (convention; size,
+    unit, convention or reason of count rows) is given as rows, not forced into one
+    table."""
+    from seclens.measures.counts import CountRow
+    from seclens.store.results import _count_tables, _match_tables
+    from seclens.types import Match
+
+    m = [Match("d", 0, 0, 2, "安全", "安全", "zh.anquan", "security", "general", "security",
+               "r", "substring"),
+         Match("d", 0, 4, 6, "安全", "安全", "zh.anquan", "security", "general", "security",
+               "r", "token")]
+    names = [f.name for f in dataclasses.fields(Match)]
+    assert _match_tables(_frame(tuple(m)), names) == tuple(m)
+    assert isinstance(_match_tables(_frame(tuple(m)), names), tuple)
+    c = [CountRow("d", "term", "安全", "zh.anquan", 2, 100, "characters", 200.0,
+                  "substring", "", "security", "general"),
+         CountRow("d", "total", "all", "", 2, 101, "characters", 198.0, "substring", "",
+                  "", "")]
+    names = [f.name for f in dataclasses.fields(CountRow)]
+    assert list(_count_tables(_frame(tuple(c)), names)) == c
+    assert isinstance(_count_tables(_frame(tuple(c)), names), tuple)

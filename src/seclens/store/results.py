@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import platform
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +29,7 @@ from seclens.types import Exclusion, Match
 
 if TYPE_CHECKING:
     from seclens.api import AnalysisResult
+    from seclens.measures.counts import CountRow
     from seclens.store.store import Store
 
 
@@ -43,6 +44,75 @@ def _columns(frame: pd.DataFrame, names: Sequence[str]) -> list[list[Any]]:
             values = [None if isinstance(v, float) and v != v else v for v in values]
         out.append(values)
     return out
+
+
+def _blocks(doc_ids: Sequence[Any]) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of each run of equal ``doc_ids`` (rows are in document order)."""
+    i, n = 0, len(doc_ids)
+    while i < n:
+        j = i + 1
+        while j < n and doc_ids[j] == doc_ids[i]:
+            j += 1
+        yield i, j
+        i = j
+
+
+def _shared(values: list[Any]) -> list[Any]:
+    """``values`` with equal values as one object (column values read from a table are
+    new objects each: sense labels, rule ids, units repeat on every row)."""
+    seen: dict[Any, Any] = {}
+    return [seen.setdefault(v, v) for v in values]
+
+
+def _match_tables(frame: pd.DataFrame, names: Sequence[str]) -> Sequence[Match]:
+    """The rows of ``frame`` (matches, in document order) as one
+    :class:`~seclens.match.MatchTable` per document, chained; rows as :class:`Match`
+    objects when a document's rows disagree on their convention."""
+    from seclens.match.table import MatchChain, MatchTable
+
+    cols = dict(zip(names, _columns(frame, names), strict=True))
+    keys: dict[tuple[str, str, str, str], int] = {}
+    entry = [keys.setdefault(k, len(keys)) for k in zip(
+        cols["term"], cols["entry_id"], cols["category"], cols["sector"], strict=True)]
+    entries = tuple(keys)
+    sense, rule = _shared(cols["sense"]), _shared(cols["sense_rule"])
+    doc_ids, conv = cols["doc_id"], cols["convention"]
+    tables = []
+    for i, j in _blocks(doc_ids):
+        if any(c != conv[i] for c in conv[i:j]):
+            return tuple(map(Match, *cols.values()))
+        tables.append(MatchTable(
+            doc_id=doc_ids[i], convention=conv[i], entries=entries, entry=entry[i:j],
+            sentence_index=cols["sentence_index"][i:j], start=cols["start"][i:j],
+            end=cols["end"][i:j], matched_text=cols["matched_text"][i:j], sense=sense[i:j],
+            sense_rule=rule[i:j], left=cols["left"][i:j], right=cols["right"][i:j]))
+    return MatchChain(tuple(tables))
+
+
+def _count_tables(frame: pd.DataFrame, names: Sequence[str]) -> Sequence[CountRow]:
+    """The rows of ``frame`` (count rows, in document order) as one
+    :class:`~seclens.measures.counts.CountTable` per document, chained; rows as
+    :class:`CountRow` objects when a document's rows disagree on size, unit,
+    convention or reason."""
+    from seclens.measures.counts import CountChain, CountRow, CountTable
+
+    cols = dict(zip(names, _columns(frame, names), strict=True))
+    seen: dict[tuple[str, str, str, str, str], tuple[str, str, str, str, str]] = {}
+    keys = [seen.setdefault(k, k) for k in zip(
+        cols["key_type"], cols["key"], cols["entry_id"], cols["category"], cols["sector"],
+        strict=True)]
+    doc_ids = cols["doc_id"]
+    per_doc = list(zip(cols["size"], cols["unit"], cols["convention"], cols["reason"],
+                       strict=True))
+    tables = []
+    for i, j in _blocks(doc_ids):
+        if any(p != per_doc[i] for p in per_doc[i:j]):
+            return tuple(map(CountRow, *cols.values()))
+        size, unit, convention, reason = per_doc[i]
+        tables.append(CountTable(doc_id=doc_ids[i], size=size, unit=unit,
+                                 convention=convention, reason=reason, keys=tuple(keys[i:j]),
+                                 counts=cols["count"][i:j], per_10k=cols["per_10k"][i:j]))
+    return CountChain(tuple(tables))
 
 
 def analysis_from_frames(frames: Mapping[str, pd.DataFrame], config: EngineConfig,
@@ -102,10 +172,10 @@ def analysis_from_frames(frames: Mapping[str, pd.DataFrame], config: EngineConfi
 
     match_fields = [f.name for f in fields(Match)]
     count_fields = [f.name for f in fields(CountRow)]
-    # rows from columns (one list per field, zipped): a dict per row made the rows of a
-    # 6,000-document store take most of a minute
-    matches = tuple(map(Match, *_columns(ordered(frames["matches"]), match_fields)))
-    counts = tuple(map(CountRow, *_columns(ordered(frames["counts"]), count_fields)))
+    # columnar per-document tables, as analyze builds them: rows as objects (a dict
+    # each, made by pandas) took most of a minute and ~1 KB per row at 6,000 documents
+    matches = _match_tables(ordered(frames["matches"]), match_fields)
+    counts = _count_tables(ordered(frames["counts"]), count_fields)
     pipe = build_pipeline(config).analysis
     for lang in sorted({s.meta.language for s in summaries}):
         pipe.matcher(lang)  # compiles (once) to record segmenters and unmatchable entries

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-import hashlib
 import os
 import platform
 import sys
@@ -306,13 +305,6 @@ class AnalysisResult:
     provenance: Provenance
 
 
-def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
-    """Hex SHA-256 of a file's bytes, read in chunks of ``chunk`` bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -723,6 +715,8 @@ def analyze(
         matches.append(outcome.matches)
         counts.append(outcome.counts)
 
+    from seclens.ingest.readers import sha256_file
+
     for manifest in plan.manifests:
         input_files.append(InputFile(str(manifest), sha256_file(manifest), "manifest"))
     provenance = Provenance(
@@ -771,6 +765,8 @@ def _join_counts(parts: Sequence[Sequence[CountRow]]) -> Sequence[CountRow]:
 
 
 def _excluded_input(exclusion: Exclusion) -> InputFile:
+    from seclens.ingest.readers import sha256_file
+
     path = Path(exclusion.path)
     digest = sha256_file(path) if exclusion.path and path.is_file() else ""
     return InputFile(exclusion.path, digest, "excluded", exclusion.doc_id)
@@ -786,6 +782,8 @@ def _lexicon_provenance(
         "entries": str(len(lexicon.entries)),
         "role": "combined" if len(sources) > 1 else "single",
     }
+    from seclens.ingest.readers import sha256_file
+
     for src in sources:
         if src is None:
             yield {"path": "packaged default", "role": "source"}

@@ -55,9 +55,9 @@ class ReportLimits:
         tables, sectors, the per-document rates under the chart), in input order; also
         the rows of the input-file and exclusion tables (>= 1).
     kwic_rows : int
-        KWIC rows (>= 1); past it, each document with matches gets the same quota of
-        its first matches (:func:`seclens.report.aggregate.kwic_sample`), each row
-        numbered as in ``matches.csv``.
+        KWIC rows (>= 1); past it, the first matches of each document, shared out as
+        evenly as the limit allows (:func:`seclens.report.aggregate.kwic_sample`), each
+        row numbered as in ``matches.csv``.
     chart_documents : int
         Documents drawn one bar each (>= 1); past it the chart is a box plot per level
         and language (:func:`seclens.report.charts.security_by_level_box_svg`).

@@ -31,6 +31,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,6 +44,7 @@ from seclens.engine.local import call_in_child, run_local_tables, warm_pool
 from seclens.engine.process import Task, describe_pipeline
 from seclens.engine.tables import TableBatch, concat_batches, tasks_from_plan, write_task_plan
 from seclens.errors import ConfigError
+from seclens.ingest.readers import sha256_file
 from seclens.store.store import Store, open_store
 from seclens.types import DocumentMeta, Exclusion
 
@@ -172,13 +174,6 @@ class IngestSummary:
         }
 
 
-def file_sha256(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes (read in 1 MiB blocks)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def meta_hash(meta: DocumentMeta | None) -> str:
@@ -233,14 +228,16 @@ def ingest_corpus(inputs: Sequence[Path | str], db: Path | str,
         # pool, the planning itself runs in a short-lived child process, so that its
         # transient lists (about 5 kB per file) do not stay in the writer's heap.
         plan = Path(tmp) / "tasks.parquet"
-        if options.workers == 1:
-            planned_out = write_task_plan([str(r) for r in roots], ingest_options, str(plan))
-            return _run(db, roots, plan, planned_out, config, options, None,
-                        manifest_records(roots, ingest_options))
-        # the pool starts (imports, builds its pipelines) while the child plans
-        with warm_pool(options.workers, config) as pool:
-            planned_out = call_in_child(write_task_plan, [str(r) for r in roots],
-                                        ingest_options, str(plan))
+        with ExitStack() as stack:
+            pool: ProcessPoolExecutor | None = None
+            if options.workers == 1:
+                planned_out = write_task_plan([str(r) for r in roots], ingest_options,
+                                              str(plan))
+            else:
+                # the pool starts (imports, builds its pipelines) while the child plans
+                pool = stack.enter_context(warm_pool(options.workers, config))
+                planned_out = call_in_child(write_task_plan, [str(r) for r in roots],
+                                            ingest_options, str(plan))
             return _run(db, roots, plan, planned_out, config, options, pool,
                         manifest_records(roots, ingest_options))
 
@@ -261,7 +258,7 @@ def manifest_records(inputs: Sequence[Path | str], options: IngestOptions
     """
     from seclens.ingest import manifest_files
 
-    return [{"path": str(p), "sha256": file_sha256(p)}
+    return [{"path": str(p), "sha256": sha256_file(p)}
             for p in manifest_files([str(x) for x in inputs], options)]
 
 
@@ -299,7 +296,7 @@ def _ingest(store: Store, run_id: int, roots: list[Path], plan: Path,
             mhash = meta_hash(task.meta)
             old = states.get(task.doc_id)
             if old is not None and old[0] == task.path and (old[1], old[2], old[3]) == (
-                    file_sha256(Path(task.path)), mhash, fingerprint):
+                    sha256_file(Path(task.path)), mhash, fingerprint):
                 # (a restored document is counted as restored, not also as unchanged)
                 (restored if old[4] == "removed" else unchanged).append(task.doc_id)
                 continue

@@ -31,9 +31,9 @@ def report_limit_options(command: F) -> F:
         click.option(
             "--report-kwic", type=click.IntRange(min=1), default=DEFAULT_KWIC_ROWS,
             show_default=True,
-            help="KWIC rows in report.html; past it, an equal number of first matches per "
-            "document, each numbered with its row of matches.csv (which holds every "
-            "match)."),
+            help="KWIC rows in report.html; past it, the first matches of each document, "
+            "shared out as evenly as the limit allows, each numbered with its row of "
+            "matches.csv (which holds every match)."),
         click.option(
             "--report-bars", type=click.IntRange(min=1), default=DEFAULT_CHART_DOCUMENTS,
             show_default=True,

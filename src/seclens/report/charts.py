@@ -253,8 +253,8 @@ def security_by_level_box_svg(figures: Sequence[DocumentFigures]) -> Markup:
     ax.set_xticklabels(labels, fontsize=7)
     ax.set_ylabel("per 10k characters (zh) / words (en)")
     ax.set_title(
-        f"Security vocabulary per 10,000 characters (zh) or words (en), {len(figures)} "
-        "documents by level", fontsize=10,
+        "Security vocabulary per 10,000 characters (zh) or words (en)\n"
+        f"{len(figures)} documents, by level and language", fontsize=10,
     )
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()

@@ -96,3 +96,42 @@ def test_box_chart_groups_by_level_and_language_and_survives_missing_rates() -> 
         chart = str(security_by_level_box_svg(figures))
     assert chart.startswith("<svg") and "<!--" not in chart
     assert chart == str(security_by_level_box_svg(figures))
+
+
+def test_regression_dollar_signs_in_ids_are_drawn_as_text_not_math() -> None:
+    """A document id such as ``$\\alpha^$`` (invalid mathtext) made the bar chart, and
+    with it the whole report, fail while laying out; ``price $5 and $6`` was drawn as
+    math. Chart text is now drawn as written."""
+    import math
+
+    from seclens.report.charts import security_by_level_box_svg
+
+    ids = ["$\\alpha^$", "price $5 and $6", "plain"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        chart = str(security_by_level_svg(_figures(ids), families=(), font_files=()))
+    assert chart.startswith("<svg")
+    summary = DocumentSummary(
+        meta=DocumentMeta(doc_id="x", level="$\\alpha^$", language="zh"), path="",
+        fmt="txt", encoding="utf-8", sha256="", notes=(), n_chars=100, size=100,
+        unit="characters", n_sentences=1, n_matches=1)
+    figures = [*_figures(ids), DocumentFigures("dx", summary, 1, 1, 1.0, (), (), {})]
+    assert not math.isnan(figures[-1].security_per_10k)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert str(security_by_level_box_svg(figures)).startswith("<svg")
+
+
+def test_regression_dollar_signs_in_trend_groups_are_drawn_as_text() -> None:
+    import pandas as pd
+
+    from seclens.compare.trends import trend_figure
+    from seclens.report.charts import svg_markup
+
+    series = pd.DataFrame({
+        "measure": ["security_per_10k"] * 2, "group": ["$\\alpha^$", "$\\alpha^$"],
+        "language": ["zh", "zh"], "year": [2019, 2020], "mean": [1.0, 2.0],
+        "n_docs": [3, 3], "small_n": [False, False]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert str(svg_markup(trend_figure(series, "security_per_10k"))).startswith("<svg")

@@ -30,6 +30,7 @@ import pandas as pd
 
 from seclens.biblio.records import BiblioRecord
 from seclens.errors import CompareError
+from seclens.report.charts import plain_text
 
 _ASCII_WORD = re.compile(r"^[0-9a-z]+(?:[ \-][0-9a-z]+)*$")
 COUNT_COLUMNS: tuple[str, ...] = ("year", "records", "matching", "share_matching")
@@ -213,6 +214,7 @@ def count_by_year(
     )
 
 
+@plain_text
 def figure_svg_png(count: BiblioCount, title: str = "") -> tuple[str, bytes]:
     """Figure-1 style bar chart of matching records per year, as (SVG text, PNG bytes).
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from seclens.compare.groups import add_derived_fields, split_by
 from seclens.errors import CompareError
+from seclens.report.charts import plain_text
 
 SERIES_COLUMNS: tuple[str, ...] = (
     "group",
@@ -118,6 +119,7 @@ def yearly_series(
     return out
 
 
+@plain_text
 def trend_figure(series: pd.DataFrame, measure: str, unit_label: str = "") -> object:
     """Line chart of the yearly mean of one measure, one line per group × language.
 

@@ -16,12 +16,13 @@ document id) follows the chart, so no glyph is drawn as a box and matplotlib pri
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from markupsafe import Markup
 
@@ -51,6 +52,30 @@ LEVEL_COLOURS: dict[str, str] = {
     "unknown": "#999999",
 }
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def plain_text(build: F) -> F:
+    """Decorator: a chart function whose text is drawn as written, never as math.
+
+    matplotlib reads a string with two ``$`` as mathtext: a document id, a group or a
+    title from the user's data such as ``$\\alpha^$.txt`` made the chart (and the
+    whole report) fail while laying out, and ``price $5 and $6`` was drawn as math.
+    The function runs with ``rcParams["text.parse_math"] = False`` (each ``Text``
+    takes it when created; set for the call only, as :func:`svg_markup` sets its
+    hash salt), and :func:`svg_markup` turns mathtext off on every text of the
+    figure before saving it.
+    """
+    @functools.wraps(build)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import matplotlib as mpl
+
+        with mpl.rc_context({"text.parse_math": False}):
+            return build(*args, **kwargs)
+
+    return cast(F, wrapper)
+
+
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _PROLOGUE = re.compile(r"^.*?(?=<svg)", re.S)
 _METADATA = re.compile(r"<metadata>.*?</metadata>", re.S)
@@ -75,9 +100,12 @@ def svg_markup(fig: object, salt: str = "seclens") -> Markup:
         The ``<svg>`` element (matplotlib escapes the text it draws).
     """
     import matplotlib as mpl
+    from matplotlib.text import Text
 
+    for text in fig.findobj(Text):  # type: ignore[attr-defined]
+        text.set_parse_math(False)  # data drawn as written (see plain_text)
     buf = io.StringIO()
-    with mpl.rc_context({"svg.hashsalt": salt}):
+    with mpl.rc_context({"svg.hashsalt": salt, "text.parse_math": False}):
         fig.savefig(buf, format="svg", metadata={"Date": None})  # type: ignore[attr-defined]
     svg = _PROLOGUE.sub("", buf.getvalue(), count=1)
     return Markup(_METADATA.sub("", _COMMENT.sub("", svg)))
@@ -121,6 +149,7 @@ def cjk_font(
     return None
 
 
+@plain_text
 def security_by_level_svg(
     figures: Sequence[DocumentFigures],
     *,
@@ -201,6 +230,7 @@ def security_by_level_svg(
     return chart
 
 
+@plain_text
 def security_by_level_box_svg(figures: Sequence[DocumentFigures]) -> Markup:
     """Box plot of the documents' security vocabulary per 10k, by level and language.
 

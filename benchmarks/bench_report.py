@@ -1,0 +1,94 @@
+"""Benchmark of the report of a large corpus: bounded ``report.html`` against unbounded.
+
+Builds a synthetic corpus of ``--size-mb`` MB by repeating and shuffling the reference
+documents (``bench_scale.build_corpus``; 30 MB is about 1,200 documents), ingests it
+into a store (two workers), then writes its report from the store, each run as a fresh
+``seclens`` process watched from the outside (wall time, peak RSS of the process tree;
+``bench_scale.run_cli``):
+
+1. *bounded*: ``seclens analyze STORE --out DIR --no-sections`` with the default
+   ``--report-documents`` / ``--report-kwic`` / ``--report-bars`` limits
+   (``seclens.report.ReportLimits``);
+2. *unbounded* (the baseline, in the same run): the same with every limit at 10⁹, so
+   that the page holds every document, every match and one bar per document, as
+   reports did before the limits existed;
+3. with ``--sections``: the bounded report with the framework and trend sections, i.e.
+   the annotation of every document (the default of ``seclens analyze``).
+
+Prints, for each: seconds, peak RSS (MiB) and the size of ``report.html`` (MB); then
+the ratios unbounded / bounded, and checks that the CSV files of runs 1 and 2 are
+byte-identical (the limits change only the page).
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_report.py [--size-mb 30] [--no-sections]
+        [--corpus DIR] [--tmp DIR]
+
+The reference corpus is read from ``--corpus``, ``$SECLENS_CORPUS`` or
+``../shared/corpus``. Timings on a shared machine are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import os
+import tempfile
+from pathlib import Path
+
+from bench_scale import MB, build_corpus, run_cli
+
+UNBOUNDED = ["--report-documents", "1000000000", "--report-kwic", "1000000000",
+             "--report-bars", "1000000000"]
+
+
+def _row(label: str, seconds: float, peak: int, page: Path) -> tuple[float, float]:
+    size = page.stat().st_size / MB
+    print(f"{label:<44} {seconds:7.1f} s  peak RSS {peak / 2**20:6.0f} MiB  "
+          f"report.html {size:7.1f} MB")
+    return seconds, size
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size-mb", type=float, default=30.0)
+    parser.add_argument("--corpus", type=Path, default=None)
+    parser.add_argument("--tmp", type=Path, default=None)
+    parser.add_argument("--no-sections", action="store_true",
+                        help="skip run 3 (the report with its annotated sections)")
+    args = parser.parse_args()
+    reference = args.corpus or Path(os.environ.get(
+        "SECLENS_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus"))
+    with tempfile.TemporaryDirectory(dir=args.tmp, prefix="seclens-bench-report-") as tmp:
+        work = Path(tmp)
+        folders, _, (docs, nbytes) = build_corpus(reference, work / "corpus", args.size_mb)
+        print(f"synthetic corpus: {docs} documents, {nbytes / MB:.1f} MB")
+        store = work / "store.duckdb"
+        _, seconds, mem = run_cli(["ingest", *map(str, folders), "--db", str(store),
+                                   "--workers", "2"])
+        print(f"{'ingest (2 workers), not part of the report':<44} {seconds:7.1f} s  "
+              f"peak RSS {mem.peak / 2**20:6.0f} MiB")
+        out = {name: work / name for name in ("bounded", "unbounded", "sections")}
+        _, seconds, mem = run_cli(["analyze", str(store), "--out", str(out["bounded"]),
+                                   "--no-sections", "--no-progress"])
+        bounded = _row("analyze STORE --no-sections (limits)", seconds, mem.peak,
+                       out["bounded"] / "report.html")
+        _, seconds, mem = run_cli(["analyze", str(store), "--out", str(out["unbounded"]),
+                                   "--no-sections", "--no-progress", *UNBOUNDED])
+        unbounded = _row("the same, no limits (baseline)", seconds, mem.peak,
+                         out["unbounded"] / "report.html")
+        if not args.no_sections:
+            _, seconds, mem = run_cli(["analyze", str(store), "--out", str(out["sections"]),
+                                       "--no-progress"])
+            _row("analyze STORE with sections (limits)", seconds, mem.peak,
+                 out["sections"] / "report.html")
+        same = all(filecmp.cmp(out["bounded"] / f, out["unbounded"] / f, shallow=False)
+                   for f in ("documents.csv", "counts.csv", "matches.csv"))
+        print("\n-- ratios --")
+        print(f"report.html, no limits / limits      {unbounded[1] / bounded[1]:6.1f}x")
+        print(f"seconds, no limits / limits          {unbounded[0] / bounded[0]:6.2f}x")
+        print(f"CSV files identical (limits change only the page): {same}")
+
+
+if __name__ == "__main__":
+    main()

@@ -352,7 +352,7 @@ def required_literals(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
         return None
     try:
         tree = _RE_PARSER.parse(pattern, flags)
-    except Exception:  # noqa: BLE001 - an optimisation only: no prefilter
+    except re.error:  # not a pattern: no prefilter (compiling it reports the error)
         return None
     found = _required_seq(list(tree))
     return tuple(sorted(found)) if found else None

@@ -292,9 +292,14 @@ def table_evidence(item: AnnotatedDocument,
 
     lang = item.document.meta.language
     wanted = (terms if terms is not None else facilitating_terms()).get(lang, ())
-    kept = tuple(a for a in item.annotations if a.securitizing_move or any(
-        t in (a.text if lang == "zh" else a.text.lower()) for t in wanted))
+    kept = tuple(a for a in item.annotations
+                 if a.securitizing_move or _has_any(a.text if lang == "zh" else a.text.lower(),
+                                                    wanted))
     return AnnotatedDocument(dataclasses.replace(item.document, text=""), kept, item.measures)
+
+
+def _has_any(text: str, terms: Sequence[str]) -> bool:
+    return any(t in text for t in terms)
 
 
 def _speaks_of(text: str, own: Sequence[str], others: Sequence[str]) -> bool:

@@ -67,7 +67,9 @@ def _shared(values: list[Any]) -> list[Any]:
 def _match_tables(frame: pd.DataFrame, names: Sequence[str]) -> Sequence[Match]:
     """The rows of ``frame`` (matches, in document order) as one
     :class:`~seclens.match.MatchTable` per document, chained; rows as :class:`Match`
-    objects when a document's rows disagree on their convention."""
+    objects when a document's rows disagree on their convention. The tables share one
+    ``entries`` tuple: the distinct (term, entry_id, category, sector) of the rows, in
+    order of first appearance (not the whole lexicon, as the matcher's tables hold)."""
     from seclens.match.table import MatchChain, MatchTable
 
     cols = dict(zip(names, _columns(frame, names), strict=True))

@@ -174,8 +174,6 @@ class IngestSummary:
         }
 
 
-
-
 def meta_hash(meta: DocumentMeta | None) -> str:
     """Hex SHA-256 of manifest metadata (``""`` when there is none)."""
     if meta is None:

@@ -319,23 +319,60 @@ class RowSequence(Sequence[RowT]):
         return [*other, *self]
 
 
-class RowChain(RowSequence[RowT]):
-    """Several columnar tables of one row type, one after another, not copied (mixin).
+TableT = TypeVar("TableT")
 
-    Subclasses are dataclasses with a ``tables`` field (a tuple of tables, each a
-    :class:`RowSequence` with a ``column(name)`` method). Gives ``len``, indexing
-    (the table is found by bisection over the tables' lengths), iteration and
-    :meth:`column` over all tables.
+
+class TableSource(Sequence[TableT]):
+    """A sequence of columnar tables that knows their row counts before loading them.
+
+    The tables of a :class:`RowChain` are usually a tuple held in memory. A source
+    instead loads them when asked (e.g. a store's rows, read a batch of documents at
+    a time: :class:`seclens.store.rows.StoredTables`), so that a chain over millions
+    of rows holds only the rows in use. Subclasses define ``lengths``, ``doc_ids``,
+    ``head``, ``__len__``, ``__getitem__`` (an ``int``) and ``__iter__`` (one pass,
+    loading as it goes).
     """
 
     __slots__ = ()
-    tables: tuple[Any, ...]
+
+    @property
+    def lengths(self) -> Sequence[int]:
+        """Rows of each table, in order, without loading the tables."""
+        raise NotImplementedError
+
+    def doc_ids(self) -> Sequence[str]:
+        """The ``doc_id`` of each table, in order, without loading the tables."""
+        raise NotImplementedError
+
+    def head(self, n: int) -> Iterator[TableT]:
+        """The first ``n`` tables, in order, loaded in one pass."""
+        raise NotImplementedError
+
+
+class RowChain(RowSequence[RowT]):
+    """Several columnar tables of one row type, one after another, not copied (mixin).
+
+    Subclasses are dataclasses with a ``tables`` field: a tuple of tables, each a
+    :class:`RowSequence` with a ``column(name)`` method, or a :class:`TableSource`
+    that loads them when needed. Gives ``len``, indexing (the table is found by
+    bisection over the tables' lengths), iteration and :meth:`column` over all
+    tables.
+    """
+
+    __slots__ = ()
+    tables: Sequence[Any]
+
+    def table_lengths(self) -> Sequence[int]:
+        """Rows of each table, in order (a :class:`TableSource`'s without loading)."""
+        if isinstance(self.tables, TableSource):
+            return self.tables.lengths
+        return [len(t) for t in self.tables]
 
     def __len__(self) -> int:
-        return sum(len(t) for t in self.tables)
+        return sum(self.table_lengths())
 
     def _row(self, i: int) -> RowT:
-        bounds = list(accumulate((len(t) for t in self.tables), initial=0))
+        bounds = list(accumulate(self.table_lengths(), initial=0))
         k = bisect_right(bounds, i) - 1  # bisect_right skips empty tables
         row: RowT = self.tables[k]._row(i - bounds[k])
         return row
@@ -345,21 +382,25 @@ class RowChain(RowSequence[RowT]):
 
         Indexing a chain finds the table of each row anew (``O(n_tables)``); a
         report picking thousands of rows from a chain of thousands of tables takes
-        them here instead.
+        them here instead. Tables of a :class:`TableSource` are loaded in one pass,
+        up to the last table with a position.
 
         Raises
         ------
         IndexError
             A position out of range or out of ascending order.
         """
-        n = len(self)
-        _check_positions(positions, n, type(self).__name__)
+        lengths = self.table_lengths()
+        _check_positions(positions, sum(lengths), type(self).__name__)
         out: list[RowT] = []
+        if not positions:
+            return out
         it = iter(positions)
         pos = next(it, None)
+        last = positions[-1]
         offset = 0
-        for table in self.tables:
-            end = offset + len(table)
+        for table, n in zip(self._tables_until(lengths, last), lengths, strict=False):
+            end = offset + n
             while pos is not None and pos < end:
                 out.append(table._row(pos - offset))
                 pos = next(it, None)
@@ -368,9 +409,21 @@ class RowChain(RowSequence[RowT]):
                 break
         return out
 
+    def _tables_until(self, lengths: Sequence[int], position: int) -> Iterator[Any]:
+        """The tables in order, up to the one holding row ``position``."""
+        stop = bisect_right(list(accumulate(lengths)), position) + 1
+        if isinstance(self.tables, TableSource):
+            return self.tables.head(stop)
+        return iter(self.tables[:stop])
+
     def __iter__(self) -> Iterator[RowT]:
         return chain.from_iterable(self.tables)
 
     def column(self, name: str) -> list[object]:
-        """One column (a field name of the row type) over all tables, as a new list."""
+        """One column (a field name of the row type) over all tables, as a new list
+        (``doc_id`` of a :class:`TableSource` without loading its tables)."""
+        if name == "doc_id" and isinstance(self.tables, TableSource):
+            return list(chain.from_iterable(
+                [d] * n for d, n in zip(self.tables.doc_ids(), self.tables.lengths,
+                                        strict=True)))
         return list(chain.from_iterable(t.column(name) for t in self.tables))

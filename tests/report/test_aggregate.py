@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seclens.report.aggregate import merged_occurrences, per_10k
+from seclens.report.aggregate import DocumentFigures, merged_occurrences, per_10k
 from seclens.types import Match
 
 
@@ -107,3 +108,44 @@ def test_level_summary_pools_by_level_and_language_never_across_units() -> None:
     assert zh.pooled_per_10k == pytest.approx(6 / 4000 * 10_000)
     assert zh.median_per_10k == pytest.approx((40.0 + 2 / 3000 * 10_000) / 2)
     assert rows[0].pooled_per_10k == pytest.approx(100.0)
+
+
+def test_figures_read_per_table_equal_figures_grouped_from_rows(corpus_dir: Path) -> None:
+    """document_figures reads a chain of per-document tables one table at a time; the
+    figures equal those of the same matches given as a plain list (grouped by
+    doc_id), also when the tables are out of document order."""
+    import dataclasses
+
+    from seclens.api import analyze
+    from seclens.match.table import MatchChain
+    from seclens.report.aggregate import document_figures
+
+    result = analyze([corpus_dir])
+    assert isinstance(result.matches, MatchChain)
+    streamed = document_figures(result)
+    grouped = document_figures(dataclasses.replace(result, matches=list(result.matches)))
+    assert streamed == grouped
+    shuffled = MatchChain(tuple(reversed(result.matches.tables)))
+    assert document_figures(dataclasses.replace(result, matches=shuffled)) == grouped
+    assert sum(f.n_matches for f in streamed) == len(result.matches)
+    assert any(f.terms for f in streamed)
+
+
+def test_term_figures_only_for_the_first_documents_when_asked(corpus_dir: Path) -> None:
+    from seclens.api import analyze
+    from seclens.report.aggregate import document_figures
+
+    result = analyze([corpus_dir])
+    full = document_figures(result)
+    some = document_figures(result, term_documents=5)
+    assert [f.terms for f in some[:5]] == [f.terms for f in full[:5]]
+    assert all(f.terms is None for f in some[5:])
+    # all else equal
+    assert [_without_terms(f) for f in some] == [_without_terms(f) for f in full]
+    assert all(f.terms is None for f in document_figures(result, term_documents=0))
+
+
+def _without_terms(figure: DocumentFigures) -> DocumentFigures:
+    import dataclasses
+
+    return dataclasses.replace(figure, terms=None)

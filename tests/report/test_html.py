@@ -130,3 +130,28 @@ def test_report_limits_must_be_positive_integers(bad: object) -> None:
         with pytest.raises(ConfigError) as err:
             ReportLimits(**{name: bad})  # type: ignore[arg-type]
         assert err.value.code == "E010" and name in err.value.message
+
+
+def test_the_pages_copy_of_run_json_lists_the_first_inputs_past_the_limit(
+        tmp_path: Path) -> None:
+    import html as html_lib
+    import json
+
+    result = _corpus(tmp_path, n_docs=30, per_doc=2)
+    out = tmp_path / "out"
+    write_report(result, out, limits=ReportLimits(documents=12))
+    page = (out / "report.html").read_text(encoding="utf-8")
+    body = page[page.index('id="seclens-run">') + len('id="seclens-run">'):]
+    embedded = json.loads(html_lib.unescape(body[:body.index("</script>")]))
+    full = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert [i["doc_id"] for i in embedded["inputs"]] == [
+        i["doc_id"] for i in full["inputs"][:12]]
+    assert embedded["inputs_omitted"] == 18 and len(full["inputs"]) == 30
+    assert {k: v for k, v in embedded.items()
+            if k not in ("inputs", "inputs_omitted", "inputs_note")} == {
+        k: v for k, v in full.items()
+        if k not in ("inputs", "outputs", "documents_analysed", "documents_excluded",
+                     "matches")}
+    write_report(result, tmp_path / "all", limits=ReportLimits(documents=30))
+    page = (tmp_path / "all" / "report.html").read_text(encoding="utf-8")
+    assert "inputs_omitted" not in page

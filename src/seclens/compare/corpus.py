@@ -235,7 +235,7 @@ def document_table_from(
     """
     from seclens.report.aggregate import document_figures, per_10k
 
-    figures = document_figures(result)
+    figures = document_figures(result, term_documents=0)  # no term tables needed
     sectors = sorted({s for f in figures for s in f.sectors})
     by_doc: dict[str, Counter[str]] = {}
     for m in result.matches:

@@ -141,11 +141,13 @@ class MatchChain(RowChain[Match]):
 
     Attributes
     ----------
-    tables : tuple of MatchTable
-        In document order; the chain does not copy them.
+    tables : tuple of MatchTable, or TableSource of MatchTable
+        In document order; the chain does not copy them. A
+        :class:`~seclens.types.TableSource` (a store's rows,
+        :func:`seclens.store.load_analysis`) loads them a batch at a time.
     """
 
-    tables: tuple[MatchTable, ...]
+    tables: Sequence[MatchTable]
 
     def __repr__(self) -> str:
         return f"MatchChain(n_tables={len(self.tables)}, n_matches={len(self)})"

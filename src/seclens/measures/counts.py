@@ -274,10 +274,12 @@ class CountChain(RowChain[CountRow]):
 
     Attributes
     ----------
-    tables : tuple of CountTable
+    tables : tuple of CountTable, or TableSource of CountTable
+        In document order; a :class:`~seclens.types.TableSource` (a store's rows,
+        :func:`seclens.store.load_analysis`) loads them a batch at a time.
     """
 
-    tables: tuple[CountTable, ...]
+    tables: Sequence[CountTable]
 
     def __repr__(self) -> str:
         return f"CountChain(n_tables={len(self.tables)}, n_rows={len(self)})"

@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 from seclens.api import AnalysisResult, DocumentSummary
-from seclens.types import Match
+from seclens.match.table import MatchChain, match_table_columns
+from seclens.types import Match, TableSource
 
 LEVEL_ORDER: tuple[str, ...] = (
     "central", "provincial", "municipal", "county", "foreign", "unknown",
@@ -62,10 +64,13 @@ def merged_occurrences(matches: Iterable[Match]) -> int:
     int
         Count of maximal groups of mutually overlapping spans.
     """
-    spans = sorted((m.start, m.end) for m in matches)
+    return _merged_spans((m.start, m.end) for m in matches)
+
+
+def _merged_spans(spans: Iterable[tuple[Any, Any]]) -> int:
     n = 0
     current_end = -1
-    for start, end in spans:
+    for start, end in sorted(spans):
         if start >= current_end:
             n += 1
             current_end = end
@@ -89,7 +94,29 @@ class TermFigure:
 
 @dataclass(frozen=True)
 class DocumentFigures:
-    """The report's figures for one document."""
+    """The report's figures for one document.
+
+    Attributes
+    ----------
+    anchor : str
+        HTML id of the document in ``report.html`` (``doc-<n>``).
+    summary : DocumentSummary
+    n_matches : int
+        Match rows of the document.
+    security_occurrences : int
+        Security-vocabulary occurrences (overlapping spans merged; names left out).
+    security_per_10k : float
+        ``security_occurrences`` per 10,000 units of ``summary.size`` (characters
+        for Chinese, words for English); NaN for size 0.
+    senses : tuple of (str, int)
+        Match rows per sense, in :data:`SENSES` order.
+    terms : tuple of TermFigure, or None
+        One per lexicon entry that occurs, by count; ``None`` when not computed
+        (documents after the first ``term_documents`` of :func:`document_figures`:
+        the report shows term tables only for the documents it lists).
+    sectors : dict of str to (int, float)
+        Sector id -> (match rows, per 10k), ``general`` and empty sectors left out.
+    """
 
     anchor: str
     summary: DocumentSummary
@@ -97,47 +124,52 @@ class DocumentFigures:
     security_occurrences: int
     security_per_10k: float
     senses: tuple[tuple[str, int], ...]
-    terms: tuple[TermFigure, ...]
+    terms: tuple[TermFigure, ...] | None
     sectors: dict[str, tuple[int, float]]
 
 
-def document_figures(result: AnalysisResult) -> list[DocumentFigures]:
+def document_figures(result: AnalysisResult,
+                     term_documents: int | None = None) -> list[DocumentFigures]:
     """Figures per analysed document, in the order of ``result.documents``.
 
     Parameters
     ----------
     result : AnalysisResult
+    term_documents : int or None
+        Compute the per-term figures (``terms``) of the first ``term_documents``
+        documents only, ``None`` for all. The rest get ``terms=None``: term tables
+        of 41,000 documents took some 170 MB, and the report lists at most
+        :attr:`seclens.report.ReportLimits.documents` documents.
 
     Returns
     -------
     list of DocumentFigures
         ``anchor`` is an HTML id (``doc-<n>``) independent of the document id.
+
+    Notes
+    -----
+    Matches held as a :class:`~seclens.match.MatchChain` with one table per document,
+    in document order (as :func:`seclens.api.analyze` and
+    :func:`seclens.store.load_analysis` give them), are read one table at a time: a
+    store's rows are then read in one pass and never held all at once. Any other
+    sequence of matches is grouped by ``doc_id`` first.
     """
-    by_doc: dict[str, list[Match]] = defaultdict(list)
-    for m in result.matches:
-        by_doc[m.doc_id].append(m)
     out: list[DocumentFigures] = []
-    for i, doc in enumerate(result.documents):
-        ms = by_doc.get(doc.doc_id, [])
+    for i, (doc, ms) in enumerate(zip(result.documents, _rows_by_document(result),
+                                      strict=True)):
+        term, entry_id, category, sector, sense, start, end = match_table_columns(
+            ms, ("term", "entry_id", "category", "sector", "sense", "start", "end"))
         # The headline measure leaves out matches inside office/programme names
         # ("National Security Council"): titles, not security talk. They stay counted
         # under their terms and in the sense split (``name``).
-        sec = [m for m in ms if m.category == SECURITY_CATEGORY and m.sense != NAME_SENSE]
-        occ = merged_occurrences(sec)
-        sense_counter = Counter(m.sense for m in ms if m.sense in SENSES)
-        term_groups: dict[tuple[str, str, str, str], list[Match]] = defaultdict(list)
-        for m in ms:
-            term_groups[(m.term, m.entry_id, m.category, m.sector)].append(m)
-        terms = [
-            TermFigure(
-                term=k[0], entry_id=k[1], category=k[2], sector=k[3], count=len(v),
-                per_10k=per_10k(len(v), doc.size),
-                senses=_sense_split(v),
-            )
-            for k, v in term_groups.items()
-        ]
-        terms.sort(key=lambda t: (-t.count, t.term, t.entry_id))
-        sector_counter = Counter(m.sector for m in ms if m.sector and m.sector != "general")
+        occ = _merged_spans((s, e) for c, sn, s, e in zip(category, sense, start, end,
+                                                          strict=True)
+                            if c == SECURITY_CATEGORY and sn != NAME_SENSE)
+        sense_counter = Counter(s for s in sense if s in SENSES)
+        terms = None
+        if term_documents is None or i < term_documents:
+            terms = _term_figures(term, entry_id, category, sector, sense, doc.size)
+        sector_counter = Counter(s for s in sector if s and s != "general")
         out.append(DocumentFigures(
             anchor=f"doc-{i}",
             summary=doc,
@@ -145,15 +177,63 @@ def document_figures(result: AnalysisResult) -> list[DocumentFigures]:
             security_occurrences=occ,
             security_per_10k=per_10k(occ, doc.size),
             senses=tuple((s, sense_counter.get(s, 0)) for s in SENSES),
-            terms=tuple(terms),
-            sectors={s: (c, per_10k(c, doc.size)) for s, c in sector_counter.items()},
+            terms=terms,
+            sectors={str(s): (c, per_10k(c, doc.size)) for s, c in sector_counter.items()},
         ))
     return out
 
 
-def _sense_split(matches: Sequence[Match]) -> tuple[tuple[str, int], ...]:
+def _term_figures(term: list[object], entry_id: list[object], category: list[object],
+                  sector: list[object], sense: list[object],
+                  size: int) -> tuple[TermFigure, ...]:
+    """Per-term figures of one document's match columns, by count (descending), then
+    term and entry id."""
+    groups: dict[tuple[object, ...], list[str]] = defaultdict(list)
+    for key, sn in zip(zip(term, entry_id, category, sector, strict=True), sense,
+                       strict=True):
+        groups[key].append(str(sn))
+    terms = [
+        TermFigure(term=str(k[0]), entry_id=str(k[1]), category=str(k[2]),
+                   sector=str(k[3]), count=len(v), per_10k=per_10k(len(v), size),
+                   senses=_sense_counts(v))
+        for k, v in groups.items()
+    ]
+    terms.sort(key=lambda t: (-t.count, t.term, t.entry_id))
+    return tuple(terms)
+
+
+def _rows_by_document(result: AnalysisResult) -> Iterator[Sequence[Match]]:
+    """Each document's matches, in the order of ``result.documents`` (``()`` for a
+    document without any): one table at a time when the matches are a chain of one
+    table per document in that order, else grouped by ``doc_id``."""
+    matches = result.matches
+    if isinstance(matches, MatchChain):
+        tables = matches.tables
+        ids = (tables.doc_ids() if isinstance(tables, TableSource)
+               else [t.doc_id for t in tables])
+        position = {d.doc_id: i for i, d in enumerate(result.documents)}
+        order = [position.get(d, -1) for d in ids]
+        # strictly ascending from 0: each table a known document, once, in order
+        if all(a < b for a, b in zip([-1, *order], order, strict=False)):
+            it = iter(tables)
+            following = next(it, None)
+            for doc in result.documents:
+                if following is not None and following.doc_id == doc.doc_id:
+                    yield following
+                    following = next(it, None)
+                else:
+                    yield ()
+            return
+    by_doc: dict[str, list[Match]] = defaultdict(list)
+    for m in matches:
+        by_doc[m.doc_id].append(m)
+    for doc in result.documents:
+        yield by_doc.get(doc.doc_id, [])
+
+
+def _sense_counts(senses: Sequence[str]) -> tuple[tuple[str, int], ...]:
     """(sense, count) in :data:`SENSES` order, senses with no match left out."""
-    counter = Counter(m.sense for m in matches)
+    counter = Counter(senses)
     return tuple((s, counter[s]) for s in SENSES if counter[s])
 
 
@@ -164,7 +244,11 @@ def sector_names(figures: Sequence[DocumentFigures]) -> list[str]:
 
 def top_terms(result: AnalysisResult, n: int = 10) -> list[tuple[str, int]]:
     """The ``n`` most frequent terms over all documents, ties broken by term."""
-    counter = Counter(m.term for m in result.matches)
+    counter: Counter[str] = Counter()
+    matches = result.matches
+    for part in (matches.tables if isinstance(matches, MatchChain) else (matches,)):
+        terms = cast("list[str]", match_table_columns(part, ("term",))[0])
+        counter.update(terms)  # one table at a time
     return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
 
 

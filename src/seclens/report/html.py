@@ -152,7 +152,8 @@ def render_report(
     limits : ReportLimits, optional
         Rows shown for a large corpus (default ``ReportLimits()``).
     figures : sequence of DocumentFigures, optional
-        ``document_figures(result)`` when the caller has them already.
+        ``document_figures(result, term_documents=limits.documents)`` (or with the
+        terms of more documents) when the caller has them already.
 
     Returns
     -------
@@ -160,7 +161,8 @@ def render_report(
         The complete HTML document.
     """
     limits = limits or ReportLimits()
-    figures = list(figures) if figures is not None else document_figures(result)
+    figures = (list(figures) if figures is not None
+               else document_figures(result, term_documents=limits.documents))
     sectors = sector_names(figures)
     shown = figures[:limits.documents]
     by_level = sorted(
@@ -223,8 +225,20 @@ def render_report(
         chart_is_box=len(figures) > limits.chart_documents,
         sections=list(sections),
         toc=toc,
-        run_json=script_json(provenance),
+        run_json=script_json(_embedded_provenance(provenance, limits.documents)),
     )
+
+
+def _embedded_provenance(provenance: dict[str, Any], documents: int) -> dict[str, Any]:
+    """The provenance embedded in the page (``<script id="seclens-run">``): all of it,
+    except that past ``documents`` inputs only the first are listed, with the number
+    left out (``run.json`` lists every input)."""
+    inputs = provenance["inputs"]
+    if len(inputs) <= documents:
+        return provenance
+    return {**provenance, "inputs": inputs[:documents],
+            "inputs_omitted": len(inputs) - documents,
+            "inputs_note": "the first inputs only; run.json lists every input"}
 
 
 def _doc_id_column(matches: Sequence[Match]) -> list[object]:

@@ -145,7 +145,8 @@ def write_report(
     run["matches"] = len(result.matches)
     if notice:
         run["notice"] = notice
-    figures = document_figures(result)
+    limits = limits or ReportLimits()
+    figures = document_figures(result, term_documents=limits.documents)
     html = render_report(result, sections, notice=notice, limits=limits, figures=figures)
 
     _atomic_write(paths.documents_csv, lambda p: write_documents_csv(result, p, figures))

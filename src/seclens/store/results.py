@@ -10,10 +10,11 @@ same from any set of DataFrames with the layout of :mod:`seclens.engine.tables`.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import platform
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +30,8 @@ from seclens.types import Exclusion, Match
 
 if TYPE_CHECKING:
     from seclens.api import AnalysisResult
-    from seclens.measures.counts import CountRow
+    from seclens.match.table import MatchTable
+    from seclens.measures.counts import CountRow, CountTable
     from seclens.store.store import Store
 
 
@@ -67,12 +69,37 @@ def _shared(values: list[Any]) -> list[Any]:
 def _match_tables(frame: pd.DataFrame, names: Sequence[str]) -> Sequence[Match]:
     """The rows of ``frame`` (matches, in document order) as one
     :class:`~seclens.match.MatchTable` per document, chained; rows as :class:`Match`
-    objects when a document's rows disagree on their convention. The tables share one
-    ``entries`` tuple: the distinct (term, entry_id, category, sector) of the rows, in
-    order of first appearance (not the whole lexicon, as the matcher's tables hold)."""
-    from seclens.match.table import MatchChain, MatchTable
+    objects when a document's rows disagree on their convention
+    (:func:`match_tables_of`)."""
+    from seclens.match.table import MatchChain
 
     cols = dict(zip(names, _columns(frame, names), strict=True))
+    tables = match_tables_of(cols)
+    if tables is None:
+        return tuple(map(Match, *cols.values()))
+    return MatchChain(tuple(tables))
+
+
+def match_tables_of(cols: dict[str, list[Any]]) -> list[MatchTable] | None:
+    """Match rows given as columns (in document order) as one
+    :class:`~seclens.match.MatchTable` per document.
+
+    Parameters
+    ----------
+    cols : dict of str to list
+        The :class:`Match` fields, each a list of shape (n_rows,); missing values
+        ``None``.
+
+    Returns
+    -------
+    list of MatchTable or None
+        One per run of equal ``doc_id``; ``None`` when a document's rows disagree on
+        their convention (a table holds one). The tables share one ``entries``
+        tuple: the distinct (term, entry_id, category, sector) of the rows, in order
+        of first appearance (not the whole lexicon, as the matcher's tables hold).
+    """
+    from seclens.match.table import MatchTable
+
     keys: dict[tuple[str, str, str, str], int] = {}
     entry = [keys.setdefault(k, len(keys)) for k in zip(
         cols["term"], cols["entry_id"], cols["category"], cols["sector"], strict=True)]
@@ -82,23 +109,46 @@ def _match_tables(frame: pd.DataFrame, names: Sequence[str]) -> Sequence[Match]:
     tables = []
     for i, j in _blocks(doc_ids):
         if any(c != conv[i] for c in conv[i:j]):
-            return tuple(map(Match, *cols.values()))
+            return None
         tables.append(MatchTable(
             doc_id=doc_ids[i], convention=conv[i], entries=entries, entry=entry[i:j],
             sentence_index=cols["sentence_index"][i:j], start=cols["start"][i:j],
             end=cols["end"][i:j], matched_text=cols["matched_text"][i:j], sense=sense[i:j],
             sense_rule=rule[i:j], left=cols["left"][i:j], right=cols["right"][i:j]))
-    return MatchChain(tuple(tables))
+    return tables
 
 
 def _count_tables(frame: pd.DataFrame, names: Sequence[str]) -> Sequence[CountRow]:
     """The rows of ``frame`` (count rows, in document order) as one
     :class:`~seclens.measures.counts.CountTable` per document, chained; rows as
     :class:`CountRow` objects when a document's rows disagree on size, unit,
-    convention or reason."""
-    from seclens.measures.counts import CountChain, CountRow, CountTable
+    convention or reason (:func:`count_tables_of`)."""
+    from seclens.measures.counts import CountChain, CountRow
 
     cols = dict(zip(names, _columns(frame, names), strict=True))
+    tables = count_tables_of(cols)
+    if tables is None:
+        return tuple(map(CountRow, *cols.values()))
+    return CountChain(tuple(tables))
+
+
+def count_tables_of(cols: dict[str, list[Any]]) -> list[CountTable] | None:
+    """Count rows given as columns (in document order) as one
+    :class:`~seclens.measures.counts.CountTable` per document.
+
+    Parameters
+    ----------
+    cols : dict of str to list
+        The ``CountRow`` fields, each a list of shape (n_rows,).
+
+    Returns
+    -------
+    list of CountTable or None
+        One per run of equal ``doc_id``; ``None`` when a document's rows disagree on
+        size, unit, convention or reason (a table holds one of each).
+    """
+    from seclens.measures.counts import CountTable
+
     seen: dict[tuple[str, str, str, str, str], tuple[str, str, str, str, str]] = {}
     keys = [seen.setdefault(k, k) for k in zip(
         cols["key_type"], cols["key"], cols["entry_id"], cols["category"], cols["sector"],
@@ -109,12 +159,29 @@ def _count_tables(frame: pd.DataFrame, names: Sequence[str]) -> Sequence[CountRo
     tables = []
     for i, j in _blocks(doc_ids):
         if any(p != per_doc[i] for p in per_doc[i:j]):
-            return tuple(map(CountRow, *cols.values()))
+            return None
         size, unit, convention, reason = per_doc[i]
         tables.append(CountTable(doc_id=doc_ids[i], size=size, unit=unit,
                                  convention=convention, reason=reason, keys=tuple(keys[i:j]),
                                  counts=cols["count"][i:j], per_10k=cols["per_10k"][i:j]))
-    return CountChain(tuple(tables))
+    return tables
+
+
+def _stored_build(kind: str, path: Path) -> Any:
+    """The table builder of :class:`~seclens.store.rows.StoredTables` for ``kind``:
+    a batch whose rows cannot form tables (a document's rows disagreeing on their
+    convention, size or unit: not written by one analysis) is ``E610``."""
+    make = match_tables_of if kind == "matches" else count_tables_of
+
+    def build(cols: dict[str, list[Any]]) -> Sequence[Any]:
+        tables = make(cols)
+        if tables is None:
+            raise StoreError("E610", f"store {path}: the {kind} rows of a document "
+                             "disagree on their convention, size or unit (not one "
+                             "analysis); run seclens ingest again")
+        return tables
+
+    return build
 
 
 def analysis_from_frames(frames: Mapping[str, pd.DataFrame], config: EngineConfig,
@@ -150,22 +217,10 @@ def analysis_from_frames(frames: Mapping[str, pd.DataFrame], config: EngineConfi
         and counts in that document order, each document's rows in their original
         order.
     """
-    from seclens import api
     from seclens.measures.counts import CountRow
 
-    docs = frames["documents"].sort_values(["path", "doc_id"], kind="mergesort")
+    docs = _in_report_order(frames["documents"])
     position = {d: i for i, d in enumerate(docs["doc_id"])}
-    summaries = []
-    inputs = []
-    for row in docs.to_dict("records"):
-        doc = row_to_document(row)
-        summaries.append(api.DocumentSummary(
-            meta=doc.meta, path=doc.path, fmt=doc.fmt, encoding=doc.encoding,
-            sha256=doc.sha256, notes=tuple(json.loads(row["summary_notes_json"] or "[]")),
-            n_chars=int(row["chars"]), size=int(row["size"]), unit=str(row["unit"]),
-            n_sentences=int(row["n_sentences"]), n_matches=int(row["n_matches"])))
-        inputs.append(api.InputFile(doc.path, doc.sha256, "document", doc.doc_id))
-    inputs += [api.InputFile(m["path"], m["sha256"], "manifest") for m in manifests]
 
     def ordered(frame: pd.DataFrame) -> pd.DataFrame:
         frame = frame[frame["doc_id"].isin(position)]
@@ -178,6 +233,57 @@ def analysis_from_frames(frames: Mapping[str, pd.DataFrame], config: EngineConfi
     # each, made by pandas) took most of a minute and ~1 KB per row at 6,000 documents
     matches = _match_tables(ordered(frames["matches"]), match_fields)
     counts = _count_tables(ordered(frames["counts"]), count_fields)
+    return _analysis(docs.to_dict("records"), matches, counts, config, exclusions, extra,
+                     input_roots, manifests)
+
+
+#: ``documents`` columns unique to each row (nothing to share) or parsed before use.
+_UNSHARED = frozenset({"doc_id", "path", "sha256", "text", "extra_json", "meta_hash"})
+
+#: Documents read from a store per Arrow batch by :func:`load_analysis`.
+_DOCUMENT_BATCH = 4096
+
+
+def _in_report_order(docs: pd.DataFrame) -> pd.DataFrame:
+    """Documents in path order (the ingest order of ``seclens analyze``)."""
+    return docs.sort_values(["path", "doc_id"], kind="mergesort")
+
+
+def _analysis(docs: Iterable[Mapping[Any, Any]], matches: Sequence[Match],
+              counts: Sequence[CountRow], config: EngineConfig,
+              exclusions: Sequence[Exclusion], extra: Mapping[str, Any] | None,
+              input_roots: Sequence[str],
+              manifests: Sequence[Mapping[str, str]]) -> AnalysisResult:
+    """The :class:`~seclens.api.AnalysisResult` of documents (``documents`` rows, in
+    report order) and their matches and counts (in that order).
+
+    Equal strings of the documents' metadata (issuer, level, region, the values of
+    ``extra`` ...) are kept as one object each: read from a table, every row's values
+    are new objects, and a large corpus repeats them on most rows.
+    """
+    from seclens import api
+
+    seen: dict[str, str] = {}
+
+    def shared(value: Any) -> Any:
+        return seen.setdefault(value, value) if isinstance(value, str) else value
+
+    summaries = []
+    inputs = []
+    for row in docs:
+        row = {k: v if k in _UNSHARED else shared(v) for k, v in row.items()}
+        doc = row_to_document(row)
+        meta = doc.meta
+        if meta.extra:
+            meta = dataclasses.replace(meta, extra={shared(k): shared(v)
+                                                    for k, v in meta.extra.items()})
+        summaries.append(api.DocumentSummary(
+            meta=meta, path=doc.path, fmt=doc.fmt, encoding=doc.encoding,
+            sha256=doc.sha256, notes=tuple(json.loads(row["summary_notes_json"] or "[]")),
+            n_chars=int(row["chars"]), size=int(row["size"]), unit=str(row["unit"]),
+            n_sentences=int(row["n_sentences"]), n_matches=int(row["n_matches"])))
+        inputs.append(api.InputFile(doc.path, doc.sha256, "document", doc.doc_id))
+    inputs += [api.InputFile(m["path"], m["sha256"], "manifest") for m in manifests]
     pipe = build_pipeline(config).analysis
     for lang in sorted({s.meta.language for s in summaries}):
         pipe.matcher(lang)  # compiles (once) to record segmenters and unmatchable entries
@@ -361,9 +467,17 @@ def load_analysis(store: Store) -> AnalysisResult:
     Returns
     -------
     AnalysisResult
-        Exclusions are those that still hold (:func:`stored_exclusions`); the input
-        roots are those of every ingest run (:func:`stored_input_roots`), the
-        manifests those they recorded (:func:`stored_manifests`).
+        Documents in path order, read without their text. ``matches`` and
+        ``counts`` are a :class:`~seclens.match.MatchChain` and a
+        :class:`~seclens.measures.counts.CountChain` over a
+        :class:`~seclens.store.rows.StoredTables`: the rows stay in the store and are
+        read a batch of documents at a time when used (through ``store`` while it is
+        open, else by opening the file read-only), so that the result of a store of
+        millions of matches fits in memory. Reading them after an ingest into the
+        store is refused (``E614``). Exclusions are those that still hold
+        (:func:`stored_exclusions`); the input roots are those of every ingest run
+        (:func:`stored_input_roots`), the manifests those they recorded
+        (:func:`stored_manifests`).
 
     Raises
     ------
@@ -374,27 +488,58 @@ def load_analysis(store: Store) -> AnalysisResult:
         again).
     """
     require_complete(store)
-    docs = store.table("documents", exclude_columns=("text",))
-    if docs.empty:
+    con = store.con
+    active = "FROM documents WHERE status = 'active'"
+    prints = [r[0] for r in con.execute(
+        f"SELECT DISTINCT fingerprint {active} ORDER BY fingerprint").fetchall()]
+    if not prints:
         raise StoreError("E610", f"store {store.path} holds no active document (nothing "
                          "analysable was ingested, or every source was removed)")
-    prints = sorted(set(docs["fingerprint"]))
     if len(prints) != 1:
+        ((n_docs,),) = con.execute(f"SELECT count(*) {active}").fetchall()
         raise StoreError(
-            "E610", f"store {store.path} holds {len(docs)} active documents analysed under "
+            "E610", f"store {store.path} holds {n_docs} active documents analysed under "
             f"{len(prints)} configurations; run seclens ingest to finish the analysis")
     runs = store.table("runs")
     run = runs[runs["fingerprint"] == prints[0]].iloc[-1]
     config = stored_config(json.loads(run["config_json"]),
                            json.loads(run["provenance_json"] or "{}"), f"store {store.path}")
     excl = stored_exclusions(store)
-    frames = {"documents": docs, "matches": store.table("matches"),
-              "counts": store.table("counts")}
-    return analysis_from_frames(frames, config, excl,
-                                {"store": str(Path(store.path).resolve()),
-                                 "run_id": int(run["run_id"])},
-                                input_roots=stored_input_roots(store),
-                                manifests=stored_manifests(store))
+    from seclens.match.table import MatchChain
+    from seclens.measures.counts import CountChain, CountRow
+    from seclens.store.rows import StoreSnapshot, stored_tables
+
+    path = Path(store.path).resolve()
+    snapshot = StoreSnapshot(path, int(runs["run_id"].max()), store)
+    # in path order (the ingest order of seclens analyze; DuckDB orders text by code
+    # point, as Python does), read without the text and without pandas: a frame of
+    # 41,000 documents' metadata took some 250 MB at its peak
+    ids = [r[0] for r in con.execute(
+        f"SELECT doc_id {active} ORDER BY path, doc_id").fetchall()]
+    matches = MatchChain(stored_tables(
+        snapshot, store, "matches", [f.name for f in fields(Match)], ids,
+        _stored_build("matches", path)))
+    counts = CountChain(stored_tables(
+        snapshot, store, "counts", [f.name for f in fields(CountRow)], ids,
+        _stored_build("counts", path)))
+    return _analysis(_document_rows(store, ids), matches, counts, config, excl,
+                     {"store": str(path), "run_id": int(run["run_id"])},
+                     input_roots=stored_input_roots(store),
+                     manifests=stored_manifests(store))
+
+
+def _document_rows(store: Store, ids: Sequence[str]) -> Iterator[dict[str, Any]]:
+    """The ``documents`` rows of ``ids`` without their text, in that order, read
+    :data:`_DOCUMENT_BATCH` at a time (sorting all rows at once needed more than the
+    memory a report's read connection has)."""
+    for start in range(0, len(ids), _DOCUMENT_BATCH):
+        batch = list(ids[start:start + _DOCUMENT_BATCH])
+        reader = store.con.sql(
+            'SELECT d.* EXCLUDE ("text") FROM documents AS d '
+            "JOIN (SELECT unnest($1) AS doc_id, generate_subscripts($1, 1) AS pos) AS o "
+            "USING (doc_id) WHERE d.status = 'active' ORDER BY o.pos",
+            params=[batch]).to_arrow_table()
+        yield from reader.to_pylist()
 
 
 def load_parquet_analysis(out_dir: str | os.PathLike[str]) -> AnalysisResult:

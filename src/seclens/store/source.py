@@ -61,11 +61,12 @@ class StoredCorpus:
             ``E613`` a Dask output without run metadata.
         """
         from seclens.store.results import load_analysis, load_parquet_analysis
+        from seclens.store.rows import READ_MEMORY
         from seclens.store.store import open_store
 
         if self.kind == "parquet":
             return load_parquet_analysis(self.path)
-        with open_store(self.path, read_only=True) as store:
+        with open_store(self.path, read_only=True, memory_limit=READ_MEMORY) as store:
             return load_analysis(store)
 
     def exclusions(self) -> tuple[Exclusion, ...]:

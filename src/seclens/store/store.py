@@ -50,8 +50,8 @@ def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
         "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND schema_name = 'main' "
         "AND database_name = current_database()",
         [name],
-    ).fetchone()
-    return bool(row and row[0])
+    ).fetchall()  # fetched to the end: a half-read result blocks the next query
+    return bool(row and row[0][0])
 
 
 def _refuse_foreign_database(con: duckdb.DuckDBPyConnection, path: Path,
@@ -75,8 +75,8 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
     """Schema version of an open database (0 for an empty database)."""
     if not _has_table(con, "schema_version"):
         return 0
-    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
-    return int(row[0]) if row and row[0] is not None else 0
+    ((version,),) = con.execute("SELECT max(version) FROM schema_version").fetchall()
+    return int(version) if version is not None else 0
 
 
 def migrate(con: duckdb.DuckDBPyConnection, target: int = SCHEMA_VERSION,
@@ -138,12 +138,16 @@ class Store:
     path : pathlib.Path
     con : duckdb.DuckDBPyConnection
         The single connection (advanced use: read-only SQL over the tables).
+    read_only : bool
+    closed : bool
+        True once :meth:`close` has run (closing again does nothing).
     """
 
     def __init__(self, path: Path, con: duckdb.DuckDBPyConnection, read_only: bool) -> None:
         self.path = path
         self.con = con
         self.read_only = read_only
+        self.closed = False  # set by close()
         self._open = False  # a transaction left open by a write with commit=False
 
     # -- context management -------------------------------------------------------
@@ -167,6 +171,8 @@ class Store:
         them) is rolled back first: what was not committed is not kept, as after a
         kill.
         """
+        if self.closed:
+            return
         try:
             if self._open:
                 self._open = False
@@ -174,6 +180,7 @@ class Store:
             if not self.read_only:
                 self.con.execute("CHECKPOINT")
         finally:
+            self.closed = True
             self.con.close()
 
     @property
@@ -233,7 +240,7 @@ class Store:
         """
         def work() -> int:
             self.con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
-            row = self.con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchone()
+            row = self.con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchall()[0]
             run_id = int(row[0]) if row else 1
             self.con.execute(
                 "INSERT INTO runs VALUES (?, ?, NULL, 'running', ?, ?, ?, ?, ?, ?, NULL)",

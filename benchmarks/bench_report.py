@@ -13,11 +13,17 @@ into a store (two workers), then writes its report from the store, each run as a
    that the page holds every document, every match and one bar per document, as
    reports did before the limits existed;
 3. with ``--sections``: the bounded report with the framework and trend sections, i.e.
-   the annotation of every document (the default of ``seclens analyze``).
+   the annotation of every document's stored text (the default of ``seclens
+   analyze``; the baseline of run 4);
+4. the same from a second store of the same corpus ingested with ``--annotate``,
+   whose stored annotations the sections read instead of annotating the text
+   (``seclens.store.annotations``).
 
 Prints, for each: seconds, peak RSS (MiB) and the size of ``report.html`` (MB); then
-the ratios unbounded / bounded, and checks that the CSV files of runs 1 and 2 are
-byte-identical (the limits change only the page).
+the ratios unbounded / bounded and run 3 / run 4, and checks that the CSV files of
+runs 1 and 2 are byte-identical (the limits change only the page) and that runs 3 and
+4 write the same files (``report.html`` compared without its time stamps and the
+store's path).
 
 Usage::
 
@@ -55,7 +61,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=None)
     parser.add_argument("--tmp", type=Path, default=None)
     parser.add_argument("--no-sections", action="store_true",
-                        help="skip run 3 (the report with its annotated sections)")
+                        help="skip runs 3 and 4 (the report with its annotated sections)")
     args = parser.parse_args()
     reference = args.corpus or Path(os.environ.get(
         "SECLENS_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus"))
@@ -77,17 +83,46 @@ def main() -> None:
                                    "--no-sections", "--no-progress", *UNBOUNDED])
         unbounded = _row("the same, no limits (baseline)", seconds, mem.peak,
                          out["unbounded"] / "report.html")
+        sections: tuple[float, float] | None = None
+        reused: tuple[float, float] | None = None
+        annotated = work / "annotated.duckdb"
         if not args.no_sections:
             _, seconds, mem = run_cli(["analyze", str(store), "--out", str(out["sections"]),
                                        "--no-progress"])
-            _row("analyze STORE with sections (limits)", seconds, mem.peak,
-                 out["sections"] / "report.html")
+            sections = _row("analyze STORE with sections (text annotated)", seconds,
+                            mem.peak, out["sections"] / "report.html")
+            _, seconds, mem = run_cli(["ingest", *map(str, folders), "--db", str(annotated),
+                                       "--workers", "2", "--annotate"])
+            print(f"{'ingest --annotate (2 workers), not reported':<44} {seconds:7.1f} s  "
+                  f"peak RSS {mem.peak / 2**20:6.0f} MiB")
+            out["reused"] = work / "reused"
+            _, seconds, mem = run_cli(["analyze", str(annotated), "--out",
+                                       str(out["reused"]), "--no-progress"])
+            reused = _row("the same, stored annotations read", seconds, mem.peak,
+                          out["reused"] / "report.html")
         same = all(filecmp.cmp(out["bounded"] / f, out["unbounded"] / f, shallow=False)
-                   for f in ("documents.csv", "counts.csv", "matches.csv"))
+                   for f in CSV_FILES)
         print("\n-- ratios --")
         print(f"report.html, no limits / limits      {unbounded[1] / bounded[1]:6.1f}x")
         print(f"seconds, no limits / limits          {unbounded[0] / bounded[0]:6.2f}x")
         print(f"CSV files identical (limits change only the page): {same}")
+        if sections is not None and reused is not None:
+            print(f"seconds, text annotated / stored     {sections[0] / reused[0]:6.2f}x")
+            alike = all(filecmp.cmp(out["sections"] / f, out["reused"] / f, shallow=False)
+                        for f in CSV_FILES) and (
+                _page(out["sections"], store) == _page(out["reused"], annotated))
+            print(f"same files, text annotated and stored annotations: {alike}")
+
+
+CSV_FILES = ("documents.csv", "counts.csv", "matches.csv")
+
+
+def _page(out: Path, store: Path) -> str:
+    """``report.html`` without its time stamps and the store's path."""
+    import re
+
+    page = (out / "report.html").read_text(encoding="utf-8").replace(str(store), "STORE")
+    return re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", "TIME", page)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from seclens.annotate.table import (
     actor_name,
@@ -115,6 +117,8 @@ def test_table_evidence_keeps_what_the_table_reads(annotated_corpus) -> None:  #
     terms = facilitating_terms()
     compact = [table_evidence(d, terms) for d in annotated_corpus]
     assert all(c.document.text == "" for c in compact)
+    assert all(a.evidence == () for c in compact for a in c.annotations)
+    assert any(a.evidence for d in annotated_corpus for a in d.annotations)
     assert [c.measures for c in compact] == [d.measures for d in annotated_corpus]
     assert build_framework_table(compact, "all") == build_framework_table(annotated_corpus, "all")
     for level in ("central", "provincial", "municipal", "foreign"):
@@ -125,3 +129,46 @@ def test_table_evidence_keeps_what_the_table_reads(annotated_corpus) -> None:  #
     total = sum(len(d.annotations) for d in annotated_corpus)
     assert kept < total / 2
     assert table_evidence(annotated_corpus[0]) == compact[0]  # terms read when omitted
+
+
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), max_size=300),
+       st.integers(0, 12), st.booleans())
+def test_top_keeps_the_first_items_of_a_stable_sort(keys: list[tuple[int, int]], top: int,
+                                                    reverse: bool) -> None:
+    """_Top cuts its list as it goes (the framework table's evidence of a large
+    corpus); what it keeps is what sorting everything would put first, ties in the
+    order added."""
+    from seclens.annotate.table import _Top
+
+    kept = _Top(top, key=lambda item: item[0], reverse=reverse)
+    items = [(k, i) for i, k in enumerate(keys)]
+    for item in items:
+        kept.add(item)
+    assert kept.first() == sorted(items, key=lambda item: item[0], reverse=reverse)[:top]
+    assert kept.count == len(items)
+
+
+def test_the_accumulated_table_keeps_the_strongest_evidence(annotated_corpus) -> None:  # type: ignore[no-untyped-def]
+    """Documents added one at a time (small tops cut the evidence lists as they come):
+    the move cell holds the strongest moves of a plain sort of all of them, and each
+    referent-object cell the strongest of its moves."""
+    from seclens.annotate.table import FrameworkAccumulator, _strength
+
+    moves = [a for d in annotated_corpus for a in d.annotations if a.securitizing_move]
+    for top in (0, 1, 2, 5):
+        acc = FrameworkAccumulator("all", top)
+        for d in annotated_corpus:
+            acc.add(d)
+        table = acc.table()
+        assert table.n_documents == len(annotated_corpus)
+        cell = table.rows["securitizing_move"][0]
+        assert cell.count == len(moves)
+        strongest = sorted(moves, key=_strength, reverse=True)[:top]
+        assert [(e.doc_id, e.sentence_index) for e in cell.evidence] == [
+            (a.doc_id, a.sentence_index) for a in strongest]
+        for ref in table.rows["referent_object"]:
+            mine = [a for a in moves if ref.label in a.referent_object]
+            assert ref.count == len(mine)
+            assert [(e.doc_id, e.sentence_index) for e in ref.evidence] == [
+                (a.doc_id, a.sentence_index)
+                for a in sorted(mine, key=_strength, reverse=True)[:top]]

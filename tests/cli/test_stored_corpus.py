@@ -36,6 +36,32 @@ def test_command_from_a_store_equals_the_folder(reference_store: Path, corpus_di
     same_as_folder(reference_store, corpus_dir, command, file_option)
 
 
+@pytest.fixture(scope="module")
+def annotated_store(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Path:
+    """The reference corpus ingested with --annotate: the commands read its stored
+    annotations instead of annotating its text (seclens.store.annotations)."""
+    from seclens.engine import EngineConfig
+    from seclens.store.sync import ingest_corpus
+
+    db = tmp_path_factory.mktemp("annotated") / "corpus.duckdb"
+    ingest_corpus([corpus_dir], db, EngineConfig(annotate=True))
+    return db
+
+
+@pytest.mark.parametrize(("command", "file_option"), STORED_COMMANDS,
+                         ids=[c[0][0] for c in STORED_COMMANDS])
+def test_command_from_an_annotated_store_equals_the_folder(
+        annotated_store: Path, corpus_dir: Path, command: list[str], file_option: str,
+        same_as_folder: Callable[..., None]) -> None:
+    same_as_folder(annotated_store, corpus_dir, command, file_option)
+
+
+def test_analyze_an_annotated_store_writes_the_folders_report(
+        annotated_store: Path, corpus_dir: Path,
+        same_report_as_folder: Callable[[Path, Path], None]) -> None:
+    same_report_as_folder(annotated_store, corpus_dir)
+
+
 def test_annotate_a_store_among_other_inputs_is_e001(reference_store: Path,
                                                      corpus_dir: Path) -> None:
     run = CliRunner().invoke(main, ["annotate", str(reference_store), str(corpus_dir)])

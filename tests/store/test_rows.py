@@ -16,7 +16,7 @@ from seclens.errors import StoreError
 from seclens.match.table import MatchChain
 from seclens.measures.counts import CountChain
 from seclens.store import load_analysis, open_store
-from seclens.store.rows import StoredTables, _batch_starts
+from seclens.store.rows import StoredTables, batch_starts
 from seclens.store.sync import ingest_corpus
 from seclens.types import TableSource
 
@@ -161,7 +161,7 @@ def test_documents_are_read_in_batches_in_path_order(
        st.integers(min_value=1, max_value=80))
 def test_batches_cover_every_table_within_the_row_bound(lengths: list[int],
                                                         batch_rows: int) -> None:
-    starts = _batch_starts(lengths, batch_rows)
+    starts = batch_starts(lengths, batch_rows)
     if not lengths:
         assert starts == []
         return

@@ -71,6 +71,10 @@ def annotate_corpus(
     :func:`seclens.store.source.stored_corpus`): its exclusions come first, then its
     documents' stored text is annotated in the order the folder would be read (path,
     then doc_id), so the annotations equal those of the same files read from a folder.
+    A store ingested with ``--annotate`` by an annotator of the same version as
+    ``annotator`` gives its stored annotations instead
+    (:func:`seclens.store.annotations.stored_annotated`; the same documents,
+    annotations and measures, without annotating again).
 
     Raises
     ------
@@ -85,6 +89,14 @@ def annotate_corpus(
 
     ann = annotator or RuleAnnotator()
     stored = stored_corpus(inputs)
+    if stored is not None and stored.kind == "store":
+        from seclens.store.annotations import stored_annotated
+
+        version = getattr(ann, "version", None)
+        reused = stored_annotated(stored.path, version, chain_window) if version else None
+        if reused is not None:
+            yield from reused
+            return
     if stored is not None:
         yield from stored.exclusions()
         for document in stored.documents():

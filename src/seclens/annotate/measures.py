@@ -224,5 +224,10 @@ def group_index(measures: Sequence[DocumentMeasures]) -> float:
     use the mean of ``DocumentMeasures.index`` for the unweighted alternative. NaN for
     a group without sentences.
     """
-    n = sum(m.n_sentences for m in measures)
-    return 100.0 * sum(m.n_moves for m in measures) / n if n else math.nan
+    return pooled_index(sum(m.n_moves for m in measures), sum(m.n_sentences for m in measures))
+
+
+def pooled_index(n_moves: int, n_sentences: int) -> float:
+    """``100 * n_moves / n_sentences`` (securitizing moves per 100 sentences); NaN for
+    no sentences. The index of :func:`group_index` from the group's sums."""
+    return 100.0 * n_moves / n_sentences if n_sentences else math.nan

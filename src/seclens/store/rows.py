@@ -148,7 +148,7 @@ class StoredTables(TableSource[T]):
         self._doc_ids = tuple(doc_ids)
         self._lengths = tuple(lengths)
         self._build = build
-        self._batches = _batch_starts(self._lengths, batch_rows)
+        self._batches = batch_starts(self._lengths, batch_rows)
         self._cache: dict[int, Sequence[T]] = {}  # one batch: index -> its tables
 
     @property
@@ -218,7 +218,7 @@ class StoredTables(TableSource[T]):
                 f"n_tables={len(self)}, n_rows={sum(self._lengths)})")
 
 
-def _batch_starts(lengths: Sequence[int], batch_rows: int) -> list[int]:
+def batch_starts(lengths: Sequence[int], batch_rows: int) -> list[int]:
     """Index of the first table of each batch: consecutive tables while their rows
     stay within ``batch_rows`` (a table with more is a batch of its own)."""
     starts: list[int] = []
@@ -252,5 +252,5 @@ def stored_tables(snapshot: StoreSnapshot, store: Store, table: str, fields: Seq
                         batch_rows)
 
 
-__all__ = ["BATCH_ROWS", "READ_MEMORY", "StoreSnapshot", "StoredTables", "changed", "row_counts",
-           "stored_tables"]
+__all__ = ["BATCH_ROWS", "READ_MEMORY", "StoreSnapshot", "StoredTables", "batch_starts",
+           "changed", "row_counts", "stored_tables"]

@@ -275,10 +275,70 @@ def test_regression_no_sections_annotates_nothing(tmp_path: Path,
     then dropped): 6,028 documents from a store took 205 s instead of about 20 s."""
     import seclens.api as api
 
-    def fail(paths: object) -> None:
+    def fail(*args: object) -> None:
         raise AssertionError("annotated although no section was asked for")
 
-    monkeypatch.setattr(api, "_annotated", fail)
+    monkeypatch.setattr(api, "_framework_tables", fail)
     (tmp_path / "a.txt").write_text("维护国家安全。", encoding="utf-8")
     wanted = api.SectionOptions(framework_by=None, trend_by=None)
     assert api.report_sections([tmp_path], sections=wanted) == ([], [])
+
+
+def _topic_corpus(folder: Path) -> None:
+    """Seven documents; only the last three have the extra manifest column ``topic``
+    (the rows before leave it empty)."""
+    from tests.conftest import _write_generated_corpus
+
+    paths = _write_generated_corpus(folder, 7, seed=9, sentences=8)
+    topics = ["", "", "", "", "ai", "chips", "ai"]
+    levels = ["central", "provincial", "central", "municipal", "central", "provincial",
+              "central"]
+    rows = "".join(f"{p.stem},t{i},{levels[i]},{topics[i]}\n" for i, p in enumerate(paths))
+    (folder / "manifest.csv").write_text("id,title,level,topic\n" + rows, encoding="utf-8")
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3, 512])
+def test_framework_tables_built_in_batches_equal_the_tables_of_the_corpus(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int) -> None:
+    """The report's framework tables (by a column) and seclens table's (a group
+    expression) are built as documents are annotated, their groups worked out a batch
+    of documents at a time: equal to splitting the whole corpus's metadata frame,
+    also for a column only later documents have."""
+    import seclens.api as api
+    from seclens.annotate.corpus import AnnotatedDocument, annotate_corpus
+    from seclens.annotate.table import build_framework_table
+    from seclens.compare.groups import metadata_frame, select_group, split_by
+
+    folder = tmp_path / "c"
+    _topic_corpus(folder)
+    monkeypatch.setattr(api, "_LABEL_BATCH", batch)
+    docs = [d for d in annotate_corpus([folder]) if isinstance(d, AnnotatedDocument)]
+    frame = metadata_frame([d.document.meta for d in docs])
+    for by in ("topic", "level", "year", "period:2020-01-01"):
+        split = split_by(frame, by)
+        want = [build_framework_table(
+            [d for d, lab in zip(docs, split.labels, strict=True) if lab == label],
+            f"{by}={label}", 2) for label in split.groups]
+        got = api._framework_tables([str(folder)], by, 2)[2]
+        assert got == want, by
+    for expression in ("topic=ai", "topic!=ai", "level=central&topic=ai", ""):
+        mask = (select_group(frame, expression) if expression
+                else [True] * len(docs))
+        want_table = build_framework_table(
+            [d for d, keep in zip(docs, mask, strict=True) if keep], expression, 2)
+        assert api.framework_table([folder], expression, 2)[0] == want_table, expression
+
+
+def test_a_framework_group_column_nobody_has_is_e501(tmp_path: Path) -> None:
+    from seclens.api import SectionOptions, framework_table, report_sections
+    from seclens.errors import CompareError
+
+    folder = tmp_path / "c"
+    _topic_corpus(folder)
+    with pytest.raises(CompareError) as err:
+        framework_table([folder], "subject=ai")
+    assert err.value.code == "E501"
+    with pytest.raises(CompareError) as err:
+        report_sections([folder], sections=SectionOptions(framework_by="subject",
+                                                          trend_by=None))
+    assert err.value.code == "E501"

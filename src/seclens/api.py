@@ -35,6 +35,8 @@ from seclens.errors import ConfigError
 from seclens.types import Document, DocumentMeta, Exclusion, Match, Sentence
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from seclens.annotate.corpus import AnnotatedDocument
     from seclens.annotate.table import FrameworkTable
     from seclens.lexicon import Lexicon, SenseRules
@@ -996,36 +998,13 @@ def _framework_tables(paths: Sequence[str], by: str | None, top: int
 
 
 def _group_labels(metas: Sequence[DocumentMeta], by: str) -> list[str]:
-    """The :func:`seclens.compare.groups.split_by` labels of some documents; all ``""``
-    when they lack the column (as the corpus's frame fills them; a column no document
-    has is ``E501`` from the corpus's split)."""
-    from seclens.compare.groups import metadata_frame, split_by
-    from seclens.errors import CompareError
+    """The :func:`seclens.compare.groups.split_by` labels of some documents (a column
+    they all lack reads as ``""``, as in the corpus's frame: :func:`_batch_frame`)."""
+    from seclens.compare.groups import split_by
 
-    try:
-        return [str(v) for v in split_by(metadata_frame(metas), by).labels]
-    except CompareError as exc:
-        if exc.code != "E501":
-            raise
-        return [""] * len(metas)
-
-
-def _annotated(paths: Sequence[str]) -> tuple[list[AnnotatedDocument], list[Exclusion]]:
-    """The corpus's annotated documents as the framework table and the measures need
-    them (:func:`seclens.annotate.table.table_evidence`: moves and
-    facilitating-condition sentences, no text), and the annotation exclusions."""
-    from seclens.annotate.corpus import AnnotatedDocument, annotate_corpus
-    from seclens.annotate.table import facilitating_terms, table_evidence
-
-    annotated: list[AnnotatedDocument] = []
-    exclusions: list[Exclusion] = []
-    terms = facilitating_terms()
-    for item in annotate_corpus(paths):
-        if isinstance(item, AnnotatedDocument):
-            annotated.append(table_evidence(item, terms))
-        else:
-            exclusions.append(item)
-    return annotated, exclusions
+    spec = by.strip()
+    frame = _batch_frame(metas, [] if spec.startswith("period") else [spec])
+    return [str(v) for v in split_by(frame, by).labels]
 
 
 def framework_table(
@@ -1057,15 +1036,60 @@ def framework_table(
     AnnotationError
         ``E423`` when no analysed document is in the group.
     """
-    from seclens.annotate.table import build_framework_table
-    from seclens.compare.groups import metadata_frame, select_group
+    from seclens.annotate.corpus import AnnotatedDocument, annotate_corpus
+    from seclens.annotate.table import FrameworkAccumulator
+    from seclens.compare.groups import metadata_frame, parse_group_expression, select_group
     from seclens.errors import AnnotationError
 
     paths = [os.fspath(p) for p in ([inputs] if isinstance(inputs, (str, os.PathLike)) else inputs)]
-    annotated, exclusions = _annotated(paths)
-    if group.strip() and annotated:
-        mask = select_group(metadata_frame([d.document.meta for d in annotated]), group)
-        annotated = [d for d, keep in zip(annotated, mask, strict=True) if keep]
-    if not annotated:
+    expression = parse_group_expression(group) if group.strip() else None  # E502 first
+    table = FrameworkAccumulator(group, top)
+    exclusions: list[Exclusion] = []
+    metas: list[DocumentMeta] = []
+    kept: list[bool] = []
+    waiting: list[AnnotatedDocument] = []
+
+    def add_waiting() -> None:
+        if not waiting:
+            return
+        if expression is None:
+            mask = [True] * len(waiting)
+        else:
+            frame = _batch_frame([d.document.meta for d in waiting], expression.columns)
+            mask = [bool(k) for k in select_group(frame, expression)]
+        for d, keep in zip(waiting, mask, strict=True):
+            kept.append(keep)
+            if keep:
+                table.add(d)
+        waiting.clear()
+
+    for item in annotate_corpus(paths):  # the group's table built as documents come
+        if not isinstance(item, AnnotatedDocument):
+            exclusions.append(item)
+            continue
+        metas.append(item.document.meta)
+        waiting.append(item)
+        if len(waiting) >= _LABEL_BATCH:
+            add_waiting()
+    add_waiting()
+    if expression is not None and metas:
+        mask = [bool(k) for k in select_group(metadata_frame(metas), expression)]  # E501
+        if mask != kept:  # the conditions are per document: the batches' are these
+            raise RuntimeError("group selected in batches differs from the corpus's")
+    if not table.n_documents:
         raise AnnotationError("E423", f"no analysed document is in the group {group!r}")
-    return build_framework_table(annotated, group, top), exclusions
+    return table.table(), exclusions
+
+
+def _batch_frame(metas: Sequence[DocumentMeta], columns: Sequence[str]) -> pd.DataFrame:
+    """:func:`seclens.compare.groups.metadata_frame` of some documents, with each of
+    ``columns`` they all lack added as ``""`` (as the corpus's frame fills documents
+    without an extra manifest column; a column no document has is ``E501`` from the
+    corpus's frame)."""
+    from seclens.compare.groups import metadata_frame
+
+    frame = metadata_frame(metas)
+    for column in columns:
+        if column not in frame.columns:
+            frame[column] = ""
+    return frame

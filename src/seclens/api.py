@@ -894,6 +894,10 @@ def report_sections(
     if wanted.framework_by is None and wanted.trend_by is None and wanted.target is None:
         return out, []  # no section asked for: nothing to annotate
     annotated, exclusions, tables = _framework_tables(paths, wanted.framework_by, wanted.top)
+    if result is not None:
+        from seclens.store.rows import check_current
+
+        check_current(result.matches)  # E614: annotations read from the store as loaded
     if not annotated:
         # Nothing was analysed: the report's exclusions table says why.
         return out, exclusions

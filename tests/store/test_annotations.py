@@ -117,3 +117,49 @@ def test_a_document_with_missing_annotations_is_e610_not_a_smaller_document(
     with pytest.raises(StoreError) as err:
         list(reused)
     assert err.value.code == "E610" and "doc-001" in str(err.value)
+
+
+def test_a_sentence_annotated_twice_and_one_not_at_all_is_e610(
+        tmp_path: Path, make_corpus: Callable[..., list[Path]]) -> None:
+    """Found by a helper's trial: the count of a document's annotations was right,
+    their sentences were not (sentence 1 twice, sentence 0 never)."""
+    import duckdb
+
+    from seclens.errors import StoreError
+
+    folder = tmp_path / "c"
+    make_corpus(folder, 2, seed=8)
+    db = tmp_path / "s.duckdb"
+    ingest_corpus([folder], db, EngineConfig(annotate=True))
+    con = duckdb.connect(str(db))
+    con.execute("DELETE FROM annotations WHERE doc_id = 'doc-000' AND sentence_index = 0")
+    con.execute("INSERT INTO annotations SELECT * FROM annotations "
+                "WHERE doc_id = 'doc-000' AND sentence_index = 1")
+    con.close()
+    reused = stored_annotated(db, RuleAnnotator().version)
+    assert reused is not None
+    with pytest.raises(StoreError) as err:
+        list(reused)
+    assert err.value.code == "E610" and "doc-000" in str(err.value)
+
+
+def test_report_sections_refuse_annotations_of_a_store_changed_since_loading(
+        tmp_path: Path, make_corpus: Callable[..., list[Path]]) -> None:
+    """Found by a helper's trial: the sections read the annotations of the store as it
+    is, the measures as it was when loaded; they must be of one state (E614)."""
+    from seclens.api import SectionOptions, report_sections
+    from seclens.errors import StoreError
+    from seclens.store import load_analysis
+
+    folder = tmp_path / "c"
+    paths = make_corpus(folder, 3, seed=10)
+    db = tmp_path / "s.duckdb"
+    ingest_corpus([folder], db, EngineConfig(annotate=True))
+    with open_store(db, read_only=True) as store:
+        loaded = load_analysis(store)
+    paths[1].write_text(paths[1].read_text(encoding="utf-8") + "\n必须维护国家安全。\n",
+                        encoding="utf-8")
+    ingest_corpus([folder], db, EngineConfig(annotate=True))
+    with pytest.raises(StoreError) as err:
+        report_sections([db], sections=SectionOptions(trend_by=None), result=loaded)
+    assert err.value.code == "E614"

@@ -173,3 +173,44 @@ def test_batches_cover_every_table_within_the_row_bound(lengths: list[int],
         assert b - a == 1 or rows <= batch_rows  # a larger table is a batch alone
         if b < len(lengths):  # a batch stops only when the next table would not fit
             assert rows + lengths[b] > batch_rows
+
+
+def test_regression_a_store_made_again_is_not_read_as_the_one_loaded(
+        tmp_path: Path, make_corpus: Callable[..., list[Path]]) -> None:
+    """Regression (found by a helper's trial): a store deleted and ingested again
+    starts at run 1 again, so checking the newest run id alone let a loaded analysis
+    read the new store's rows (new matches next to the old documents). The snapshot
+    also compares when that run started."""
+    from seclens.engine import EngineConfig
+
+    folder = tmp_path / "c"
+    make_corpus(folder, 3, seed=12)
+    db = tmp_path / "s.duckdb"
+    ingest_corpus([folder], db)
+    stored = _loaded(db)
+    db.unlink()
+    # the same documents and row counts, other rows (shorter KWIC context)
+    ingest_corpus([folder], db, EngineConfig(context_chars=3))
+    with pytest.raises(StoreError) as err:
+        list(stored.matches)
+    assert err.value.code == "E614"
+
+
+def test_regression_a_half_read_iteration_does_not_lock_the_store(
+        small_store: tuple[Path, Path], tmp_path: Path) -> None:
+    """Regression (found by a helper's trial): iterating the rows held the read-only
+    connection open between batches, so an ingest into the same store in this process
+    failed with E602 while an iteration was left half-read."""
+    import shutil
+
+    folder, db = small_store
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(db, copy)
+    stored = _loaded(copy, batch_rows=5)
+    rows = iter(stored.matches)
+    next(rows)
+    summary = ingest_corpus([folder], copy)  # the store can be opened for writing
+    assert len(summary.unchanged) == 12
+    with pytest.raises(StoreError) as err:
+        list(rows)  # the rest of the iteration: the store has a new run now
+    assert err.value.code == "E614"

@@ -102,8 +102,8 @@ def stored_annotated(path: Path, version: str, chain_window: int = 5
     ------
     StoreError
         ``E602`` the store cannot be opened; ``E610`` its last ingest did not finish
-        (or, while iterating, a document's annotations are fewer or more than its
-        sentences); ``E614`` (while iterating) an ingest changed its annotations since the check.
+        (or, while iterating, a document's stored annotations are not one for each of
+        its sentences); ``E614`` (while iterating) an ingest changed its annotations since the check.
     """
     from seclens.store.store import open_store
 
@@ -169,11 +169,12 @@ def _batch(store: Store, ids: Sequence[str], chain_window: int,
         text = document.text
         annotations = tuple(_annotation(r, lang, text, seen)
                             for r in by_doc.get(document.doc_id, ()))
-        if len(annotations) != record["n_sentences"]:
+        if [a.sentence_index for a in annotations] != list(range(record["n_sentences"])):
             raise StoreError(
                 "E610", f"store {store.path}: document {document.doc_id} has "
-                f"{record['n_sentences']} sentences but {len(annotations)} stored "
-                "annotations; run seclens ingest --annotate again")
+                f"{record['n_sentences']} sentences but stored annotations (with their "
+                f"sentence rows) for {len(annotations)}, not one for each of sentences "
+                f"0 .. {record['n_sentences'] - 1}; run seclens ingest --annotate again")
         yield AnnotatedDocument(document, annotations,
                                 document_measures(document.doc_id, annotations, chain_window))
 

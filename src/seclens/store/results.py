@@ -510,7 +510,7 @@ def load_analysis(store: Store) -> AnalysisResult:
     from seclens.store.rows import StoreSnapshot, stored_tables
 
     path = Path(store.path).resolve()
-    snapshot = StoreSnapshot(path, int(runs["run_id"].max()), store)
+    snapshot = StoreSnapshot.of(store)
     # in path order (the ingest order of seclens analyze; DuckDB orders text by code
     # point, as Python does), read without the text and without pandas: a frame of
     # 41,000 documents' metadata took some 250 MB at its peak

@@ -56,7 +56,9 @@ class StoreSnapshot:
     path : pathlib.Path
     run_id : int
         The newest ingest run then. Every ingest adds a run, so a store whose newest
-        run differs has changed.
+        run differs has changed (also an ingest that changed nothing: refused too).
+    started_at : str
+        When that run started: a store deleted and made again starts at run 1 again.
     store : Store or None
         The open store the analysis was loaded from: read through while it stays
         open (a second connection to a file open in this process would be refused);
@@ -65,7 +67,14 @@ class StoreSnapshot:
 
     path: Path
     run_id: int
+    started_at: str
     store: Store | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, store: Store) -> StoreSnapshot:
+        """The snapshot of an open store now (its newest run), reading through it."""
+        run_id, started_at = _newest_run(store)
+        return cls(Path(store.path).resolve(), run_id, started_at, store)
 
     @contextmanager
     def reading(self) -> Iterator[Store]:
@@ -94,10 +103,17 @@ class StoreSnapshot:
             yield store
 
     def _check(self, store: Store) -> None:
-        ((newest,),) = store.con.execute("SELECT max(run_id) FROM runs").fetchall()
-        if newest != self.run_id:
-            raise changed(self.path, f"its newest ingest run is now {newest}, not "
-                          f"{self.run_id}")
+        run_id, started_at = _newest_run(store)
+        if (run_id, started_at) != (self.run_id, self.started_at):
+            raise changed(self.path, f"its newest ingest run is now {run_id} started at "
+                          f"{started_at}, not {self.run_id} started at {self.started_at}")
+
+
+def _newest_run(store: Store) -> tuple[int, str]:
+    found = store.con.execute(
+        "SELECT run_id, CAST(started_at AS VARCHAR) FROM runs ORDER BY run_id DESC LIMIT 1"
+    ).fetchall()
+    return (int(found[0][0]), str(found[0][1])) if found else (0, "")
 
 
 def changed(path: Path, how: str) -> StoreError:
@@ -132,6 +148,12 @@ class StoredTables(TableSource[T]):
         When a table is used: ``E614`` if the store changed since ``snapshot``
         (including a document whose row count differs), and the errors of
         :meth:`StoreSnapshot.reading`.
+
+    Notes
+    -----
+    Indexing keeps the batch it read last and answers from it without reading the
+    store again: rows of the state the analysis was loaded from (never mixed with a
+    later one), also after an ingest that other reads refuse.
     """
 
     __slots__ = ("_batches", "_build", "_cache", "_doc_ids", "_fields", "_lengths",
@@ -180,15 +202,23 @@ class StoredTables(TableSource[T]):
         return self.head(len(self))
 
     def head(self, n: int) -> Iterator[T]:
-        """The first ``n`` tables, reading the store once, a batch at a time."""
-        if n <= 0:
-            return
-        with self._snapshot.reading() as store:
-            for b, start in enumerate(self._batches):
-                if start >= n:
-                    break
+        """The first ``n`` tables, in one pass a batch at a time: the store is opened
+        for each batch and closed before its tables are yielded, so that an iteration
+        left half-read holds no connection (which would lock the file against an
+        ingest in this process)."""
+        for b, start in enumerate(self._batches):
+            if start >= n:
+                break
+            with self._snapshot.reading() as store:
                 tables = self._load(store, b)
-                yield from tables[:n - start]
+            yield from tables[:n - start]
+
+    def check(self) -> None:
+        """Refuse (``E614``) a store changed since the analysis was loaded; a caller
+        that read other parts of the same store (its annotations) checks with this
+        that they belong to the same state."""
+        with self._snapshot.reading():
+            pass
 
     def _load(self, store: Store, b: int) -> Sequence[T]:
         start = self._batches[b]
@@ -231,6 +261,14 @@ def batch_starts(lengths: Sequence[int], batch_rows: int) -> list[int]:
     return starts
 
 
+def check_current(rows: Sequence[Any]) -> None:
+    """``E614`` when ``rows`` (an analysis's matches or counts) are read from a store
+    that changed since the analysis was loaded; nothing for rows held in memory."""
+    tables = getattr(rows, "tables", None)
+    if isinstance(tables, StoredTables):
+        tables.check()
+
+
 def row_counts(store: Store, table: str, doc_ids: Sequence[str]) -> Mapping[str, int]:
     """Rows of ``table`` per document, for the documents ``doc_ids`` (those without
     rows left out)."""
@@ -253,4 +291,4 @@ def stored_tables(snapshot: StoreSnapshot, store: Store, table: str, fields: Seq
 
 
 __all__ = ["BATCH_ROWS", "READ_MEMORY", "StoreSnapshot", "StoredTables", "batch_starts",
-           "changed", "row_counts", "stored_tables"]
+           "changed", "check_current", "row_counts", "stored_tables"]

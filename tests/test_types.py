@@ -40,6 +40,8 @@ def test_row_sequence_behaves_like_a_tuple_of_rows() -> None:
         sq[-5]
     with pytest.raises(TypeError):
         hash(sq)
+    with pytest.raises(TypeError, match="indices must be integers or slices, not str"):
+        sq["a"]  # type: ignore[call-overload]
 
 
 def test_rows_at_picks_ascending_positions_of_a_table_or_a_chain() -> None:

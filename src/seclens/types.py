@@ -284,6 +284,9 @@ class RowSequence(Sequence[RowT]):
         n = len(self)
         if isinstance(i, slice):
             return [self._row(k) for k in range(*i.indices(n))]
+        if not isinstance(i, int):
+            raise TypeError(f"{type(self).__name__} indices must be integers or slices, "
+                            f"not {type(i).__name__}")
         if not -n <= i < n:
             raise IndexError(f"row {i} out of range ({n} rows in {type(self).__name__})")
         return self._row(i % n)

@@ -103,7 +103,8 @@ def stored_annotated(path: Path, version: str, chain_window: int = 5
     StoreError
         ``E602`` the store cannot be opened; ``E610`` its last ingest did not finish
         (or, while iterating, a document's stored annotations are not one for each of
-        its sentences); ``E614`` (while iterating) an ingest changed its annotations since the check.
+        its sentences); ``E614`` (while iterating) an ingest changed its annotations
+        since the check.
     """
     from seclens.store.store import open_store
 

@@ -342,3 +342,26 @@ def test_a_framework_group_column_nobody_has_is_e501(tmp_path: Path) -> None:
         report_sections([folder], sections=SectionOptions(framework_by="subject",
                                                           trend_by=None))
     assert err.value.code == "E501"
+
+
+def test_regression_one_framework_table_per_group_not_per_document(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: the report's framework tables were made with dict.setdefault, which
+    built a new table (reading its two data files) for every document, to keep the
+    first: the sections of 1,200 documents spent 35 of 52 s parsing YAML."""
+    import seclens.annotate.table as table
+    from seclens.api import _framework_tables
+
+    made: list[str] = []
+
+    class Counted(table.FrameworkAccumulator):
+        def __init__(self, group: str = "", top: int = 3) -> None:
+            made.append(group)
+            super().__init__(group, top)
+
+    monkeypatch.setattr(table, "FrameworkAccumulator", Counted)
+    folder = tmp_path / "c"
+    _topic_corpus(folder)
+    tables = _framework_tables([str(folder)], "level", 2)[2]
+    assert sorted(made) == ["level=central", "level=municipal", "level=provincial"]
+    assert [t.n_documents for t in tables] == [4, 1, 2]

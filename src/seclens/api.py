@@ -979,7 +979,9 @@ def _framework_tables(paths: Sequence[str], by: str | None, top: int
                             strict=True):
             labels.append(label)
             if label:
-                tables.setdefault(label, FrameworkAccumulator(f"{by}={label}", top)).add(d)
+                if label not in tables:  # (not setdefault: a table reads its data files)
+                    tables[label] = FrameworkAccumulator(f"{by}={label}", top)
+                tables[label].add(d)
         waiting.clear()
 
     for item in annotate_corpus(paths):

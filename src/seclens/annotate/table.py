@@ -216,7 +216,9 @@ class FrameworkAccumulator:
         moves = [a for a in d.annotations if a.securitizing_move]
         self.n_moves += len(moves)
         name, _ = actor_name(d.document.meta.issuer, self._actors)
-        ids, actor_moves = self._by_actor.setdefault(name, ([], _Top(self.top, _strength, True)))
+        if name not in self._by_actor:
+            self._by_actor[name] = ([], _Top(self.top, _strength, True))
+        ids, actor_moves = self._by_actor[name]
         ids.append(d.document.doc_id)
         for a in moves:
             self._moves.add(a)

@@ -991,7 +991,8 @@ def _framework_tables(paths: Sequence[str], by: str | None, top: int
         compact = table_evidence(item, terms)
         documents.append(AnnotatedDocument(
             compact.document, (), dataclasses.replace(compact.measures, chains=())))
-        waiting.append(compact)
+        if by is not None:  # (no table wanted: nothing to keep)
+            waiting.append(compact)
         if len(waiting) >= _LABEL_BATCH:
             add_waiting()
     add_waiting()

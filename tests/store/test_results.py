@@ -171,7 +171,7 @@ def test_rows_whose_document_fields_disagree_stay_rows() -> None:
     unit, convention or reason of count rows) is given as rows, not forced into one
     table."""
     from seclens.measures.counts import CountRow
-    from seclens.store.results import _count_tables, _match_tables
+    from seclens.store.results import _chained
     from seclens.types import Match
 
     m = [Match("d", 0, 0, 2, "安全", "安全", "zh.anquan", "security", "general", "security",
@@ -179,12 +179,12 @@ def test_rows_whose_document_fields_disagree_stay_rows() -> None:
          Match("d", 0, 4, 6, "安全", "安全", "zh.anquan", "security", "general", "security",
                "r", "token")]
     names = [f.name for f in dataclasses.fields(Match)]
-    assert _match_tables(_frame(tuple(m)), names) == tuple(m)
-    assert isinstance(_match_tables(_frame(tuple(m)), names), tuple)
+    assert _chained(_frame(tuple(m)), names, "matches") == tuple(m)
+    assert isinstance(_chained(_frame(tuple(m)), names, "matches"), tuple)
     c = [CountRow("d", "term", "安全", "zh.anquan", 2, 100, "characters", 200.0,
                   "substring", "", "security", "general"),
          CountRow("d", "total", "all", "", 2, 101, "characters", 198.0, "substring", "",
                   "", "")]
     names = [f.name for f in dataclasses.fields(CountRow)]
-    assert list(_count_tables(_frame(tuple(c)), names)) == c
-    assert isinstance(_count_tables(_frame(tuple(c)), names), tuple)
+    assert list(_chained(_frame(tuple(c)), names, "counts")) == c
+    assert isinstance(_chained(_frame(tuple(c)), names, "counts"), tuple)

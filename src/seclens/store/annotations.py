@@ -140,9 +140,9 @@ def _batch(store: Store, ids: Sequence[str], chain_window: int,
     from seclens.annotate.measures import document_measures
     from seclens.engine.tables import row_to_document
     from seclens.errors import StoreError
+    from seclens.store.rows import IN_ORDER
 
-    order = ("JOIN (SELECT unnest($1) AS doc_id, generate_subscripts($1, 1) AS pos) AS o "
-             "USING (doc_id)")
+    order = IN_ORDER
     # the doc_id ranges let DuckDB skip the row groups of other documents (as in
     # seclens.store.rows)
     params = [list(ids), min(ids), max(ids)]

@@ -66,18 +66,22 @@ def _shared(values: list[Any]) -> list[Any]:
     return [seen.setdefault(v, v) for v in values]
 
 
-def _match_tables(frame: pd.DataFrame, names: Sequence[str]) -> Sequence[Match]:
-    """The rows of ``frame`` (matches, in document order) as one
-    :class:`~seclens.match.MatchTable` per document, chained; rows as :class:`Match`
-    objects when a document's rows disagree on their convention
-    (:func:`match_tables_of`)."""
+def _chained(frame: pd.DataFrame, names: Sequence[str], kind: str) -> Sequence[Any]:
+    """The rows of ``frame`` (``matches`` or ``counts`` rows, in document order) as one
+    columnar table per document, chained (:class:`~seclens.match.MatchChain`,
+    :class:`~seclens.measures.counts.CountChain`); as row objects when a document's
+    rows disagree on what its table holds once (:func:`match_tables_of`,
+    :func:`count_tables_of`)."""
     from seclens.match.table import MatchChain
+    from seclens.measures.counts import CountChain, CountRow
 
+    make, chain, row = ((match_tables_of, MatchChain, Match) if kind == "matches"
+                        else (count_tables_of, CountChain, CountRow))
     cols = dict(zip(names, _columns(frame, names), strict=True))
-    tables = match_tables_of(cols)
+    tables = make(cols)
     if tables is None:
-        return tuple(map(Match, *cols.values()))
-    return MatchChain(tuple(tables))
+        return tuple(map(row, *cols.values()))
+    return chain(tuple(tables))  # type: ignore[arg-type]
 
 
 def match_tables_of(cols: dict[str, list[Any]]) -> list[MatchTable] | None:
@@ -116,20 +120,6 @@ def match_tables_of(cols: dict[str, list[Any]]) -> list[MatchTable] | None:
             end=cols["end"][i:j], matched_text=cols["matched_text"][i:j], sense=sense[i:j],
             sense_rule=rule[i:j], left=cols["left"][i:j], right=cols["right"][i:j]))
     return tables
-
-
-def _count_tables(frame: pd.DataFrame, names: Sequence[str]) -> Sequence[CountRow]:
-    """The rows of ``frame`` (count rows, in document order) as one
-    :class:`~seclens.measures.counts.CountTable` per document, chained; rows as
-    :class:`CountRow` objects when a document's rows disagree on size, unit,
-    convention or reason (:func:`count_tables_of`)."""
-    from seclens.measures.counts import CountChain, CountRow
-
-    cols = dict(zip(names, _columns(frame, names), strict=True))
-    tables = count_tables_of(cols)
-    if tables is None:
-        return tuple(map(CountRow, *cols.values()))
-    return CountChain(tuple(tables))
 
 
 def count_tables_of(cols: dict[str, list[Any]]) -> list[CountTable] | None:
@@ -231,8 +221,8 @@ def analysis_from_frames(frames: Mapping[str, pd.DataFrame], config: EngineConfi
     count_fields = [f.name for f in fields(CountRow)]
     # columnar per-document tables, as analyze builds them: rows as objects (a dict
     # each, made by pandas) took most of a minute and ~1 KB per row at 6,000 documents
-    matches = _match_tables(ordered(frames["matches"]), match_fields)
-    counts = _count_tables(ordered(frames["counts"]), count_fields)
+    matches = _chained(ordered(frames["matches"]), match_fields, "matches")
+    counts = _chained(ordered(frames["counts"]), count_fields, "counts")
     return _analysis(docs.to_dict("records"), matches, counts, config, exclusions, extra,
                      input_roots, manifests)
 
@@ -532,12 +522,13 @@ def _document_rows(store: Store, ids: Sequence[str]) -> Iterator[dict[str, Any]]
     """The ``documents`` rows of ``ids`` without their text, in that order, read
     :data:`_DOCUMENT_BATCH` at a time (sorting all rows at once needed more than the
     memory a report's read connection has)."""
+    from seclens.store.rows import IN_ORDER
+
     for start in range(0, len(ids), _DOCUMENT_BATCH):
         batch = list(ids[start:start + _DOCUMENT_BATCH])
         reader = store.con.sql(
-            'SELECT d.* EXCLUDE ("text") FROM documents AS d '
-            "JOIN (SELECT unnest($1) AS doc_id, generate_subscripts($1, 1) AS pos) AS o "
-            "USING (doc_id) WHERE d.status = 'active' ORDER BY o.pos",
+            f'SELECT d.* EXCLUDE ("text") FROM documents AS d {IN_ORDER} '
+            "WHERE d.status = 'active' ORDER BY o.pos",
             params=[batch]).to_arrow_table()
         yield from reader.to_pylist()
 

@@ -40,6 +40,12 @@ BATCH_ROWS = 32_768
 #: store's default, 256 MB, added that much to a report's peak).
 READ_MEMORY = "64MB"
 
+#: SQL joining a table (with a ``doc_id`` column) to the list of doc_ids given as
+#: parameter ``$1``: its rows of those documents, ``o.pos`` each document's position
+#: in the list (to ``ORDER BY``).
+IN_ORDER = ("JOIN (SELECT unnest($1) AS doc_id, generate_subscripts($1, 1) AS pos) AS o "
+            "USING (doc_id)")
+
 T = TypeVar("T")
 
 #: Builds the tables of one batch from its columns (rows in the batch's document
@@ -231,8 +237,7 @@ class StoredTables(TableSource[T]):
         # against 0.17 s a batch on 2.7 million matches.
         arrow = store.con.sql(
             f"SELECT {columns} FROM {self._table} AS m "
-            "JOIN (SELECT unnest($1) AS doc_id, generate_subscripts($1, 1) AS pos) "
-            "AS o USING (doc_id) WHERE m.doc_id BETWEEN $2 AND $3 "
+            f"{IN_ORDER} WHERE m.doc_id BETWEEN $2 AND $3 "
             "ORDER BY o.pos, m.ordinal", params=[ids, min(ids), max(ids)]).to_arrow_table()
         cols = arrow.to_pydict()
         tables = self._build(cols)
@@ -290,5 +295,5 @@ def stored_tables(snapshot: StoreSnapshot, store: Store, table: str, fields: Seq
                         batch_rows)
 
 
-__all__ = ["BATCH_ROWS", "READ_MEMORY", "StoreSnapshot", "StoredTables", "batch_starts",
-           "changed", "check_current", "row_counts", "stored_tables"]
+__all__ = ["BATCH_ROWS", "IN_ORDER", "READ_MEMORY", "StoreSnapshot", "StoredTables",
+           "batch_starts", "changed", "check_current", "row_counts", "stored_tables"]

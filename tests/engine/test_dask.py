@@ -286,6 +286,89 @@ def test_parquet_analysis_names_its_inputs(reference_output: tuple[Path, Any],
         assert doc.meta == summary.meta
 
 
+def _rebatched(chain: Any, batch_rows: int) -> Any:
+    from seclens.store.rows import StoredTables
+
+    t = chain.tables
+    return type(chain)(StoredTables(t._snapshot, t._table, t._fields, t._doc_ids, t._lengths,
+                                    t._build, batch_rows))
+
+
+def test_parquet_rows_are_read_lazily_and_equal_the_folder_analysis(
+        reference_output: tuple[Path, Any], corpus_dir: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The report of a Dask output reads its matches and counts a batch of documents
+    at a time from the Parquet parts (as from a store), not all into memory."""
+    import seclens.store.results as results
+    from seclens.api import analyze
+    from seclens.store.rows import ParquetSnapshot, StoredTables
+
+    out, _ = reference_output
+    direct = analyze([corpus_dir])
+    loaded = load_parquet_analysis(out)
+    for chain in (loaded.matches, loaded.counts):
+        assert isinstance(chain.tables, StoredTables)
+        assert isinstance(chain.tables._snapshot, ParquetSnapshot)
+        assert not chain.tables._cache  # nothing read yet
+    assert len(loaded.matches) == len(direct.matches)
+    for batch_rows in (1, 40, 10**6):
+        assert _rebatched(loaded.matches, batch_rows) == direct.matches, batch_rows
+        assert _rebatched(loaded.counts, batch_rows) == direct.counts, batch_rows
+    assert loaded.documents == direct.documents
+    monkeypatch.setattr(results, "_DOCUMENT_BATCH", 5)
+    assert load_parquet_analysis(out).documents == direct.documents
+
+
+def test_a_batch_of_a_dask_output_reads_only_its_parts(
+        reference_output: tuple[Path, Any]) -> None:
+    from seclens.store.rows import ParquetSnapshot
+
+    out, _ = reference_output
+    snapshot = ParquetSnapshot.of(out)
+    parts = snapshot.parts["matches"]
+    assert len(parts) == 4  # the run's four partitions, each with matches
+    assert [p[0] for p in parts] == sorted(
+        str(f) for f in (out.resolve() / "matches").glob("part-*.parquet"))
+    for path, lo, hi in parts:
+        assert lo <= hi
+        assert snapshot.files("matches", lo, hi) == [path]  # partitions: path ranges
+    assert snapshot.files("matches") == [p[0] for p in parts]
+    assert snapshot.files("matches", "~", None) == []  # after every doc_id
+
+
+def test_a_dask_output_written_again_after_loading_is_e614(
+        tmp_path: Path, scheduler: str, make_corpus: Callable) -> None:
+    import shutil
+
+    corpus = tmp_path / "c"
+    paths = make_corpus(corpus, 4, seed=3)
+    out = tmp_path / "out"
+    run_dask([corpus], out, EngineConfig(), DaskOptions(scheduler=scheduler))
+    loaded = load_parquet_analysis(out)
+    shutil.rmtree(out)
+    paths[0].write_text(paths[0].read_text(encoding="utf-8") + "\n国家安全。\n",
+                        encoding="utf-8")
+    run_dask([corpus], out, EngineConfig(), DaskOptions(scheduler=scheduler))
+    for read in (lambda: list(loaded.matches), lambda: loaded.counts[0]):
+        with pytest.raises(StoreError) as err:
+            read()
+        assert err.value.code == "E614"
+        assert "Dask output" in err.value.message and "written again" in err.value.message
+
+
+def test_a_part_gone_after_loading_is_e613_not_a_traceback(
+        reference_output: tuple[Path, Any], tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(reference_output[0], copy)
+    loaded = load_parquet_analysis(copy)
+    min((copy / "matches").glob("part-*.parquet")).unlink()
+    with pytest.raises(StoreError) as err:
+        list(loaded.matches)
+    assert err.value.code == "E613" and "damaged" in err.value.message
+
+
 @pytest.mark.parametrize(("command", "files"), [
     (["compare", *COMPARE_ARGS], ("documents.csv", "grouptests.csv", "exclusions.csv",
                                   "keyness_zh.csv", "compare.html")),
@@ -621,6 +704,50 @@ def test_unreadable_parts_are_e613_when_read(reference_output: tuple[Path, Any],
         with pytest.raises(StoreError) as err:
             read()
         assert err.value.code == "E613" and "part" in err.value.message
+
+
+def test_regression_documents_of_a_dask_output_are_not_sorted_with_their_text(
+        reference_output: tuple[Path, Any], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: ``compare``/``trend``/``annotate`` of a Dask output of 6,028
+    documents (150 MB) failed with DuckDB's OutOfMemoryException: the documents were
+    sorted by path with their text, in a connection limited to 256 MB. They are now
+    read in batches of bounded text size, in path order. Here: texts made 10 times
+    longer (about 7 MB in all) and a read connection of 8 MB, in which sorting the
+    rows with their text does not fit."""
+    import shutil
+
+    import duckdb
+    import pyarrow.compute as pc
+
+    import seclens.store.rows as rows
+    import seclens.store.source as source
+    from seclens.store.source import _parquet_documents
+
+    copy = tmp_path / "copy"
+    shutil.copytree(reference_output[0], copy)
+    parts = sorted((copy / "documents").glob("part-*.parquet"))
+    for part in parts:  # a row group per document, as a worker writes small chunks
+        table = pq.read_table(part)
+        longer = pa.array([t * 10 for t in table.column("text").to_pylist()], pa.string())
+        table = table.set_column(table.schema.get_field_index("text"), "text", longer)
+        chars = pc.multiply(table.column("chars"), 10).cast(table.schema.field("chars").type)
+        table = table.set_column(table.schema.get_field_index("chars"), "chars", chars)
+        pq.write_table(table, part, row_group_size=1)
+    total = sum(pq.read_table(p, columns=["text"]).nbytes for p in parts)
+    assert total > 5_000_000
+    con = duckdb.connect()
+    con.execute("SET memory_limit = '8MB'")
+    with pytest.raises(duckdb.OutOfMemoryException):  # what the old reader did
+        con.sql("SELECT * FROM read_parquet($1) ORDER BY path, doc_id",
+                params=[[str(p) for p in parts]]).fetchall()
+    monkeypatch.setattr(rows, "READ_MEMORY", "8MB")
+    monkeypatch.setattr(source, "_BATCH_CHARS", 300_000)
+    expected = sorted((d for d in iter_result_documents(reference_output[0])),
+                      key=lambda d: (d.path, d.doc_id))
+    got = list(_parquet_documents(copy))
+    assert [d.doc_id for d in got] == [d.doc_id for d in expected]
+    assert [d.text for d in got] == [d.text * 10 for d in expected]
 
 
 def test_a_dask_output_whose_lexicon_changed_or_went_is_e611(tmp_path: Path, scheduler: str,

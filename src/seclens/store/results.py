@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from seclens.api import AnalysisResult
     from seclens.match.table import MatchTable
     from seclens.measures.counts import CountRow, CountTable
+    from seclens.store.rows import ParquetSnapshot
     from seclens.store.store import Store
 
 
@@ -550,31 +551,77 @@ def load_parquet_analysis(out_dir: str | os.PathLike[str]) -> AnalysisResult:
     Returns
     -------
     AnalysisResult
-        As :func:`analysis_from_frames`; ``provenance.extra`` names the folder
-        (``{"parquet": out_dir}``).
+        Documents in path order; ``provenance.extra`` names the folder
+        (``{"parquet": out_dir}``). As from a store, ``matches`` and ``counts`` are a
+        :class:`~seclens.match.MatchChain` and a
+        :class:`~seclens.measures.counts.CountChain` over a
+        :class:`~seclens.store.rows.StoredTables`: the rows stay in the Parquet parts
+        and are read a batch of documents at a time when used
+        (:class:`~seclens.store.rows.ParquetSnapshot`), so that the analysis of a
+        corpus of millions of matches fits in memory; the documents' metadata are
+        read :data:`_DOCUMENT_BATCH` rows at a time. Reading the rows after the
+        folder was written again is refused (``E614``).
 
     Raises
     ------
     StoreError
         ``E613`` when the folder has no run metadata (an interrupted run, or one
-        written by an older seclens); ``E610`` when a doc_id occurs twice (Parquet
-        inputs whose ``doc_id`` values are not unique across row groups or files).
+        written by an older seclens) or its parts are damaged; ``E610`` when a doc_id
+        occurs twice (Parquet inputs whose ``doc_id`` values are not unique across
+        row groups or files).
     """
     from seclens.engine.dask_engine import read_results, read_run_metadata
+    from seclens.match.table import MatchChain
+    from seclens.measures.counts import CountChain, CountRow
+    from seclens.store.rows import ParquetSnapshot, stored_tables
 
     out = Path(out_dir)
-    run = read_run_metadata(out)
-    frames = read_results(out, ("documents", "matches", "counts", "exclusions"),
-                          document_text=False)
-    ids = frames["documents"]["doc_id"]
-    twice = sorted(set(ids[ids.duplicated()]))
-    if twice:
-        raise StoreError(
-            "E610", f"{out}: {len(twice)} doc_id(s) occur more than once "
-            f"({', '.join(twice[:5])}{' ...' if len(twice) > 5 else ''}); give the "
-            "Parquet inputs unique doc_id values and run again into a new folder")
-    excl = _exclusion_records(frames["exclusions"])
-    return analysis_from_frames(frames, run.config, excl,
-                                {"parquet": str(out)},
-                                input_roots=run.inputs,
-                                manifests=run.record.get("manifests") or ())
+    run = read_run_metadata(out)  # E613 unless complete, its parts as recorded
+    snapshot = ParquetSnapshot.of(out)
+    documents = snapshot.files("documents")
+    with snapshot.reading() as reader:
+        twice = [r[0] for r in reader.con.execute(
+            "SELECT doc_id FROM read_parquet($1) GROUP BY doc_id HAVING count(*) > 1 "
+            "ORDER BY doc_id", [documents]).fetchall()] if documents else []
+        if twice:
+            raise StoreError(
+                "E610", f"{out}: {len(twice)} doc_id(s) occur more than once "
+                f"({', '.join(twice[:5])}{' ...' if len(twice) > 5 else ''}); give the "
+                "Parquet inputs unique doc_id values and run again into a new folder")
+        # path order, the ingest order of seclens analyze (DuckDB orders text by code
+        # point, as Python does)
+        ids = [r[0] for r in reader.con.execute(
+            "SELECT doc_id FROM read_parquet($1) ORDER BY path, doc_id",
+            [documents]).fetchall()] if documents else []
+        matches = MatchChain(stored_tables(
+            snapshot, reader, "matches", [f.name for f in fields(Match)], ids,
+            _stored_build("matches", out)))
+        counts = CountChain(stored_tables(
+            snapshot, reader, "counts", [f.name for f in fields(CountRow)], ids,
+            _stored_build("counts", out)))
+    excl = _exclusion_records(read_results(out, ("exclusions",))["exclusions"])
+    return _analysis(_parquet_document_rows(snapshot, ids), matches, counts, run.config,
+                     excl, {"parquet": str(out)}, input_roots=run.inputs,
+                     manifests=run.record.get("manifests") or ())
+
+
+def _parquet_document_rows(snapshot: ParquetSnapshot, ids: Sequence[str]
+                           ) -> Iterator[dict[str, Any]]:
+    """The ``documents`` rows of a Dask output (a
+    :class:`~seclens.store.rows.ParquetSnapshot`) for ``ids``, without their text, in
+    that order, :data:`_DOCUMENT_BATCH` at a time."""
+    from seclens.store.rows import IN_ORDER, changed
+
+    for start in range(0, len(ids), _DOCUMENT_BATCH):
+        batch = list(ids[start:start + _DOCUMENT_BATCH])
+        lo, hi = min(batch), max(batch)
+        source, params = snapshot.source("documents", lo, hi, 4)
+        with snapshot.reading() as reader:
+            rows = reader.con.sql(
+                f'SELECT d.* EXCLUDE ("text") FROM {source} AS d {IN_ORDER} '
+                "WHERE d.doc_id BETWEEN $2 AND $3 ORDER BY o.pos",
+                params=[batch, lo, hi, *params]).to_arrow_table()
+        if rows.num_rows != len(batch):
+            raise changed(snapshot.path, f"{len(batch) - rows.num_rows} of its documents "
+                          "are gone", what=snapshot.described)
+        yield from rows.to_pylist()

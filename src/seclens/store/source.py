@@ -11,11 +11,10 @@ exclusions and its analysis, so that ``seclens annotate``, ``sample``, ``table``
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from seclens.errors import ConfigError
 from seclens.types import Document, Exclusion
@@ -23,11 +22,11 @@ from seclens.types import Document, Exclusion
 if TYPE_CHECKING:
     from seclens.api import AnalysisResult
 
-#: Rows of Dask output read at a time by :meth:`StoredCorpus.documents`.
+#: Documents of a Dask output read at a time by :meth:`StoredCorpus.documents` ...
 _BATCH = 64
-#: DuckDB's memory for ordering a Dask output's documents by path; larger outputs
-#: spill to a temporary folder.
-_SORT_MEMORY = "256MB"
+#: ... and at most this many characters of their text (9 MB of Chinese in UTF-8),
+#: within the 64 MB the read connection has (:data:`seclens.store.rows.READ_MEMORY`).
+_BATCH_CHARS = 3_000_000
 
 
 @dataclass(frozen=True)
@@ -124,9 +123,8 @@ class StoredCorpus:
         That is the order in which ``seclens analyze`` and ``seclens annotate`` read
         the same files from a folder, so that order-dependent results (a sample's
         draw, the evidence ties of the framework table) are the same. Streamed: a
-        store is read ``64`` documents per query; a Dask output is ordered by DuckDB
-        (``read_parquet``), in at most 256 MB of memory, spilling to a temporary
-        folder beyond.
+        store is read ``64`` documents per query, a Dask output too (its parts
+        queried by DuckDB, ``read_parquet``).
 
         Yields
         ------
@@ -151,46 +149,58 @@ class StoredCorpus:
 
 
 def _parquet_documents(out_dir: Path) -> Iterator[Document]:
-    """The documents of a Dask output folder ordered by path, doc_id (DuckDB sort,
-    spilled to a temporary folder); ``E613`` when a part cannot be read."""
-    import duckdb
-    import pyarrow as pa
+    """The documents of a Dask output folder ordered by path, doc_id, read
+    :data:`_BATCH` at a time; ``E613`` when a part cannot be read.
 
+    The order (of ``path``, ``doc_id``) and the length of each text (``chars``) are
+    found first;
+    then each batch's rows, with their text (:func:`_text_batches`), from the parts
+    that hold them
+    (:class:`~seclens.store.rows.ParquetSnapshot`). Regression: DuckDB sorted every
+    row, text included, and ran out of its memory limit instead of spilling
+    (``OutOfMemoryException`` at 6,028 documents, 150 MB).
+    """
     from seclens.engine.tables import row_to_document
-    from seclens.errors import StoreError
+    from seclens.store.rows import ParquetSnapshot
 
-    files = sorted(str(f) for f in (out_dir / "documents").glob("part-*.parquet"))
+    snapshot = ParquetSnapshot.of(out_dir, tables=("documents",))
+    files = snapshot.files("documents")
     if not files:
         return
+    with snapshot.reading() as reader:
+        found = reader.con.execute(
+            "SELECT doc_id, sum(chars) FROM read_parquet($1) GROUP BY doc_id "
+            "ORDER BY min((path, doc_id))", [files]).fetchall()
+    for batch in _text_batches([(str(d), int(n or 0)) for d, n in found]):
+        lo, hi = min(batch), max(batch)
+        source, params = snapshot.source("documents", lo, hi, 4)
+        with snapshot.reading() as reader:  # not sorted there: a sort holds the texts twice
+            rows = reader.con.sql(
+                f"SELECT * FROM {source} WHERE doc_id BETWEEN $2 AND $3 "
+                "AND doc_id IN (SELECT unnest($1))",
+                params=[batch, lo, hi, *params]).to_arrow_table().to_pylist()
+        by_id: dict[str, list[dict[str, Any]]] = {}
+        for row in sorted(rows, key=lambda r: str(r["path"])):
+            by_id.setdefault(row["doc_id"], []).append(row)
+        for doc_id in batch:
+            for row in by_id.pop(doc_id, ()):
+                yield row_to_document(row)
 
-    def unreadable(exc: Exception) -> StoreError:
-        return StoreError("E613", f"{out_dir}: the documents' Parquet parts cannot be "
-                          f"read ({exc}): the output folder is damaged; run seclens "
-                          "ingest --engine dask again into a new folder")
 
-    with tempfile.TemporaryDirectory(prefix="seclens-sort-") as spill:
-        con = duckdb.connect()
-        try:
-            con.execute(f"SET memory_limit = '{_SORT_MEMORY}'")
-            con.execute("SET temp_directory = ?", [spill])
-            try:
-                reader: pa.RecordBatchReader = con.sql(
-                    "SELECT * FROM read_parquet(?) ORDER BY path, doc_id", params=[files]
-                ).to_arrow_reader(_BATCH)
-            except (duckdb.InvalidInputException, duckdb.IOException) as exc:
-                raise unreadable(exc) from exc
-            while True:
-                try:
-                    batch = reader.read_next_batch()
-                except StopIteration:
-                    break
-                except (pa.ArrowException, duckdb.InvalidInputException,
-                        duckdb.IOException) as exc:
-                    raise unreadable(exc) from exc
-                for row in batch.to_pylist():
-                    yield row_to_document(row)
-        finally:
-            con.close()
+def _text_batches(sizes: Sequence[tuple[str, int]]) -> Iterator[list[str]]:
+    """Consecutive ``doc_id`` of ``(doc_id, characters of text)``: at most
+    :data:`_BATCH` documents and :data:`_BATCH_CHARS` characters of text a batch (a
+    longer document alone)."""
+    batch: list[str] = []
+    size = 0
+    for doc_id, n in sizes:
+        if batch and (len(batch) >= _BATCH or size + n > _BATCH_CHARS):
+            yield batch
+            batch, size = [], 0
+        batch.append(doc_id)
+        size += n
+    if batch:
+        yield batch
 
 
 #: DuckDB database files carry these bytes at offset 8 (DuckDB storage format header).

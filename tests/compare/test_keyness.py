@@ -18,6 +18,7 @@ from seclens.compare.keyness import (
     adjust_p,
     bic,
     chi2_yates,
+    dispersion,
     ell,
     juilland_d,
     keyness,
@@ -220,3 +221,33 @@ def test_g2_four_term_closed_form() -> None:
     e1, e2 = 10_000 * 29 / 30_000, 20_000 * 29 / 30_000
     two = 2 * (25 * math.log(25 / e1) + 4 * math.log(4 / e2))
     assert log_likelihood(25, 4, 10_000, 20_000, terms=2)[0] == pytest.approx(two)
+
+
+_VOCAB = ["安全", "发展", "国防", "产业", "数据"]
+
+
+@given(st.lists(st.tuples(st.dictionaries(st.sampled_from(_VOCAB), st.integers(0, 30)),
+                          st.integers(0, 5)), min_size=1, max_size=12))
+def test_dispersion_equals_the_documents_by_features_matrix(
+        docs: list[tuple[dict[str, int], int]]) -> None:
+    """Regression (compare of a 6,028-document corpus needed 1.9 GB): document counts
+    and Juilland's D are computed from the (document, feature) pairs that occur,
+    equal to those of the dense documents x features matrix they replace."""
+    from collections import Counter
+
+    per_doc = tuple(Counter(c) for c, _ in docs)
+    sizes = tuple(sum(c.values()) + extra for c, extra in docs)  # some of size 0
+    side = FrequencyList(counts=dict(sum(per_doc, Counter())), total=max(1, sum(sizes)),
+                         per_doc=per_doc, doc_sizes=sizes)
+    features = [*_VOCAB, "未见"]  # one feature in no document
+    matrix = np.array([[c.get(f, 0) for f in features] for c in per_doc],
+                      dtype=float).reshape(len(per_doc), len(features))
+    n_docs, jd = dispersion(side, features)
+    assert n_docs.tolist() == (matrix > 0).sum(axis=0).tolist()
+    expected = [juilland_d(matrix[:, j], sizes) for j in range(len(features))]
+    np.testing.assert_allclose(jd, expected, rtol=1e-9, atol=1e-12, equal_nan=True)
+
+
+def test_dispersion_without_per_document_counts() -> None:
+    n_docs, jd = dispersion(FrequencyList.from_counts({"安全": 3}), ["安全", "发展"])
+    assert n_docs.tolist() == [-1, -1] and np.isnan(jd).all()

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from seclens.compare.frequencies import Vocabulary, total_counts
 from seclens.compare.groups import add_derived_fields, metadata_row, select_group
 from seclens.compare.grouptest import GroupTestOptions, compare_groups
 from seclens.compare.keyness import FrequencyList, KeynessOptions, keyness
@@ -294,7 +295,7 @@ def _keep_token(token: str) -> bool:
 def document_frequencies(
     inputs: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     options: CorpusOptions | None = None,
-) -> dict[str, tuple[str, Counter[str], int]]:
+) -> dict[str, tuple[str, Mapping[str, int], int]]:
     """Word frequencies per document for keyness.
 
     Tokens come from :func:`seclens.segment.make_segmenter` (one segmenter per
@@ -305,7 +306,9 @@ def document_frequencies(
     Returns
     -------
     dict
-        ``doc_id -> (language, Counter of tokens, number of tokens kept)``.
+        ``doc_id -> (language, frequencies of tokens, number of tokens kept)``; the
+        frequencies a read-only mapping token -> count
+        (:class:`~seclens.compare.frequencies.TokenCounts`, 8 bytes a word type).
     """
     from seclens.ingest import IngestOptions, iter_documents
 
@@ -318,7 +321,7 @@ def document_frequencies(
 
 def document_frequencies_of(
     documents: Iterable[Document], options: CorpusOptions | None = None
-) -> dict[str, tuple[str, Counter[str], int]]:
+) -> dict[str, tuple[str, Mapping[str, int], int]]:
     """:func:`document_frequencies` of documents already read (e.g. from a store).
 
     Parameters
@@ -330,7 +333,9 @@ def document_frequencies_of(
     Returns
     -------
     dict
-        ``doc_id -> (language, Counter of tokens, number of tokens kept)``; documents
+        ``doc_id -> (language, frequencies of tokens, number of tokens kept)``, the
+        frequencies a :class:`~seclens.compare.frequencies.TokenCounts` (one
+        vocabulary per language); documents
         in a language other than zh/en are left out, as there.
     """
     from seclens.lexicon import combine, load_lexicon
@@ -340,17 +345,19 @@ def document_frequencies_of(
     lexicons = [load_lexicon(None)] + [load_lexicon(p) for p in opts.lexicon_paths]
     lexicon = lexicons[0] if len(lexicons) == 1 else combine(lexicons)
     segmenters: dict[str, object] = {}
-    out: dict[str, tuple[str, Counter[str], int]] = {}
+    vocabularies: dict[str, Vocabulary] = {}
+    out: dict[str, tuple[str, Mapping[str, int], int]] = {}
     for item in documents:
         lang = item.meta.language
         if lang not in ("zh", "en"):
             continue
         if lang not in segmenters:
             segmenters[lang] = make_segmenter(lang, lexicon)
+            vocabularies[lang] = Vocabulary()
         seg = segmenters[lang]
         tokens = [t for t, _, _ in seg.tokenize(item.text)]  # type: ignore[attr-defined]
         kept = [t.lower() if lang == "en" else t for t in tokens if _keep_token(t)]
-        out[item.doc_id] = (lang, Counter(kept), len(kept))
+        out[item.doc_id] = (lang, vocabularies[lang].encode(Counter(kept)), len(kept))
     return out
 
 
@@ -367,7 +374,7 @@ class StoreInputs:
     exclusions : tuple[Exclusion, ...]
         Those recorded with the stored analysis (a store's that still hold; the Dask
         run's).
-    frequencies : Mapping[str, tuple[str, Counter, int]]
+    frequencies : Mapping[str, tuple[str, Mapping[str, int], int]]
         :func:`document_frequencies_of` the stored documents (empty when not asked for).
     options : CorpusOptions
         The options given, with the stored counting convention and lexicons.
@@ -375,7 +382,7 @@ class StoreInputs:
 
     table: pd.DataFrame
     exclusions: tuple[Exclusion, ...]
-    frequencies: Mapping[str, tuple[str, Counter[str], int]]
+    frequencies: Mapping[str, tuple[str, Mapping[str, int], int]]
     options: CorpusOptions
 
 
@@ -503,7 +510,7 @@ def compare_corpus(
     options: CorpusOptions | None = None,
     *,
     documents: tuple[pd.DataFrame, Sequence[Exclusion]] | None = None,
-    frequencies: Mapping[str, tuple[str, Counter[str], int]] | None = None,
+    frequencies: Mapping[str, tuple[str, Mapping[str, int], int]] | None = None,
 ) -> ComparisonResult:
     """Keyness and group tests between two groups of documents of a corpus.
 
@@ -549,7 +556,7 @@ def compare_by(
     options: CorpusOptions | None = None,
     *,
     documents: tuple[pd.DataFrame, Sequence[Exclusion]] | None = None,
-    frequencies: Mapping[str, tuple[str, Counter[str], int]] | None = None,
+    frequencies: Mapping[str, tuple[str, Mapping[str, int], int]] | None = None,
 ) -> list[ComparisonResult]:
     """One-vs-rest comparisons: each value ``v`` of column ``by`` against all others.
 
@@ -603,7 +610,7 @@ def compare_by(
 
 def compare_tables(
     table: pd.DataFrame,
-    freqs: Mapping[str, tuple[str, Counter[str], int]],
+    freqs: Mapping[str, tuple[str, Mapping[str, int], int]],
     target: str,
     reference: str,
     opts: CorpusOptions,
@@ -670,7 +677,7 @@ def compare_tables(
             docs = [freqs[d] for d in table.loc[mask, "doc_id"] if d in freqs]
             sides.append(
                 FrequencyList(
-                    counts=dict(sum((c for _, c, _ in docs), Counter())),
+                    counts=total_counts(c for _, c, _ in docs),
                     total=sum(n for _, _, n in docs),
                     per_doc=tuple(c for _, c, _ in docs),
                     doc_sizes=tuple(n for _, _, n in docs),

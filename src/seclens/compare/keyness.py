@@ -47,7 +47,7 @@ Benjamini, Y. & Hochberg, Y. (1995). Controlling the false discovery rate. JRSS 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -58,6 +58,7 @@ import pandas as pd
 from seclens.errors import ConfigError
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 ArrayLike = npt.ArrayLike
 
 ZERO_ADJUSTMENT = 0.5
@@ -470,21 +471,89 @@ class KeynessOptions:
             )
 
 
-def _doc_matrix(side: FrequencyList, features: list[str]) -> FloatArray:
+def dispersion(side: FrequencyList, features: Sequence[str]) -> tuple[IntArray, FloatArray]:
+    """Documents containing each feature and its Juilland's D, from sparse counts.
+
+    The same figures as ``(counts > 0).sum(axis=0)`` and :func:`juilland_d` of each
+    column of the documents × features matrix of ``side.per_doc``, computed without
+    that matrix (at 41,000 documents and 100,000 word types it would take 33 GB):
+    from the (document, feature) pairs that occur. With ``r`` the relative
+    frequencies ``freq / size`` of a feature in the ``n`` documents of size > 0 (``k``
+    of them containing it), ``mean = Σr / n`` and the population variance
+    ``(Σ_k (r − mean)² + (n − k) · mean²) / n`` (the ``n − k`` zeros' deviations:
+    the two-pass formula, not ``E[r²] − mean²``, which loses the digits of an even
+    dispersion). Results agree with :func:`juilland_d` to rounding (sums in another
+    order).
+
+    Parameters
+    ----------
+    side : FrequencyList
+        With ``per_doc`` and ``doc_sizes``.
+    features : sequence of str, shape (m,)
+
+    Returns
+    -------
+    docs : numpy.ndarray of int, shape (m,)
+        Documents whose count of the feature is > 0; -1 everywhere when ``per_doc``
+        is empty.
+    juilland : numpy.ndarray of float, shape (m,)
+        Juilland's D over the documents of size > 0; NaN where fewer than two or the
+        feature is absent (as :func:`juilland_d`).
+    """
+    m = len(features)
+    if not side.per_doc:
+        return np.full(m, -1, dtype=np.int64), np.full(m, np.nan)
+    # two passes over the documents' pairs (columns, counts), made again for the
+    # second instead of held: 16 bytes a pair, half a GB at 1 GB of text
+    docs = np.zeros(m, dtype=np.int64)
+    sums = np.zeros(m)
+    n = 0
+    pairs = _feature_pairs(side.per_doc, features)
+    for (col, f), size in zip(pairs, side.doc_sizes, strict=True):
+        np.add.at(docs, col, 1)
+        if size > 0:
+            n += 1
+            np.add.at(sums, col, f / size)
+    jd = np.full(m, np.nan)
+    if n < 2:
+        return docs, jd
+    mean = sums / n
+    squares = np.zeros(m)
+    k = np.zeros(m, dtype=np.int64)  # documents of size > 0 holding the feature
+    pairs = _feature_pairs(side.per_doc, features)
+    for (col, f), size in zip(pairs, side.doc_sizes, strict=True):
+        if size > 0:
+            np.add.at(squares, col, (f / size - mean[col]) ** 2)
+            np.add.at(k, col, 1)
+    present = mean > 0
+    sd = np.sqrt((squares[present] + (n - k[present]) * mean[present] ** 2) / n)
+    jd[present] = 1.0 - (sd / mean[present]) / np.sqrt(n - 1)
+    return docs, jd
+
+
+def _feature_pairs(per_doc: Sequence[Mapping[str, int]], features: Sequence[str]
+                   ) -> Iterator[tuple[IntArray, FloatArray]]:
+    """Per document, the columns (in ``features``) of the features it holds with a
+    count > 0, and those counts; vectorised for
+    :class:`~seclens.compare.frequencies.TokenCounts` of one vocabulary."""
+    from seclens.compare.frequencies import TokenCounts
+
     index = {f: i for i, f in enumerate(features)}
-    mat = np.zeros((len(side.per_doc), len(features)))
-    for row, cnt in enumerate(side.per_doc):
-        for feat, n in cnt.items():
-            j = index.get(feat)
-            if j is not None:
-                mat[row, j] = n
-    return mat
-
-
-def _juilland_columns(mat: FloatArray, sizes: Sequence[int]) -> FloatArray:
-    if mat.shape[0] == 0:
-        return np.full(mat.shape[1], np.nan)
-    return np.array([juilland_d(mat[:, j], sizes) for j in range(mat.shape[1])])
+    column_of: dict[int, IntArray] = {}  # per vocabulary: vocabulary id -> column or -1
+    for cnt in per_doc:
+        if isinstance(cnt, TokenCounts):
+            vocab = cnt.vocabulary
+            columns = column_of.get(id(vocab))
+            if columns is None or len(columns) < len(vocab):
+                columns = np.array([index.get(t, -1) for t in vocab.tokens], dtype=np.int64)
+                column_of[id(vocab)] = columns
+            col = columns[cnt.ids]
+            keep = col >= 0
+            yield col[keep], cnt.counts[keep].astype(float)
+            continue
+        found = [(index[t], float(v)) for t, v in cnt.items() if v > 0 and t in index]
+        yield (np.array([c for c, _ in found], dtype=np.int64),
+               np.array([v for _, v in found], dtype=float))
 
 
 def keyness(
@@ -532,10 +601,8 @@ def keyness(
     b = np.array([reference.counts.get(f, 0) for f in features], dtype=float)
     c, d = float(target.total), float(reference.total)
 
-    mat_t = _doc_matrix(target, features)
-    mat_r = _doc_matrix(reference, features)
-    docs_t = (mat_t > 0).sum(axis=0) if target.per_doc else np.full(len(features), -1)
-    docs_r = (mat_r > 0).sum(axis=0) if reference.per_doc else np.full(len(features), -1)
+    docs_t, jd_t = dispersion(target, features)
+    docs_r, jd_r = dispersion(reference, features)
 
     keep = (a + b) >= opts.min_freq
     if opts.min_docs > 1:
@@ -545,8 +612,7 @@ def keyness(
     idx = np.flatnonzero(keep)
     feats = [features[i] for i in idx]
     a, b, docs_t, docs_r = a[idx], b[idx], docs_t[idx], docs_r[idx]
-    jd_t = _juilland_columns(mat_t[:, idx], target.doc_sizes)
-    jd_r = _juilland_columns(mat_r[:, idx], reference.doc_sizes)
+    jd_t, jd_r = jd_t[idx], jd_r[idx]
 
     rel_t, rel_r = a / c, b / d
     direction = np.where(rel_t > rel_r, "target", np.where(rel_t < rel_r, "reference", "none"))

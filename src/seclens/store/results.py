@@ -30,9 +30,9 @@ from seclens.types import Exclusion, Match
 
 if TYPE_CHECKING:
     from seclens.api import AnalysisResult
-    from seclens.match.table import MatchTable
-    from seclens.measures.counts import CountRow, CountTable
-    from seclens.store.rows import ParquetSnapshot
+    from seclens.match.table import MatchChain, MatchTable
+    from seclens.measures.counts import CountChain, CountRow, CountTable
+    from seclens.store.rows import ParquetSnapshot, Reader, RowSnapshot
     from seclens.store.store import Store
 
 
@@ -496,9 +496,7 @@ def load_analysis(store: Store) -> AnalysisResult:
     config = stored_config(json.loads(run["config_json"]),
                            json.loads(run["provenance_json"] or "{}"), f"store {store.path}")
     excl = stored_exclusions(store)
-    from seclens.match.table import MatchChain
-    from seclens.measures.counts import CountChain, CountRow
-    from seclens.store.rows import StoreSnapshot, stored_tables
+    from seclens.store.rows import StoreSnapshot
 
     path = Path(store.path).resolve()
     snapshot = StoreSnapshot.of(store)
@@ -507,16 +505,27 @@ def load_analysis(store: Store) -> AnalysisResult:
     # 41,000 documents' metadata took some 250 MB at its peak
     ids = [r[0] for r in con.execute(
         f"SELECT doc_id {active} ORDER BY path, doc_id").fetchall()]
-    matches = MatchChain(stored_tables(
-        snapshot, store, "matches", [f.name for f in fields(Match)], ids,
-        _stored_build("matches", path)))
-    counts = CountChain(stored_tables(
-        snapshot, store, "counts", [f.name for f in fields(CountRow)], ids,
-        _stored_build("counts", path)))
+    matches, counts = _lazy_chains(snapshot, store, ids)
     return _analysis(_document_rows(store, ids), matches, counts, config, excl,
                      {"store": str(path), "run_id": int(run["run_id"])},
                      input_roots=stored_input_roots(store),
                      manifests=stored_manifests(store))
+
+
+def _lazy_chains(snapshot: RowSnapshot, reader: Reader, ids: Sequence[str]
+                 ) -> tuple[MatchChain, CountChain]:
+    """The matches and counts of the documents ``ids`` (in that order) as chains over
+    :class:`~seclens.store.rows.StoredTables` (rows counted now, read when used)."""
+    from seclens.match.table import MatchChain
+    from seclens.measures.counts import CountChain, CountRow
+    from seclens.store.rows import stored_tables
+
+    return (MatchChain(stored_tables(snapshot, reader, "matches",
+                                     [f.name for f in fields(Match)], ids,
+                                     _stored_build("matches", snapshot.path))),
+            CountChain(stored_tables(snapshot, reader, "counts",
+                                     [f.name for f in fields(CountRow)], ids,
+                                     _stored_build("counts", snapshot.path))))
 
 
 def _document_rows(store: Store, ids: Sequence[str]) -> Iterator[dict[str, Any]]:
@@ -571,9 +580,7 @@ def load_parquet_analysis(out_dir: str | os.PathLike[str]) -> AnalysisResult:
         row groups or files).
     """
     from seclens.engine.dask_engine import read_results, read_run_metadata
-    from seclens.match.table import MatchChain
-    from seclens.measures.counts import CountChain, CountRow
-    from seclens.store.rows import ParquetSnapshot, stored_tables
+    from seclens.store.rows import ParquetSnapshot
 
     out = Path(out_dir)
     run = read_run_metadata(out)  # E613 unless complete, its parts as recorded
@@ -593,12 +600,7 @@ def load_parquet_analysis(out_dir: str | os.PathLike[str]) -> AnalysisResult:
         ids = [r[0] for r in reader.con.execute(
             "SELECT doc_id FROM read_parquet($1) ORDER BY path, doc_id",
             [documents]).fetchall()] if documents else []
-        matches = MatchChain(stored_tables(
-            snapshot, reader, "matches", [f.name for f in fields(Match)], ids,
-            _stored_build("matches", out)))
-        counts = CountChain(stored_tables(
-            snapshot, reader, "counts", [f.name for f in fields(CountRow)], ids,
-            _stored_build("counts", out)))
+        matches, counts = _lazy_chains(snapshot, reader, ids)
     excl = _exclusion_records(read_results(out, ("exclusions",))["exclusions"])
     return _analysis(_parquet_document_rows(snapshot, ids), matches, counts, run.config,
                      excl, {"parquet": str(out)}, input_roots=run.inputs,

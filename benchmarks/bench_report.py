@@ -17,18 +17,25 @@ into a store (two workers), then writes its report from the store, each run as a
    analyze``; the baseline of run 4);
 4. the same from a second store of the same corpus ingested with ``--annotate``,
    whose stored annotations the sections read instead of annotating the text
-   (``seclens.store.annotations``).
+   (``seclens.store.annotations``);
+5. (unless ``--no-dask``) the report of the same corpus from the output folder of
+   ``seclens ingest --engine dask`` (``--no-sections``, read a batch of documents at a
+   time: ``seclens.store.rows.ParquetSnapshot``), and ``seclens compare --by level
+   --no-moves`` from the store and from that folder (keyness and group tests; the
+   documents' text tokenized for keyness, their frequencies held as
+   ``seclens.compare.frequencies.TokenCounts``).
 
 Prints, for each: seconds, peak RSS (MiB) and the size of ``report.html`` (MB); then
 the ratios unbounded / bounded and run 3 / run 4, and checks that the CSV files of
-runs 1 and 2 are byte-identical (the limits change only the page) and that runs 3 and
+runs 1 and 2 are byte-identical (the limits change only the page), that runs 3 and
 4 write the same files (``report.html`` compared without its time stamps and the
-store's path).
+store's path), and that the store and the Dask output give the same report CSV files
+and the same comparison files.
 
 Usage::
 
     .venv/bin/python benchmarks/bench_report.py [--size-mb 30] [--no-sections]
-        [--corpus DIR] [--tmp DIR]
+        [--no-dask] [--corpus DIR] [--tmp DIR]
 
 The reference corpus is read from ``--corpus``, ``$SECLENS_CORPUS`` or
 ``../shared/corpus``. Timings on a shared machine are noisy.
@@ -62,6 +69,8 @@ def main() -> None:
     parser.add_argument("--tmp", type=Path, default=None)
     parser.add_argument("--no-sections", action="store_true",
                         help="skip runs 3 and 4 (the report with its annotated sections)")
+    parser.add_argument("--no-dask", action="store_true",
+                        help="skip run 5 (the Dask output's report, the comparisons)")
     args = parser.parse_args()
     reference = args.corpus or Path(os.environ.get(
         "SECLENS_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus"))
@@ -100,6 +109,7 @@ def main() -> None:
                                        str(out["reused"]), "--no-progress"])
             reused = _row("the same, stored annotations read", seconds, mem.peak,
                           out["reused"] / "report.html")
+        dask = None if args.no_dask else _dask_runs(folders, work, store, out["bounded"])
         same = all(filecmp.cmp(out["bounded"] / f, out["unbounded"] / f, shallow=False)
                    for f in CSV_FILES)
         print("\n-- ratios --")
@@ -112,6 +122,38 @@ def main() -> None:
                         for f in CSV_FILES) and (
                 _page(out["sections"], store) == _page(out["reused"], annotated))
             print(f"same files, text annotated and stored annotations: {alike}")
+        if dask is not None:
+            print(f"same CSV files, report from the store and the Dask output: {dask[0]}")
+            print(f"same files, compare from the store and the Dask output: {dask[1]}")
+
+
+def _dask_runs(folders: list[Path], work: Path, store: Path, bounded: Path
+               ) -> tuple[bool, bool]:
+    """Run 5: the Dask output's report and the comparisons; (same report CSV files as
+    the store's, same comparison files from both)."""
+    dask = work / "dask"
+    _, seconds, mem = run_cli(["ingest", *map(str, folders), "--engine", "dask",
+                               "--workers", "2", "--out", str(dask)])
+    print(f"{'ingest --engine dask (2 workers), not reported':<44} {seconds:7.1f} s  "
+          f"peak RSS {mem.peak / 2**20:6.0f} MiB")
+    report = work / "dask-report"
+    _, seconds, mem = run_cli(["analyze", str(dask), "--out", str(report), "--no-sections",
+                               "--no-progress"])
+    _row("analyze DASK-OUTPUT --no-sections (limits)", seconds, mem.peak,
+         report / "report.html")
+    compared = {}
+    for name, source in (("store", store), ("dask", dask)):
+        compared[name] = work / f"compare-{name}"
+        _, seconds, mem = run_cli(["compare", str(source), "--by", "level", "--no-moves",
+                                   "--out", str(compared[name])])
+        _row(f"compare {name.upper()} --by level --no-moves", seconds, mem.peak,
+             compared[name] / "compare.html")
+    same_report = all(filecmp.cmp(bounded / f, report / f, shallow=False) for f in CSV_FILES)
+    names = sorted(f.name for f in compared["store"].iterdir())
+    same_compare = names == sorted(f.name for f in compared["dask"].iterdir()) and all(
+        filecmp.cmp(compared["store"] / f, compared["dask"] / f, shallow=False)
+        for f in names)
+    return same_report, same_compare
 
 
 CSV_FILES = ("documents.csv", "counts.csv", "matches.csv")

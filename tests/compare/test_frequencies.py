@@ -25,20 +25,39 @@ def test_token_counts_read_as_the_counter(counters: list[Counter[str]]) -> None:
         assert len(counts) == len(positive)
         assert dict(counts.items()) == positive and set(counts) == set(positive)
         for token, n in positive.items():
-            assert counts[token] == n and token in counts
-        assert "不在" not in counts and counts.get("不在", 0) == 0
-        with pytest.raises(KeyError):
-            counts["不在"]
+            assert counts[token] == n and token in counts and counts.get(token) == n
+        # read as a Counter reads: 0 for a missing token, which is not "in" it
+        assert counts["不在"] == 0 and "不在" not in counts and counts.get("不在") is None
+        assert counts.get("不在", 7) == 7 and 3 not in counts
+        reference = Counter(positive)
+        assert counts.total() == reference.total()
+        assert sorted(counts.elements()) == sorted(reference.elements())
+        assert sorted(counts.most_common(), key=lambda kv: (-kv[1], kv[0])) == sorted(
+            reference.most_common(), key=lambda kv: (-kv[1], kv[0]))
+        if reference:
+            assert counts.most_common(1)[0][1] == reference.most_common(1)[0][1]
+        assert counts + reference == reference + counts == reference + reference
+        assert sum([counts, counts], Counter()) == reference + reference
+        with pytest.raises(TypeError):
+            counts["安全"] = 1  # type: ignore[index]
     assert len(vocab) == len(set(vocab.tokens)) == len(vocab.ids)
 
 
 @given(_COUNTERS, st.booleans())
 def test_total_counts_equal_the_summed_counters(counters: list[Counter[str]],
                                                 mixed: bool) -> None:
+    import seclens.compare.frequencies as frequencies
+
     vocab = Vocabulary()
     docs = [vocab.encode(c) if not (mixed and i % 2) else c for i, c in enumerate(counters)]
     expected = dict(sum(counters, Counter()))
     assert total_counts(docs) == expected
+    chunk = frequencies._CHUNK
+    try:  # summed a chunk of documents at a time
+        frequencies._CHUNK = 3
+        assert total_counts(docs) == expected
+    finally:
+        frequencies._CHUNK = chunk
 
 
 def test_token_counts_of_two_vocabularies_are_summed_by_token() -> None:

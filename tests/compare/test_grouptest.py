@@ -103,16 +103,23 @@ def test_errors() -> None:
         )
 
 
-@given(st.lists(st.integers(-5, 5), max_size=30), st.lists(st.integers(-5, 5), max_size=30))
-def test_cliffs_delta_equals_the_matrix_of_differences(x: list[int], y: list[int]) -> None:
+_VALUES = st.one_of(st.integers(-5, 5).map(float),
+                    st.sampled_from([math.inf, -math.inf, math.nan]))
+
+
+@given(st.lists(_VALUES, max_size=30), st.lists(_VALUES, max_size=30))
+def test_cliffs_delta_equals_the_matrix_of_differences(x: list[float], y: list[float]) -> None:
     """Regression (memory): counted by binary search, Cliff's delta equals the mean
-    sign of the n_x × n_y differences it replaces, ties included."""
+    sign of the n_x × n_y differences it replaces: ties, infinities and NaN (a NaN
+    difference makes it NaN) included."""
     got = cliffs_delta(x, y)
     if not x or not y:
         assert math.isnan(got)
         return
-    signs = np.sign(np.subtract.outer(np.asarray(x, float), np.asarray(y, float)))
-    assert got == float(signs.sum() / (len(x) * len(y)))
+    with np.errstate(invalid="ignore"):
+        signs = np.sign(np.subtract.outer(np.asarray(x, float), np.asarray(y, float)))
+    expected = float(signs.sum() / (len(x) * len(y)))
+    assert got == expected or (math.isnan(got) and math.isnan(expected))
 
 
 def test_resample_batch_keeps_small_groups_in_one_batch() -> None:

@@ -750,6 +750,168 @@ def test_regression_documents_of_a_dask_output_are_not_sorted_with_their_text(
     assert [d.text for d in got] == [d.text * 10 for d in expected]
 
 
+def _with_text(part: Path, row: int, text: str) -> None:
+    """Rewrite row ``row`` of a documents part with ``text`` (and its ``chars``)."""
+    table = pq.read_table(part)
+    texts = table.column("text").to_pylist()
+    chars = table.column("chars").to_pylist()
+    texts[row], chars[row] = text, len(text)
+    table = table.set_column(table.schema.get_field_index("text"), "text",
+                             pa.array(texts, pa.string()))
+    table = table.set_column(table.schema.get_field_index("chars"), "chars",
+                             pa.array(chars, table.schema.field("chars").type))
+    pq.write_table(table, part)
+
+
+def test_regression_a_long_document_of_a_dask_output_is_read(
+        reference_output: tuple[Path, Any], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression (tester): a document of 16 million characters (48 MB) made compare,
+    trend and annotate of its Dask output fail with DuckDB's OutOfMemoryException:
+    read alone, it did not fit in the 64 MB read connection. The texts are read by
+    pyarrow now, in the memory of their rows. Here a 12-million-character document
+    under a read connection of 8 MB."""
+    import shutil
+
+    import seclens.store.rows as rows
+    from seclens.store.source import _parquet_documents
+
+    copy = tmp_path / "copy"
+    shutil.copytree(reference_output[0], copy)
+    part = sorted((copy / "documents").glob("part-*.parquet"))[1]
+    long_text = "维护国家安全，促进发展。" * 1_000_000
+    _with_text(part, 0, long_text)
+    long_id = pq.read_table(part, columns=["doc_id"]).column("doc_id")[0].as_py()
+    monkeypatch.setattr(rows, "READ_MEMORY", "8MB")
+    got = {d.doc_id: d.text for d in _parquet_documents(copy)}
+    assert len(got) == 28 and got[long_id] == long_text
+
+
+def test_a_part_of_another_schema_after_loading_is_e613(
+        reference_output: tuple[Path, Any], tmp_path: Path) -> None:
+    """Regression (tester): a part replaced after loading by valid Parquet of another
+    schema (doc_id as integers, a column dropped) gave DuckDB's ConversionException or
+    BinderException with a traceback."""
+    import shutil
+
+    from seclens.store.source import _parquet_documents
+
+    copy = tmp_path / "copy"
+    shutil.copytree(reference_output[0], copy)
+    loaded = load_parquet_analysis(copy)
+    documents = _parquet_documents(copy)
+    part = sorted((copy / "matches").glob("part-*.parquet"))[0]
+    table = pq.read_table(part)
+    pq.write_table(table.drop_columns(["term"]), part)
+    with pytest.raises(StoreError) as err:
+        list(loaded.matches)
+    assert err.value.code == "E613" and "BinderException" in err.value.message
+    part = sorted((copy / "documents").glob("part-*.parquet"))[0]
+    table = pq.read_table(part)
+    ids = pa.array(range(table.num_rows), pa.int64())
+    pq.write_table(table.set_column(table.schema.get_field_index("doc_id"), "doc_id", ids),
+                   part)
+    with pytest.raises(StoreError) as err:
+        list(documents)
+    assert err.value.code == "E613"
+
+
+def test_a_document_gone_from_its_part_while_read_is_e614(
+        reference_output: tuple[Path, Any], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression (tester): a documents part overwritten (with another part's rows)
+    while the texts were streamed made its documents disappear without an error."""
+    import shutil
+
+    import seclens.store.source as source
+
+    copy = tmp_path / "copy"
+    shutil.copytree(reference_output[0], copy)
+    monkeypatch.setattr(source, "_BATCH", 2)
+    documents = source._parquet_documents(copy)
+    next(documents)
+    parts = sorted((copy / "documents").glob("part-*.parquet"))
+    shutil.copy(parts[0], parts[-1])
+    with pytest.raises(StoreError) as err:
+        list(documents)
+    assert err.value.code == "E614" and "no longer in its parts" in err.value.message
+
+
+def test_documents_of_a_doc_id_twice_keep_their_places(tmp_path: Path, scheduler: str) -> None:
+    """Regression (tester): the rows of a doc_id given twice (Parquet input) came out
+    together; each keeps its own place in the path order, as before."""
+    from seclens.store.source import _parquet_documents
+
+    table = pa.table({"doc_id": ["p1", "p2", "p1"],
+                      "text": ["维护国家安全。", "巩固国防。", "网络安全。"]})
+    pq.write_table(table, tmp_path / "in.parquet", row_group_size=2)
+    run_dask([tmp_path / "in.parquet"], tmp_path / "out", EngineConfig(),
+             DaskOptions(scheduler=scheduler))
+    got = [(d.doc_id, d.path, d.text) for d in _parquet_documents(tmp_path / "out")]
+    assert [g[1] for g in got] == sorted(g[1] for g in got) and len(got) == 3
+    assert sorted(g[2] for g in got) == sorted(table.column("text").to_pylist())
+
+
+def test_compare_refuses_a_dask_output_written_again_while_read(
+        tmp_path: Path, scheduler: str, make_corpus: Callable,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression (tester): the texts were streamed from whatever the folder held
+    then, so a table of one run could meet the word frequencies of another."""
+    import shutil
+
+    import seclens.compare.corpus as corpus_module
+    from seclens.compare.corpus import read_parquet_results
+
+    corpus = tmp_path / "c"
+    make_corpus(corpus, 4, seed=3)
+    out = tmp_path / "out"
+    run_dask([corpus], out, EngineConfig(), DaskOptions(scheduler=scheduler))
+    table_of = corpus_module.document_table_from
+
+    def then_written_again(*args: Any, **kwargs: Any) -> Any:
+        made = table_of(*args, **kwargs)
+        shutil.rmtree(out)
+        run_dask([corpus], out, EngineConfig(), DaskOptions(scheduler=scheduler))
+        return made
+
+    monkeypatch.setattr(corpus_module, "document_table_from", then_written_again)
+    with pytest.raises(StoreError) as err:
+        read_parquet_results(out)
+    assert err.value.code == "E614"
+
+
+def test_a_batch_beyond_the_read_memory_is_read_again_with_more_then_e615(
+        reference_output: tuple[Path, Any], corpus_dir: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch of rows (whole documents: a document of very many matches is read alone)
+    whose query needs more than the read connection's memory runs once more with
+    RETRY_MEMORY, and the limit is put back; beyond that it is E615, not DuckDB's
+    OutOfMemoryException."""
+    import seclens.store.rows as rows
+    from seclens.api import analyze
+
+    loaded = load_parquet_analysis(reference_output[0])
+    snapshot = loaded.matches.tables._snapshot
+
+    def limit() -> str:
+        with snapshot.reading() as reader:
+            return str(reader.con.execute(
+                "SELECT current_setting('memory_limit')").fetchall()[0][0])
+
+    with snapshot.reading() as reader:  # the database of the reads: starved
+        reader.con.execute("SET memory_limit = '1MB'")
+    starved = limit()
+    assert list(loaded.matches) == list(analyze([corpus_dir]).matches)
+    assert limit() == starved  # put back after the retry
+    monkeypatch.setattr(rows, "RETRY_MEMORY", "1MB")
+    again = load_parquet_analysis(reference_output[0])
+    with again.matches.tables._snapshot.reading() as reader:
+        reader.con.execute("SET memory_limit = '1MB'")
+    with pytest.raises(StoreError) as err:
+        list(again.matches)
+    assert err.value.code == "E615" and "out of memory" in err.value.message
+
+
 def test_a_dask_output_whose_lexicon_changed_or_went_is_e611(tmp_path: Path, scheduler: str,
                                                             make_corpus: Callable) -> None:
     corpus = tmp_path / "corpus"

@@ -420,12 +420,14 @@ def read_stored(stored: StoredCorpus, options: CorpusOptions | None = None, *,
     StoreError
         ``E602`` a store cannot be opened; ``E610`` no single complete analysis;
         ``E611`` its lexicon or sense-rule files changed; ``E613`` a Dask output
-        without run metadata, or damaged.
+        without run metadata, or damaged; ``E614`` a store ingested into (a Dask output
+        written again) while its documents were read.
     """
     import dataclasses
 
     from seclens.annotate.corpus import annotate_document
     from seclens.annotate.rules import RuleAnnotator
+    from seclens.store.rows import check_current
 
     result = stored.analysis()
     where = f"{stored.path}: the " + ("store" if stored.kind == "store" else "Dask output")
@@ -451,6 +453,10 @@ def read_stored(stored: StoredCorpus, options: CorpusOptions | None = None, *,
         annotated = (annotate_document(d, annotator) for d in stored.documents())
     table, excl = document_table_from(result, annotated)
     freqs = document_frequencies_of(stored.documents(), opts) if frequencies else {}
+    # the texts were streamed after the analysis was loaded: E614 if the store was
+    # ingested into, or the Dask output written again, in between (never a table of
+    # one state with the frequencies of another)
+    check_current(result.matches)
     return StoreInputs(table, tuple(excl), freqs, opts)
 
 

@@ -134,6 +134,10 @@ def cliffs_delta(x: npt.ArrayLike, y: npt.ArrayLike) -> float:
     y_ = np.asarray(y, dtype=float)
     if x_.size == 0 or y_.size == 0:
         return float("nan")
+    # a NaN difference (a NaN value, or inf - inf) made the mean sign NaN
+    if np.isnan(x_).any() or np.isnan(y_).any() or any(
+            np.isin(v, x_).any() and np.isin(v, y_).any() for v in (np.inf, -np.inf)):
+        return float("nan")
     # counted by binary search in the sorted y, not over the n_x × n_y matrix of
     # differences (10,000 × 30,000 documents: 2.4 GB); the counts are exact integers
     ys = np.sort(y_)

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
+import duckdb
+
 from seclens.errors import StoreError
 from seclens.types import TableSource
 
@@ -204,11 +206,15 @@ class ParquetSnapshot:
            tables: Sequence[str] = ("documents", "matches", "counts")) -> ParquetSnapshot:
         """The snapshot of a (complete, verified) Dask output folder now.
 
+        Nothing is checked against the run metadata here
+        (:func:`seclens.engine.dask_engine.read_run_metadata` does that); a folder
+        without it is read as it is, and later reads refuse a folder whose run
+        metadata has appeared, changed or gone since (``E614``).
+
         Raises
         ------
         StoreError
-            ``E613`` when a part cannot be read (see :meth:`reading`); ``E614`` when
-            the run metadata file is gone.
+            ``E613`` when a part cannot be read (see :meth:`reading`).
         """
         out = Path(out_dir).resolve()
         parts: dict[str, tuple[tuple[str, str, str], ...]] = {}
@@ -250,11 +256,13 @@ class ParquetSnapshot:
         try:
             try:
                 yield _Connection(con)
-            except (duckdb.IOException, duckdb.InvalidInputException) as exc:
+            except duckdb.OutOfMemoryException as exc:
+                raise out_of_memory(self.path, self.described, exc) from exc
+            except duckdb.Error as exc:  # unreadable, or of another schema: not ours
                 raise StoreError(
                     "E613", f"{self.path}: the output folder's Parquet parts cannot be read "
-                    f"({exc}): it is damaged; run seclens ingest --engine dask again into a "
-                    "new folder") from exc
+                    f"({type(exc).__name__}: {exc}): it is damaged; run seclens ingest "
+                    "--engine dask again into a new folder") from exc
         finally:
             con.close()
 
@@ -288,6 +296,18 @@ def _newest_run(store: Store) -> tuple[int, str]:
         "SELECT run_id, CAST(started_at AS VARCHAR) FROM runs ORDER BY run_id DESC LIMIT 1"
     ).fetchall()
     return (int(found[0][0]), str(found[0][1])) if found else (0, "")
+
+
+#: The memory limit a batch's query is run again with when :data:`READ_MEMORY` is too
+#: little (a document of hundreds of thousands of matches, read alone).
+RETRY_MEMORY = "2GB"
+
+
+def out_of_memory(path: Path, what: str, exc: BaseException) -> StoreError:
+    """The ``E615`` error: DuckDB needed more than :data:`RETRY_MEMORY` to read a batch."""
+    return StoreError("E615", f"{what} {path}: DuckDB ran out of memory reading a batch "
+                      f"of its rows ({exc}); a document with very many matches? Report "
+                      "it with the document's size")
 
 
 def changed(path: Path, how: str, what: str = "store") -> StoreError:
@@ -409,10 +429,23 @@ class StoredTables(TableSource[T]):
         # group's min/max doc_id and skips the row groups outside it. Documents are
         # written in path order, so a batch's rows sit in few row groups: 0.03 s
         # against 0.17 s a batch on 2.7 million matches.
-        arrow = reader.con.sql(
-            f"SELECT {columns} FROM {source} AS m "
-            f"{IN_ORDER} WHERE m.doc_id BETWEEN $2 AND $3 "
-            "ORDER BY o.pos, m.ordinal", params=[ids, lo, hi, *params]).to_arrow_table()
+        query = (f"SELECT {columns} FROM {source} AS m {IN_ORDER} "
+                 "WHERE m.doc_id BETWEEN $2 AND $3 ORDER BY o.pos, m.ordinal")
+        try:
+            arrow = reader.con.sql(query, params=[ids, lo, hi, *params]).to_arrow_table()
+        except duckdb.OutOfMemoryException:
+            # a batch is whole documents: one of very many matches is read alone and
+            # may need more than READ_MEMORY; once more with RETRY_MEMORY, then E615
+            ((limit,),) = reader.con.execute(
+                "SELECT current_setting('memory_limit')").fetchall()
+            reader.con.execute(f"SET memory_limit = '{RETRY_MEMORY}'")
+            try:
+                arrow = reader.con.sql(query, params=[ids, lo, hi, *params]).to_arrow_table()
+            except duckdb.OutOfMemoryException as exc:
+                raise out_of_memory(self._snapshot.path, self._snapshot.described,
+                                    exc) from exc
+            finally:
+                reader.con.execute(f"SET memory_limit = '{limit}'")
         cols = arrow.to_pydict()
         tables = self._build(cols)
         got = [len(t) for t in tables]
@@ -484,6 +517,6 @@ def stored_tables(snapshot: RowSnapshot, reader: Reader, table: str, fields: Seq
                         batch_rows)
 
 
-__all__ = ["BATCH_ROWS", "IN_ORDER", "READ_MEMORY", "ParquetSnapshot", "Reader",
-           "RowSnapshot", "StoreSnapshot", "StoredTables",
-           "batch_starts", "changed", "check_current", "row_counts", "stored_tables"]
+__all__ = ["BATCH_ROWS", "IN_ORDER", "READ_MEMORY", "RETRY_MEMORY", "ParquetSnapshot",
+           "Reader", "RowSnapshot", "StoreSnapshot", "StoredTables", "batch_starts",
+           "changed", "check_current", "out_of_memory", "row_counts", "stored_tables"]

@@ -14,9 +14,9 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from seclens.errors import ConfigError
+from seclens.errors import ConfigError, StoreError
 from seclens.types import Document, Exclusion
 
 if TYPE_CHECKING:
@@ -24,8 +24,7 @@ if TYPE_CHECKING:
 
 #: Documents of a Dask output read at a time by :meth:`StoredCorpus.documents` ...
 _BATCH = 64
-#: ... and at most this many characters of their text (9 MB of Chinese in UTF-8),
-#: within the 64 MB the read connection has (:data:`seclens.store.rows.READ_MEMORY`).
+#: ... and at most this many characters of their text (9 MB of Chinese in UTF-8).
 _BATCH_CHARS = 3_000_000
 
 
@@ -123,8 +122,8 @@ class StoredCorpus:
         That is the order in which ``seclens analyze`` and ``seclens annotate`` read
         the same files from a folder, so that order-dependent results (a sample's
         draw, the evidence ties of the framework table) are the same. Streamed: a
-        store is read ``64`` documents per query, a Dask output too (its parts
-        queried by DuckDB, ``read_parquet``).
+        store is read ``64`` documents per query, a Dask output at most 64
+        documents and 3,000,000 characters at a time (:func:`_parquet_documents`).
 
         Yields
         ------
@@ -135,7 +134,9 @@ class StoredCorpus:
         ------
         StoreError
             ``E610`` a store whose last ingest did not finish
-            (:func:`seclens.store.results.require_complete`).
+            (:func:`seclens.store.results.require_complete`); ``E613`` a Dask output
+            that is not a complete run's (:func:`seclens.engine.dask_engine.read_run_metadata`)
+            or whose parts cannot be read; ``E614`` one written again while read.
         """
         if self.kind == "store":
             from seclens.store.results import require_complete
@@ -145,59 +146,84 @@ class StoredCorpus:
                 require_complete(store)  # E610: never a killed ingest's fraction
                 yield from store.iter_documents(order_by="path")
             return
+        from seclens.engine.dask_engine import read_run_metadata
+
+        read_run_metadata(self.path)  # E613 unless a complete run's, its parts as recorded
         yield from _parquet_documents(self.path)
 
 
 def _parquet_documents(out_dir: Path) -> Iterator[Document]:
     """The documents of a Dask output folder ordered by path, doc_id, read
-    :data:`_BATCH` at a time; ``E613`` when a part cannot be read.
+    :data:`_BATCH` at a time.
 
     The order (of ``path``, ``doc_id``) and the length of each text (``chars``) are
-    found first;
-    then each batch's rows, with their text (:func:`_text_batches`), from the parts
-    that hold them
-    (:class:`~seclens.store.rows.ParquetSnapshot`). Regression: DuckDB sorted every
-    row, text included, and ran out of its memory limit instead of spilling
-    (``OutOfMemoryException`` at 6,028 documents, 150 MB).
+    found first (DuckDB, without the text); then the rows of each batch
+    (:func:`_text_batches`), text included, are read by pyarrow from the parts that
+    may hold them (:class:`~seclens.store.rows.ParquetSnapshot`), so that a batch
+    takes the memory of its rows and no more, and a single long document (48 MB of
+    text) is read as it is. Regression: DuckDB sorted every row, text included, and
+    ran out of its 256 MB (``OutOfMemoryException`` at 6,028 documents, 150 MB); read
+    by DuckDB in batches, a document of 16 million characters did not fit in its 64 MB.
+
+    Raises
+    ------
+    StoreError
+        ``E613`` when a part cannot be read; ``E614`` when the folder is written
+        again, or a document is gone from its parts, while the documents are read.
     """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     from seclens.engine.tables import row_to_document
-    from seclens.store.rows import ParquetSnapshot
+    from seclens.store.rows import ParquetSnapshot, changed
 
     snapshot = ParquetSnapshot.of(out_dir, tables=("documents",))
     files = snapshot.files("documents")
     if not files:
         return
     with snapshot.reading() as reader:
-        found = reader.con.execute(
-            "SELECT doc_id, sum(chars) FROM read_parquet($1) GROUP BY doc_id "
-            "ORDER BY min((path, doc_id))", [files]).fetchall()
-    for batch in _text_batches([(str(d), int(n or 0)) for d, n in found]):
-        lo, hi = min(batch), max(batch)
-        source, params = snapshot.source("documents", lo, hi, 4)
-        with snapshot.reading() as reader:  # not sorted there: a sort holds the texts twice
-            rows = reader.con.sql(
-                f"SELECT * FROM {source} WHERE doc_id BETWEEN $2 AND $3 "
-                "AND doc_id IN (SELECT unnest($1))",
-                params=[batch, lo, hi, *params]).to_arrow_table().to_pylist()
-        by_id: dict[str, list[dict[str, Any]]] = {}
-        for row in sorted(rows, key=lambda r: str(r["path"])):
-            by_id.setdefault(row["doc_id"], []).append(row)
-        for doc_id in batch:
-            for row in by_id.pop(doc_id, ()):
+        order = reader.con.execute(
+            "SELECT doc_id, path, chars FROM read_parquet($1) ORDER BY path, doc_id",
+            [files]).fetchall()
+    # a row is (doc_id, path): Parquet inputs may repeat a doc_id (each row keeps its
+    # place in the order, as the reports refuse the folder with E610)
+    for batch in _text_batches([((str(d), str(p)), int(n or 0)) for d, p, n in order]):
+        ids = sorted({d for d, _ in batch})
+        with snapshot.reading():  # E614 if written again since
+            try:
+                table = pq.read_table(snapshot.files("documents", ids[0], ids[-1]),
+                                      filters=[("doc_id", "in", ids)])
+            except (pa.ArrowException, OSError) as exc:
+                raise StoreError(
+                    "E613", f"{out_dir}: the documents' Parquet parts cannot be read "
+                    f"({exc}): the output folder is damaged; run seclens ingest --engine "
+                    "dask again into a new folder") from exc
+        found: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for row in table.to_pylist():
+            found.setdefault((str(row["doc_id"]), str(row["path"])), []).append(row)
+        for key in batch:
+            rows = found.pop(key, None)
+            if rows is None:
+                raise changed(snapshot.path, f"document {key[0]} ({key[1]}) is no longer "
+                              "in its parts", what=snapshot.described)
+            for row in rows:
                 yield row_to_document(row)
 
 
-def _text_batches(sizes: Sequence[tuple[str, int]]) -> Iterator[list[str]]:
-    """Consecutive ``doc_id`` of ``(doc_id, characters of text)``: at most
-    :data:`_BATCH` documents and :data:`_BATCH_CHARS` characters of text a batch (a
-    longer document alone)."""
-    batch: list[str] = []
+K = TypeVar("K")
+
+
+def _text_batches(sizes: Sequence[tuple[K, int]]) -> Iterator[list[K]]:
+    """Consecutive keys of ``(key, characters of text)``: at most :data:`_BATCH`
+    documents and :data:`_BATCH_CHARS` characters of text a batch (a longer document
+    alone)."""
+    batch: list[K] = []
     size = 0
-    for doc_id, n in sizes:
+    for key, n in sizes:
         if batch and (len(batch) >= _BATCH or size + n > _BATCH_CHARS):
             yield batch
             batch, size = [], 0
-        batch.append(doc_id)
+        batch.append(key)
         size += n
     if batch:
         yield batch

@@ -58,7 +58,7 @@ UNBOUNDED = ["--report-documents", "1000000000", "--report-kwic", "1000000000",
 def _row(label: str, seconds: float, peak: int, page: Path) -> tuple[float, float]:
     size = page.stat().st_size / MB
     print(f"{label:<44} {seconds:7.1f} s  peak RSS {peak / 2**20:6.0f} MiB  "
-          f"report.html {size:7.1f} MB")
+          f"{page.name} {size:7.2f} MB")
     return seconds, size
 
 
@@ -134,7 +134,7 @@ def _dask_runs(folders: list[Path], work: Path, store: Path, bounded: Path
     dask = work / "dask"
     _, seconds, mem = run_cli(["ingest", *map(str, folders), "--engine", "dask",
                                "--workers", "2", "--out", str(dask)])
-    print(f"{'ingest --engine dask (2 workers), not reported':<44} {seconds:7.1f} s  "
+    print(f"{'ingest --engine dask (2 workers), not reported':<46} {seconds:5.1f} s  "
           f"peak RSS {mem.peak / 2**20:6.0f} MiB")
     report = work / "dask-report"
     _, seconds, mem = run_cli(["analyze", str(dask), "--out", str(report), "--no-sections",

@@ -358,10 +358,8 @@ def test_a_dask_output_written_again_after_loading_is_e614(
 
 def test_a_part_gone_after_loading_is_e613_not_a_traceback(
         reference_output: tuple[Path, Any], tmp_path: Path) -> None:
-    import shutil
 
-    copy = tmp_path / "copy"
-    shutil.copytree(reference_output[0], copy)
+    copy = _copied(reference_output, tmp_path)
     loaded = load_parquet_analysis(copy)
     min((copy / "matches").glob("part-*.parquet")).unlink()
     with pytest.raises(StoreError) as err:
@@ -427,6 +425,15 @@ def test_read_parquet_results_refuses_other_options(reference_output: tuple[Path
         with pytest.raises(ConfigError) as err:
             read_parquet_results(reference_output[0], options, frequencies=False)
         assert err.value.code == "E001" and "the Dask output" in err.value.message
+
+
+def _copied(reference_output: tuple[Path, Any], tmp_path: Path) -> Path:
+    """A copy of the module's reference Dask output, to damage or rewrite."""
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(reference_output[0], copy)
+    return copy
 
 
 def _copy_without_metadata(out: Path, tmp_path: Path) -> Path:
@@ -637,10 +644,8 @@ DAMAGES: dict[str, Callable[[Path], tuple[str, ...]]] = {
 def damaged_output(reference_output: tuple[Path, Any], tmp_path: Path,
                    request: pytest.FixtureRequest) -> tuple[Path, tuple[str, ...]]:
     """A copy of the reference output, damaged as the test's ``damage`` says."""
-    import shutil
 
-    copy = tmp_path / "copy"
-    shutil.copytree(reference_output[0], copy)
+    copy = _copied(reference_output, tmp_path)
     return copy, DAMAGES[request.param](copy)
 
 
@@ -688,12 +693,10 @@ def test_unreadable_parts_are_e613_when_read(reference_output: tuple[Path, Any],
                                             tmp_path: Path) -> None:
     """Defence in depth: the readers themselves (which do not check the metadata)
     turn a part that is not Parquet into E613, never a pyarrow/DuckDB traceback."""
-    import shutil
 
     from seclens.store.source import _parquet_documents
 
-    copy = tmp_path / "copy"
-    shutil.copytree(reference_output[0], copy)
+    copy = _copied(reference_output, tmp_path)
     _garbage_part(copy)
     readers: list[Callable[[], object]] = [
         lambda: read_results(copy, ("documents",)),
@@ -715,7 +718,6 @@ def test_regression_documents_of_a_dask_output_are_not_sorted_with_their_text(
     read in batches of bounded text size, in path order. Here: texts made 10 times
     longer (about 7 MB in all) and a read connection of 8 MB, in which sorting the
     rows with their text does not fit."""
-    import shutil
 
     import duckdb
     import pyarrow.compute as pc
@@ -724,8 +726,7 @@ def test_regression_documents_of_a_dask_output_are_not_sorted_with_their_text(
     import seclens.store.source as source
     from seclens.store.source import _parquet_documents
 
-    copy = tmp_path / "copy"
-    shutil.copytree(reference_output[0], copy)
+    copy = _copied(reference_output, tmp_path)
     parts = sorted((copy / "documents").glob("part-*.parquet"))
     for part in parts:  # a row group per document, as a worker writes small chunks
         table = pq.read_table(part)
@@ -771,13 +772,11 @@ def test_regression_a_long_document_of_a_dask_output_is_read(
     read alone, it did not fit in the 64 MB read connection. The texts are read by
     pyarrow now, in the memory of their rows. Here a 12-million-character document
     under a read connection of 8 MB."""
-    import shutil
 
     import seclens.store.rows as rows
     from seclens.store.source import _parquet_documents
 
-    copy = tmp_path / "copy"
-    shutil.copytree(reference_output[0], copy)
+    copy = _copied(reference_output, tmp_path)
     part = sorted((copy / "documents").glob("part-*.parquet"))[1]
     long_text = "维护国家安全，促进发展。" * 1_000_000
     _with_text(part, 0, long_text)
@@ -792,12 +791,10 @@ def test_a_part_of_another_schema_after_loading_is_e613(
     """Regression (tester): a part replaced after loading by valid Parquet of another
     schema (doc_id as integers, a column dropped) gave DuckDB's ConversionException or
     BinderException with a traceback."""
-    import shutil
 
     from seclens.store.source import _parquet_documents
 
-    copy = tmp_path / "copy"
-    shutil.copytree(reference_output[0], copy)
+    copy = _copied(reference_output, tmp_path)
     loaded = load_parquet_analysis(copy)
     documents = _parquet_documents(copy)
     part = sorted((copy / "matches").glob("part-*.parquet"))[0]
@@ -825,8 +822,7 @@ def test_a_document_gone_from_its_part_while_read_is_e614(
 
     import seclens.store.source as source
 
-    copy = tmp_path / "copy"
-    shutil.copytree(reference_output[0], copy)
+    copy = _copied(reference_output, tmp_path)
     monkeypatch.setattr(source, "_BATCH", 2)
     documents = source._parquet_documents(copy)
     next(documents)

@@ -242,8 +242,6 @@ class ParquetSnapshot:
             folder was written again); ``E613`` when DuckDB cannot read a part (the
             folder was damaged since it was verified).
         """
-        import duckdb
-
         now = _metadata_stamp(self.path)
         if now != self.stamp:
             raise changed(self.path, "its run metadata is not the one loaded",
@@ -259,10 +257,7 @@ class ParquetSnapshot:
             except duckdb.OutOfMemoryException as exc:
                 raise out_of_memory(self.path, self.described, exc) from exc
             except duckdb.Error as exc:  # unreadable, or of another schema: not ours
-                raise StoreError(
-                    "E613", f"{self.path}: the output folder's Parquet parts cannot be read "
-                    f"({type(exc).__name__}: {exc}): it is damaged; run seclens ingest "
-                    "--engine dask again into a new folder") from exc
+                raise unreadable_parts(self.path, exc) from exc
         finally:
             con.close()
 
@@ -279,6 +274,14 @@ class ParquetSnapshot:
         if not files:  # no rows there: no part to read (read_parquet of none fails)
             return "(SELECT CAST(NULL AS VARCHAR) AS doc_id WHERE false)", []
         return f"read_parquet(${param})", [files]
+
+
+def unreadable_parts(out: Path, exc: BaseException) -> StoreError:
+    """The ``E613`` error: the Parquet parts of the Dask output ``out`` cannot be read
+    (gone, truncated, or of another schema) by DuckDB or pyarrow."""
+    return StoreError("E613", f"{out}: the output folder's Parquet parts cannot be read "
+                      f"({type(exc).__name__}: {exc}): it is damaged; run seclens ingest "
+                      "--engine dask again into a new folder")
 
 
 def _metadata_stamp(out: Path) -> tuple[Any, ...]:
@@ -519,4 +522,5 @@ def stored_tables(snapshot: RowSnapshot, reader: Reader, table: str, fields: Seq
 
 __all__ = ["BATCH_ROWS", "IN_ORDER", "READ_MEMORY", "RETRY_MEMORY", "ParquetSnapshot",
            "Reader", "RowSnapshot", "StoreSnapshot", "StoredTables", "batch_starts",
-           "changed", "check_current", "out_of_memory", "row_counts", "stored_tables"]
+           "changed", "check_current", "out_of_memory", "row_counts", "stored_tables",
+           "unreadable_parts"]

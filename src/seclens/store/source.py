@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from seclens.errors import ConfigError, StoreError
+from seclens.errors import ConfigError
 from seclens.types import Document, Exclusion
 
 if TYPE_CHECKING:
@@ -175,7 +175,7 @@ def _parquet_documents(out_dir: Path) -> Iterator[Document]:
     import pyarrow.parquet as pq
 
     from seclens.engine.tables import row_to_document
-    from seclens.store.rows import ParquetSnapshot, changed
+    from seclens.store.rows import ParquetSnapshot, changed, unreadable_parts
 
     snapshot = ParquetSnapshot.of(out_dir, tables=("documents",))
     files = snapshot.files("documents")
@@ -194,10 +194,7 @@ def _parquet_documents(out_dir: Path) -> Iterator[Document]:
                 table = pq.read_table(snapshot.files("documents", ids[0], ids[-1]),
                                       filters=[("doc_id", "in", ids)])
             except (pa.ArrowException, OSError) as exc:
-                raise StoreError(
-                    "E613", f"{out_dir}: the documents' Parquet parts cannot be read "
-                    f"({exc}): the output folder is damaged; run seclens ingest --engine "
-                    "dask again into a new folder") from exc
+                raise unreadable_parts(snapshot.path, exc) from exc
         found: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for row in table.to_pylist():
             found.setdefault((str(row["doc_id"]), str(row["path"])), []).append(row)

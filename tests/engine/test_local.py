@@ -11,7 +11,7 @@ import pytest
 
 from seclens.engine import EngineConfig, Task, plan_tasks, run_local
 from seclens.engine.process import DocumentResult, process_document
-from seclens.errors import ConfigError
+from seclens.errors import ConfigError, StoreError
 from seclens.store import open_store
 from seclens.store.sync import StoreIngestOptions, ingest_corpus
 from seclens.types import Document, DocumentMeta, Exclusion
@@ -379,3 +379,97 @@ def test_warm_pool_needs_two_workers() -> None:
     with pytest.raises(ConfigError) as err:
         warm_pool(1, EngineConfig())
     assert err.value.code == "E601"
+
+
+def test_plan_parts_equal_the_plan(tmp_path: Path, corpus: Path) -> None:
+    from seclens.engine.tables import read_task_plan_parts, write_task_plan_parts
+    from seclens.ingest import IngestOptions
+
+    (corpus / "sub").mkdir()
+    (corpus / "sub" / "blank.txt").write_text("二", encoding="utf-8")  # duplicate id: E109
+    tasks, excluded = plan_tasks([corpus])
+    folder = tmp_path / "plan"
+    folder.mkdir()
+    out = write_task_plan_parts([str(corpus)], IngestOptions(), str(folder), part_rows=5)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "part-000000.parquet", "part-000001.parquet", "part-000002.parquet"]  # 13 tasks
+    assert out == excluded and [e.code for e in out] == ["E109"]
+    assert list(read_task_plan_parts(str(folder), chunk=2)) == tasks
+    # while the plan is still being written, a missing part is waited for, not an end
+    done = iter([False, False, True])
+    assert list(read_task_plan_parts(str(folder), lambda: next(done))) == tasks
+
+
+def test_plan_parts_of_nothing_to_analyse(tmp_path: Path) -> None:
+    from seclens.engine.tables import read_task_plan_parts, write_task_plan_parts
+    from seclens.ingest import IngestOptions
+
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "x.xls").write_bytes(b"unsupported")
+    (tmp_path / "plan").mkdir()
+    out = write_task_plan_parts([str(tmp_path / "c")], IngestOptions(), str(tmp_path / "plan"))
+    assert [e.code for e in out] == ["E102"] and not list((tmp_path / "plan").iterdir())
+    assert list(read_task_plan_parts(str(tmp_path / "plan"), lambda: True)) == []
+
+
+def test_plan_parts_read_while_a_child_writes_them(tmp_path: Path, corpus: Path) -> None:
+    from seclens.engine.local import ChildCall
+    from seclens.engine.tables import read_task_plan_parts, wait_for_plan, write_task_plan_parts
+    from seclens.ingest import IngestOptions
+
+    tasks, excluded = plan_tasks([corpus])
+    folder = tmp_path / "plan"
+    folder.mkdir()
+    with ChildCall(write_task_plan_parts, [str(corpus)], IngestOptions(), str(folder),
+                   1) as child:
+        wait_for_plan(str(folder), child.done)
+        assert (folder / "part-000000.parquet").exists() or child.done()
+        assert list(read_task_plan_parts(str(folder), child.done)) == tasks
+        assert child.done() and child.result() == excluded
+
+
+def test_child_call_raises_the_coded_error_and_a_dead_child(tmp_path: Path) -> None:
+    import os
+
+    from seclens.engine.local import ChildCall
+    from seclens.engine.tables import wait_for_plan, write_task_plan_parts
+    from seclens.errors import IngestError
+    from seclens.ingest import IngestOptions
+
+    with ChildCall(write_task_plan_parts, [str(tmp_path / "missing")], IngestOptions(),
+                   str(tmp_path)) as child:
+        wait_for_plan(str(tmp_path), child.done)  # ends: the child ended, no part
+        with pytest.raises(IngestError) as err:
+            child.result()
+    assert err.value.code == "E101"
+    with ChildCall(os._exit, 3) as child, pytest.raises(StoreError) as died:
+        child.result()
+    assert died.value.code == "E612"
+
+
+def test_two_worker_ingest_refuses_bad_inputs_before_the_store(tmp_path: Path) -> None:
+    # Regression (streamed planning): the store is opened once the planning child has
+    # validated the inputs, so a missing input or a malformed manifest creates no store
+    from seclens.errors import IngestError
+
+    db = tmp_path / "s.duckdb"
+    with pytest.raises(IngestError) as err:
+        ingest_corpus([tmp_path / "missing"], db, options=StoreIngestOptions(workers=2))
+    assert err.value.code == "E101" and not db.exists()
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "a.txt").write_text("一", encoding="utf-8")
+    (tmp_path / "c" / "manifest.csv").write_text("id\na\na\n", encoding="utf-8")
+    with pytest.raises(IngestError) as err:
+        ingest_corpus([tmp_path / "c"], db, options=StoreIngestOptions(workers=2))
+    assert err.value.code == "E111" and not db.exists()
+
+
+def test_child_call_is_stopped_when_the_caller_fails() -> None:
+    import time
+
+    from seclens.engine.local import ChildCall
+
+    start = time.monotonic()
+    with pytest.raises(KeyboardInterrupt), ChildCall(time.sleep, 60):
+        raise KeyboardInterrupt
+    assert time.monotonic() - start < 30  # not the child's 60 s

@@ -16,6 +16,7 @@ from seclens.ingest import (
     iter_planned,
     plan_inputs,
     read_manifest,
+    stream_plan,
 )
 from seclens.types import Document, Exclusion
 
@@ -181,6 +182,31 @@ def test_plan_with_explicit_manifest_and_single_path(
     assert plan.manifests == (manifest,)
     assert [e.doc_id for e in plan.orphans] == ["c", "zz-missing"]
     assert plan_inputs([root / "docs"]).manifests == ()  # no manifest.csv in docs/
+
+
+def test_stream_plan_gives_the_plan_item_by_item(
+    tmp_path: Path, builders: SimpleNamespace
+) -> None:
+    root = _folder(tmp_path, builders)
+    (root / "docs" / "sub" / "a.txt").write_text("重复", encoding="utf-8")  # duplicate id
+    (root / "docs" / "e.xls").write_bytes(b"unsupported")
+    plan = plan_inputs([root])
+    stream = stream_plan([root])
+    assert stream.manifests == plan.manifests and stream.ignored == plan.ignored
+    assert tuple(stream) == plan.items
+    assert stream.orphans() == plan.orphans
+    assert [e.code for e in plan.exclusions] == ["E102", "E109", "E112"]
+
+
+def test_stream_plan_raises_before_the_first_item(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("一", encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text("id\na\na\n", encoding="utf-8")
+    with pytest.raises(IngestError) as caught:
+        stream_plan([tmp_path])  # validated when made, not when iterated
+    assert caught.value.code == "E111"
+    with pytest.raises(IngestError) as caught:
+        stream_plan([tmp_path / "missing"])
+    assert caught.value.code == "E101"
 
 
 # --- the real reference corpus ---------------------------------------------------------

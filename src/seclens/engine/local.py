@@ -108,7 +108,7 @@ def call_in_child(fn: Callable[..., R], *args: Any) -> R:
     For one-off work whose memory should not stay with the calling process: CPython
     keeps most of the heap a large transient list of objects took (planning 41,000
     files left the process ~200 MB larger), a child's memory goes back to the
-    system when it ends.
+    system when it ends. :class:`ChildCall` is the same without waiting.
 
     Raises
     ------
@@ -117,14 +117,65 @@ def call_in_child(fn: Callable[..., R], *args: Any) -> R:
     StoreError
         ``E612`` when the child process died.
     """
-    with _pool(1) as pool:
+    with ChildCall(fn, *args) as call:
+        return call.result()
+
+
+class ChildCall(Generic[R]):
+    """``fn(*args)`` started in a short-lived child process; the caller goes on meanwhile.
+
+    As :func:`call_in_child`, which waits; use it as a context manager (leaving it
+    waits for the child to end and stops it). The store ingest with several
+    workers plans the files this way while the pool warms up and the first planned
+    files are analysed (:func:`seclens.engine.tables.write_task_plan_parts`).
+
+    Parameters
+    ----------
+    fn : callable
+        Picklable by cloudpickle, as its arguments.
+    *args
+    """
+
+    def __init__(self, fn: Callable[..., R], *args: Any) -> None:
+        self._pool = _pool(1)
+        self._future = self._pool.submit(_call_pickled, cloudpickle.dumps((fn, args)))
+
+    def done(self) -> bool:
+        """True once the child has ended its call (returned, raised, or died)."""
+        return self._future.done()
+
+    def result(self) -> R:
+        """What ``fn`` returned (waits for it).
+
+        Raises
+        ------
+        SeclensError
+            The coded error ``fn`` raised, with its class, code and message.
+        StoreError
+            ``E612`` when the child process died.
+        """
         try:
-            payload = pool.submit(_call_pickled, cloudpickle.dumps((fn, args))).result()
+            payload = self._future.result()
         except BrokenProcessPool as exc:
             raise StoreError("E612", "a helper process died (killed, or out of memory?)"
                              ) from exc
-    result: R = _unwrap(payload)
-    return result
+        result: R = _unwrap(payload)
+        return result
+
+    def __enter__(self) -> ChildCall[R]:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        if exc_type is not None and not self._future.done():
+            # the caller failed (or was interrupted) while the child still works: stop
+            # it instead of waiting for a planning of millions of files to end
+            stop = getattr(self._pool, "terminate_workers", None)  # Python >= 3.14
+            if stop is not None:
+                stop()
+            else:
+                for process in list(getattr(self._pool, "_processes", {}).values()):
+                    process.terminate()
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _exit_with_parent(parent: int, created: float, interval: float = 1.0) -> None:

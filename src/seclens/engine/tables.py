@@ -10,7 +10,9 @@ sentence position everywhere.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from operator import attrgetter
 from typing import Any
@@ -413,3 +415,126 @@ def write_task_plan(inputs: Sequence[str], options: Any, path: str,
                 writer.write_table(task_plan_table(tasks[i:i + chunk]),
                                    row_group_size=row_group_size)
     return excluded
+
+
+#: File names of a task plan written in parts (:func:`write_task_plan_parts`).
+PLAN_PART = "part-{:06d}.parquet"
+
+
+def write_task_plan_parts(inputs: Sequence[str], options: Any, folder: str,
+                          part_rows: int = 4096) -> list[Exclusion]:
+    """Plan ``inputs`` into the folder ``folder``, one Parquet file per ``part_rows`` tasks.
+
+    As :func:`write_task_plan`, but each part is written as soon as its tasks are
+    planned (:func:`seclens.ingest.stream_plan`), under a temporary name renamed to
+    :data:`PLAN_PART` (``part-000000.parquet``, ...) when complete, so that a reader
+    in another process (:func:`read_task_plan_parts`) can analyse the first files
+    while the rest are planned. A part is never renamed before it is whole; no part
+    is written when there is nothing to analyse.
+
+    Parameters
+    ----------
+    inputs : sequence of str
+        Files and folders.
+    options : seclens.ingest.IngestOptions
+    folder : str
+        An existing, empty folder.
+    part_rows : int
+        Tasks per part (>= 1).
+
+    Returns
+    -------
+    list[Exclusion]
+        The plan's exclusions, as :func:`write_task_plan` (unsupported files and
+        duplicate ids in path order, then manifest rows without a file).
+
+    Raises
+    ------
+    IngestError
+        Missing input, malformed manifest (as :func:`seclens.engine.process.plan_tasks`),
+        before any part is written.
+    """
+    import pyarrow.parquet as pq
+
+    from seclens.engine.process import collector_paused
+    from seclens.ingest import PlannedFile, stream_plan
+
+    excluded: list[Exclusion] = []
+    tasks: list[Task] = []
+    parts = 0
+
+    def flush() -> None:
+        nonlocal parts
+        final = os.path.join(folder, PLAN_PART.format(parts))
+        pq.write_table(task_plan_table(tasks), final + ".tmp", row_group_size=part_rows)
+        os.replace(final + ".tmp", final)
+        tasks.clear()
+        parts += 1
+
+    with collector_paused():  # see there
+        stream = stream_plan(list(inputs), options)
+        for item in stream:
+            if isinstance(item, PlannedFile):
+                tasks.append(Task(str(item.path), item.doc_id, item.meta, item.manifest_gap))
+                if len(tasks) >= part_rows:
+                    flush()
+            else:
+                excluded.append(item)
+        if tasks:
+            flush()
+        excluded.extend(stream.orphans())
+    return excluded
+
+
+def read_task_plan_parts(folder: str, done: Callable[[], bool] | None = None,
+                         chunk: int = 256, poll: float = 0.005) -> Iterator[Task]:
+    """The tasks of a plan written by :func:`write_task_plan_parts`, in plan order.
+
+    Reads ``chunk`` rows at a time (the reader's memory does not grow with the number
+    of files). With ``done`` (true once the writer has ended, successfully or not),
+    the plan may still be being written: a part not there yet is waited for
+    (checked every ``poll`` seconds) until ``done()``; the writer's outcome (its
+    exclusions or its error) is the caller's to collect. Without ``done`` the plan is
+    complete.
+
+    Parameters
+    ----------
+    folder : str
+    done : callable or None
+    chunk : int
+    poll : float
+        Seconds.
+
+    Yields
+    ------
+    Task
+    """
+    import pyarrow.parquet as pq
+
+    index = 0
+    while True:
+        part = os.path.join(folder, PLAN_PART.format(index))
+        if not os.path.exists(part):
+            if done is None:
+                return
+            if not done():
+                time.sleep(poll)
+                continue
+            if not os.path.exists(part):  # renamed just before the writer ended?
+                return
+        with pq.ParquetFile(part) as parquet:
+            for batch in parquet.iter_batches(batch_size=chunk):
+                yield from tasks_from_plan(pa.Table.from_batches([batch]))
+        index += 1
+
+
+def wait_for_plan(folder: str, done: Callable[[], bool], poll: float = 0.005) -> None:
+    """Return once the first part of a plan being written is there, or its writer ended.
+
+    For callers that should not start (open a store, record a run) before the
+    planning has validated the inputs: every planning error is raised before the
+    first part is written (:func:`write_task_plan_parts`).
+    """
+    first = os.path.join(folder, PLAN_PART.format(0))
+    while not os.path.exists(first) and not done():
+        time.sleep(poll)

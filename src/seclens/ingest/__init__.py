@@ -5,6 +5,7 @@ Public API::
     discover(inputs) -> list[Path]
     iter_documents(inputs, IngestOptions(...)) -> Iterator[Document | Exclusion]
     plan_inputs(inputs, IngestOptions(...)) -> IngestPlan      (no document read)
+    stream_plan(inputs, IngestOptions(...)) -> PlanStream      (the same, item by item)
     iter_planned(plan) -> Iterator[Document | Exclusion]
     read_document(path, meta=None) -> Document
     read_manifest(path) -> Manifest
@@ -26,10 +27,12 @@ from seclens.ingest.stream import (
     IngestOptions,
     IngestPlan,
     PlannedFile,
+    PlanStream,
     iter_documents,
     iter_planned,
     manifest_files,
     plan_inputs,
+    stream_plan,
 )
 
 __all__ = [
@@ -39,6 +42,7 @@ __all__ = [
     "IngestOptions",
     "IngestPlan",
     "Manifest",
+    "PlanStream",
     "PlannedFile",
     "decode_bytes",
     "detect_language",
@@ -52,4 +56,5 @@ __all__ = [
     "plan_inputs",
     "read_document",
     "read_manifest",
+    "stream_plan",
 ]

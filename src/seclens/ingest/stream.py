@@ -113,7 +113,8 @@ def plan_inputs(
 ) -> IngestPlan:
     """Plan an ingest: discover files, apply manifests, find duplicates and orphan rows.
 
-    No document is read (only the manifests).
+    No document is read (only the manifests). The same plan, item by item:
+    :func:`stream_plan`.
 
     Parameters
     ----------
@@ -131,42 +132,89 @@ def plan_inputs(
         ``E101``/``E102`` from :func:`discover`; ``E110``/``E111``/``E113``/``E114``
         for a malformed manifest.
     """
-    if isinstance(inputs, str | os.PathLike):
-        inputs = [inputs]
-    found = discover_all(inputs, recursive=options.recursive)
-    paths = list(found.documents)
-    scoped = _manifests(inputs, options)
-    applied = {manifest_path.resolve() for manifest_path, _, _ in scoped}
-    unsupported = [path for path in found.unsupported if path.resolve() not in applied]
-    items: list[PlannedFile | Exclusion] = []
-    first_path: dict[str, Path] = {}
-    manifest_of: dict[str, Manifest | None] = {}  # by folder: one scope test per folder
-    # (path text, path, unsupported?) in path order; the text is the sort key, a folder
-    # key and the Exclusion's path at once (41,000 files: Path hashing and parent
-    # objects were a fifth of planning)
-    entries = sorted([(str(p), p, False) for p in paths] + [(str(p), p, True) for p in unsupported])
-    for text, path, is_unsupported in entries:
-        if is_unsupported:
-            items.append(Exclusion(text, "", E_UNSUPPORTED, unsupported_reason(path)))
-            continue
-        doc_id = path.stem
-        if doc_id in first_path:
-            reason = f"document id {doc_id!r} already used by {first_path[doc_id]}; rename one"
-            items.append(Exclusion(text, doc_id, E_DUPLICATE_FILE_ID, reason))
-            continue
-        first_path[doc_id] = path
-        folder = os.path.dirname(text)
-        if folder not in manifest_of:
-            manifest_of[folder] = _manifest_for(path.parent, scoped)
-        manifest = manifest_of[folder]
-        meta = manifest.lookup(path) if manifest is not None else None
-        items.append(PlannedFile(path, doc_id, meta, _manifest_gap(manifest, meta)))
-    return IngestPlan(
-        items=tuple(items),
-        orphans=tuple(_orphan_rows(paths, scoped)),
-        manifests=tuple(path for path, _, _ in scoped),
-        ignored=found.documentation,
-    )
+    stream = stream_plan(inputs, options)
+    return IngestPlan(items=tuple(stream), orphans=stream.orphans(),
+                      manifests=stream.manifests, ignored=stream.ignored)
+
+
+def stream_plan(
+    inputs: Sequence[str | os.PathLike[str]], options: IngestOptions = IngestOptions()
+) -> PlanStream:
+    """:func:`plan_inputs` item by item, for callers that start before planning ends.
+
+    The inputs are discovered, the manifests read and validated and the files sorted
+    now (every error :func:`plan_inputs` raises is raised here); iterating the
+    returned :class:`PlanStream` then gives the items of ``IngestPlan.items`` in the
+    same order, each file's metadata looked up as it comes. The store ingest with
+    several workers analyses the first files while the rest are planned.
+
+    Parameters
+    ----------
+    inputs : sequence of path-like
+        Files and/or folders (a single path is accepted too).
+    options : IngestOptions
+
+    Returns
+    -------
+    PlanStream
+
+    Raises
+    ------
+    IngestError
+        As :func:`plan_inputs`.
+    """
+    return PlanStream(inputs, options)
+
+
+class PlanStream:
+    """A plan (:class:`IngestPlan`) given item by item; made by :func:`stream_plan`.
+
+    Iterate it once for the items (:class:`PlannedFile` or a planning Exclusion, as
+    ``IngestPlan.items``); :meth:`orphans`, :attr:`manifests` and :attr:`ignored`
+    are those of the plan.
+    """
+
+    def __init__(self, inputs: Sequence[str | os.PathLike[str]],
+                 options: IngestOptions) -> None:
+        if isinstance(inputs, str | os.PathLike):
+            inputs = [inputs]
+        found = discover_all(inputs, recursive=options.recursive)
+        self._paths = list(found.documents)
+        self._scoped = _manifests(inputs, options)
+        applied = {manifest_path.resolve() for manifest_path, _, _ in self._scoped}
+        unsupported = [path for path in found.unsupported if path.resolve() not in applied]
+        # (path text, path, unsupported?) in path order; the text is the sort key, a
+        # folder key and the Exclusion's path at once (41,000 files: Path hashing and
+        # parent objects were a fifth of planning)
+        self._entries = sorted([(str(p), p, False) for p in self._paths]
+                               + [(str(p), p, True) for p in unsupported])
+        self.manifests: tuple[Path, ...] = tuple(path for path, _, _ in self._scoped)
+        self.ignored: tuple[Path, ...] = found.documentation
+
+    def __iter__(self) -> Iterator[PlannedFile | Exclusion]:
+        first_path: dict[str, Path] = {}
+        manifest_of: dict[str, Manifest | None] = {}  # by folder: one scope test per folder
+        for text, path, is_unsupported in self._entries:
+            if is_unsupported:
+                yield Exclusion(text, "", E_UNSUPPORTED, unsupported_reason(path))
+                continue
+            doc_id = path.stem
+            if doc_id in first_path:
+                reason = f"document id {doc_id!r} already used by {first_path[doc_id]}; rename one"
+                yield Exclusion(text, doc_id, E_DUPLICATE_FILE_ID, reason)
+                continue
+            first_path[doc_id] = path
+            folder = os.path.dirname(text)
+            if folder not in manifest_of:
+                manifest_of[folder] = _manifest_for(path.parent, self._scoped)
+            manifest = manifest_of[folder]
+            meta = manifest.lookup(path) if manifest is not None else None
+            yield PlannedFile(path, doc_id, meta, _manifest_gap(manifest, meta))
+
+    def orphans(self) -> tuple[Exclusion, ...]:
+        """Per manifest in input order, an Exclusion ``E112`` for each row whose file
+        is not among the inputs (as ``IngestPlan.orphans``)."""
+        return tuple(_orphan_rows(self._paths, self._scoped))
 
 
 def iter_planned(plan: IngestPlan) -> Iterator[Document | Exclusion]:

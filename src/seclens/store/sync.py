@@ -36,13 +36,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from seclens.engine.config import EngineConfig, config_fingerprint
-from seclens.engine.local import call_in_child, run_local_tables, warm_pool
+from seclens.engine.local import ChildCall, run_local_tables, warm_pool
 from seclens.engine.process import Task, describe_pipeline
-from seclens.engine.tables import TableBatch, concat_batches, tasks_from_plan, write_task_plan
+from seclens.engine.tables import (
+    TableBatch,
+    concat_batches,
+    read_task_plan_parts,
+    wait_for_plan,
+    write_task_plan_parts,
+)
 from seclens.errors import ConfigError
 from seclens.ingest.readers import sha256_file
 from seclens.store.store import Store, open_store
@@ -221,22 +224,32 @@ def ingest_corpus(inputs: Sequence[Path | str], db: Path | str,
     check_output_path(db, [*roots, *([manifest] if manifest else [])], option="--db")
     ingest_options = IngestOptions(manifest=manifest, recursive=options.recursive)
     with tempfile.TemporaryDirectory(prefix="seclens-plan-") as tmp:
-        # The plan goes to a Parquet file read back 256 files at a time: the writer's
+        # The plan goes to Parquet files read back 256 files at a time: the writer's
         # memory does not grow with the number of files while the workers run. With a
         # pool, the planning itself runs in a short-lived child process, so that its
-        # transient lists (about 5 kB per file) do not stay in the writer's heap.
-        plan = Path(tmp) / "tasks.parquet"
+        # transient lists (about 5 kB per file) do not stay in the writer's heap, and
+        # the analysis starts as soon as the child has written the first part of the
+        # plan (4,096 files) instead of after the last.
+        plan = str(tmp)
+        paths = [str(r) for r in roots]
         with ExitStack() as stack:
             pool: ProcessPoolExecutor | None = None
+            planned: Callable[[], list[Exclusion]]
             if options.workers == 1:
-                planned_out = write_task_plan([str(r) for r in roots], ingest_options,
-                                              str(plan))
+                planned_out = write_task_plan_parts(paths, ingest_options, plan)
+                tasks = read_task_plan_parts(plan)
+                planned = planned_out.copy
             else:
                 # the pool starts (imports, builds its pipelines) while the child plans
                 pool = stack.enter_context(warm_pool(options.workers, config))
-                planned_out = call_in_child(write_task_plan, [str(r) for r in roots],
-                                            ingest_options, str(plan))
-            return _run(db, roots, plan, planned_out, config, options, pool,
+                child = stack.enter_context(
+                    ChildCall(write_task_plan_parts, paths, ingest_options, plan))
+                wait_for_plan(plan, child.done)
+                if child.done():
+                    child.result()  # a planning error is raised before the store is opened
+                tasks = read_task_plan_parts(plan, child.done)
+                planned = child.result
+            return _run(db, roots, tasks, planned, config, options, pool,
                         manifest_records(roots, ingest_options))
 
 
@@ -260,9 +273,10 @@ def manifest_records(inputs: Sequence[Path | str], options: IngestOptions
             for p in manifest_files([str(x) for x in inputs], options)]
 
 
-def _run(db: Path | str, roots: list[Path], plan: Path, planned_out: list[Exclusion],
-         config: EngineConfig, options: StoreIngestOptions,
-         pool: ProcessPoolExecutor | None, manifests: list[dict[str, str]]) -> IngestSummary:
+def _run(db: Path | str, roots: list[Path], tasks: Iterable[Task],
+         planned: Callable[[], list[Exclusion]], config: EngineConfig,
+         options: StoreIngestOptions, pool: ProcessPoolExecutor | None,
+         manifests: list[dict[str, str]]) -> IngestSummary:
     provenance = describe_pipeline(config)
     fingerprint = config_fingerprint(config, provenance)
     # One DuckDB thread: the writer only appends; the cores belong to the workers.
@@ -271,26 +285,22 @@ def _run(db: Path | str, roots: list[Path], plan: Path, planned_out: list[Exclus
             engine="local", workers=options.workers, inputs=[str(r) for r in roots],
             config=config.as_dict(), provenance={**provenance, "manifests": manifests},
             fingerprint=fingerprint)
-        return _ingest(store, run_id, roots, plan, planned_out, fingerprint, config, options,
+        return _ingest(store, run_id, roots, tasks, planned, fingerprint, config, options,
                        pool)
 
 
-def _planned(plan: Path, chunk: int = 256) -> Iterator[Task]:
-    with pq.ParquetFile(plan) as parquet:
-        for batch in parquet.iter_batches(batch_size=chunk):
-            yield from tasks_from_plan(pa.Table.from_batches([batch]))
-
-
-def _ingest(store: Store, run_id: int, roots: list[Path], plan: Path,
-            planned_out: list[Exclusion], fingerprint: str, config: EngineConfig,
+def _ingest(store: Store, run_id: int, roots: list[Path], tasks: Iterable[Task],
+            planned: Callable[[], list[Exclusion]], fingerprint: str, config: EngineConfig,
             options: StoreIngestOptions, pool: ProcessPoolExecutor | None) -> IngestSummary:
+    """Analyse and write ``tasks``; ``planned()`` gives the planning's exclusions once
+    the tasks are exhausted (the plan may still be being written while they are read)."""
     states = store.document_states()
     unchanged: list[str] = []
     restored: list[str] = []
     meta_hashes: dict[str, str] = {}
 
     def todo() -> Iterator[Task]:
-        for task in _planned(plan):
+        for task in tasks:
             mhash = meta_hash(task.meta)
             old = states.get(task.doc_id)
             if old is not None and old[0] == task.path and (old[1], old[2], old[3]) == (
@@ -303,9 +313,9 @@ def _ingest(store: Store, run_id: int, roots: list[Path], plan: Path,
 
     added: list[str] = []
     changed: list[str] = []
-    excluded: list[Exclusion] = list(planned_out)
+    excluded: list[Exclusion] = []
     pending: list[TableBatch] = []
-    pending_out: list[Exclusion] = list(planned_out)
+    pending_out: list[Exclusion] = []
     writer = _Writer(store, run_id, fingerprint, options.progress,
                      threaded=options.workers > 1, max_bytes=options.queue_mb * 1_000_000,
                      known=states.keys())
@@ -345,6 +355,9 @@ def _ingest(store: Store, run_id: int, roots: list[Path], plan: Path,
                 waiting = waiting_bytes = 0
                 if commit:
                     tx_docs = tx_bytes = 0
+        planned_out = planned()  # the planning's exclusions, or its error
+        excluded[:0] = planned_out  # listed first, as in the plan
+        pending_out.extend(planned_out)
         flush(True)  # the rest, and the commit of an open transaction
     finally:
         writer.close()

@@ -277,6 +277,8 @@ def test_parquet_analysis_names_its_inputs(reference_output: tuple[Path, Any],
     out, _ = reference_output
     analysis = load_parquet_analysis(out)
     assert analysis.provenance.input_roots == (str(corpus_dir.resolve()),)
+    # Regression: a report from a Dask output listed no ignored documentation (README)
+    assert analysis.provenance.ignored_files == (str(corpus_dir.resolve() / "README.md"),)
     assert analysis.options.convention == "substring" and len(analysis.documents) == 28
     texts = {d.doc_id: d for d in iter_result_documents(out, batch_size=3)}
     assert len(texts) == 28

@@ -12,7 +12,7 @@ import pytest
 from seclens.api import AnalysisResult, analyze
 from seclens.report import write_report
 from seclens.store import load_analysis, open_store
-from seclens.store.sync import ingest_corpus
+from seclens.store.sync import StoreIngestOptions, ingest_corpus
 
 
 @pytest.fixture(scope="session")
@@ -69,6 +69,27 @@ def test_store_provenance_names_segmenters_and_roots(
     assert store.provenance.unmatchable == folder.provenance.unmatchable
     assert store.provenance.input_roots == folder.provenance.input_roots
     assert store.provenance.extra["store"] == str(db)
+    # Regression: a report from the store listed no ignored documentation (README)
+    assert store.provenance.ignored_files == folder.provenance.ignored_files
+    assert [Path(p).name for p in store.provenance.ignored_files] == ["README.md"]
+
+
+def test_stored_ignored_files_follow_the_newest_run(tmp_path: Path,
+                                                    make_corpus: Callable) -> None:
+    corpus = tmp_path / "c"
+    make_corpus(corpus, 2)
+    (corpus / "README.md").write_text("about this corpus", encoding="utf-8")
+    (corpus / "LICENSE").write_text("CC-BY", encoding="utf-8")
+    db = tmp_path / "s.duckdb"
+    ingest_corpus([corpus], db, options=StoreIngestOptions(workers=2))
+    with open_store(db, read_only=True) as store:
+        assert load_analysis(store).provenance.ignored_files == (
+            str(corpus.resolve() / "LICENSE"), str(corpus.resolve() / "README.md"))
+    (corpus / "README.md").unlink()
+    ingest_corpus([corpus], db)
+    with open_store(db, read_only=True) as store:
+        assert load_analysis(store).provenance.ignored_files == (
+            str(corpus.resolve() / "LICENSE"),)
 
 
 def test_store_lexicon_and_rules_provenance_equal_analyze(

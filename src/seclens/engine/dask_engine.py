@@ -477,6 +477,7 @@ def run_dask(inputs: Sequence[Path | str], out_dir: Path | str,
         "inputs": [str(Path(p).resolve()) for p in inputs],
         "manifest": str(options.manifest.resolve()) if options.manifest else None,
         "manifests": _manifest_records(inputs, options),
+        "ignored_files": _ignored_records(inputs),
         "dask": {"scheduler": options.scheduler, "n_workers": options.n_workers,
                  "partition_size": options.partition_size,
                  "chunk_size": options.chunk_size},
@@ -498,6 +499,14 @@ def _manifest_records(inputs: Sequence[Path | str], options: DaskOptions
         return []
     manifest = options.manifest.resolve() if options.manifest is not None else None
     return manifest_records(others, IngestOptions(manifest=manifest))
+
+
+def _ignored_records(inputs: Sequence[Path | str]) -> list[str]:
+    """The corpus documentation at the root of the folder ``inputs``
+    (:func:`seclens.store.sync.ignored_records`), for the run metadata."""
+    from seclens.store.sync import ignored_records
+
+    return ignored_records([Path(p).resolve() for p in inputs if Path(p).is_dir()])
 
 
 def _utc_now() -> str:

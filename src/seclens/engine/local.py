@@ -125,9 +125,15 @@ class ChildCall(Generic[R]):
     """``fn(*args)`` started in a short-lived child process; the caller goes on meanwhile.
 
     As :func:`call_in_child`, which waits; use it as a context manager (leaving it
-    waits for the child to end and stops it). The store ingest with several
-    workers plans the files this way while the pool warms up and the first planned
-    files are analysed (:func:`seclens.engine.tables.write_task_plan_parts`).
+    waits for the call to end, or stops the child when the caller failed). The child
+    is a process of its own (``forkserver``), not a pool worker: it ends, and its
+    memory goes back to the system, as soon as the call has returned (a pool keeps
+    its worker, or starts a new one, until it is shut down; a planning child of
+    41,000 files holds 250 MB, which a two-worker ingest's peak then counted). The
+    store ingest with several workers plans the files this way while the pool warms
+    up and the first planned files are analysed
+    (:func:`seclens.engine.tables.write_task_plan_parts`). Like a pool worker, the
+    child ends when the calling process ends (:func:`_exit_with_parent`).
 
     Parameters
     ----------
@@ -137,12 +143,20 @@ class ChildCall(Generic[R]):
     """
 
     def __init__(self, fn: Callable[..., R], *args: Any) -> None:
-        self._pool = _pool(1)
-        self._future = self._pool.submit(_call_pickled, cloudpickle.dumps((fn, args)))
+        context = _context()
+        me = psutil.Process()
+        self._conn, sender = context.Pipe(duplex=False)
+        self._process = context.Process(  # type: ignore[attr-defined]
+            target=_child_main, name="seclens-child", daemon=True,
+            args=(cloudpickle.dumps((fn, args)), sender, me.pid, me.create_time()))
+        self._process.start()
+        sender.close()  # the child holds the write end: its end is our end of file
+        self._payload: bytes | None = None
 
     def done(self) -> bool:
         """True once the child has ended its call (returned, raised, or died)."""
-        return self._future.done()
+        return (self._payload is not None or self._conn.poll()
+                or not self._process.is_alive())
 
     def result(self) -> R:
         """What ``fn`` returned (waits for it).
@@ -153,29 +167,58 @@ class ChildCall(Generic[R]):
             The coded error ``fn`` raised, with its class, code and message.
         StoreError
             ``E612`` when the child process died.
+        Exception
+            Any other exception ``fn`` raised, as in the child (or a ``RuntimeError``
+            with its traceback when it cannot be sent back).
         """
-        try:
-            payload = self._future.result()
-        except BrokenProcessPool as exc:
-            raise StoreError("E612", "a helper process died (killed, or out of memory?)"
-                             ) from exc
-        result: R = _unwrap(payload)
+        if self._payload is None:
+            try:
+                self._payload = self._conn.recv_bytes()
+            except EOFError as exc:
+                self._process.join()
+                raise StoreError("E612", "a helper process died (killed, or out of "
+                                 f"memory?; exit code {self._process.exitcode})") from exc
+            self._process.join()
+        kind, value = pickle.loads(self._payload)
+        if kind == "raised":
+            raise value
+        result: R = _unwrap(value)
         return result
 
     def __enter__(self) -> ChildCall[R]:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
-        if exc_type is not None and not self._future.done():
+        if exc_type is not None and self._process.is_alive():
             # the caller failed (or was interrupted) while the child still works: stop
             # it instead of waiting for a planning of millions of files to end
-            stop = getattr(self._pool, "terminate_workers", None)  # Python >= 3.14
-            if stop is not None:
-                stop()
-            else:
-                for process in list(getattr(self._pool, "_processes", {}).values()):
-                    process.terminate()
-        self._pool.shutdown(wait=True, cancel_futures=True)
+            self._process.terminate()
+        elif self._payload is None and self._process.is_alive():
+            try:
+                self._payload = self._conn.recv_bytes()  # lets a child blocked on a full pipe end
+            except EOFError:
+                pass
+        self._process.join()
+        self._conn.close()
+
+
+def _child_main(payload: bytes, conn: Any, parent: int, created: float) -> None:
+    """A :class:`ChildCall`'s process: run the call, send its outcome, end."""
+    _exit_with_parent(parent, created)
+    try:
+        outcome: tuple[str, Any] = ("returned", _call_pickled(payload))
+    except BaseException as exc:  # noqa: BLE001 - sent to the caller, raised there
+        import traceback
+
+        try:
+            outcome = ("raised", exc)
+            sent = bytes(cloudpickle.dumps(outcome))
+            pickle.loads(sent)  # an exception that does not unpickle is sent as text
+        except Exception:  # noqa: BLE001
+            outcome = ("raised", RuntimeError(
+                f"{type(exc).__name__} in a helper process:\n{traceback.format_exc()}"))
+    conn.send_bytes(bytes(cloudpickle.dumps(outcome)))
+    conn.close()
 
 
 def _exit_with_parent(parent: int, created: float, interval: float = 1.0) -> None:

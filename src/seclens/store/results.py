@@ -244,7 +244,8 @@ def _analysis(docs: Iterable[Mapping[Any, Any]], matches: Sequence[Match],
               counts: Sequence[CountRow], config: EngineConfig,
               exclusions: Sequence[Exclusion], extra: Mapping[str, Any] | None,
               input_roots: Sequence[str],
-              manifests: Sequence[Mapping[str, str]]) -> AnalysisResult:
+              manifests: Sequence[Mapping[str, str]],
+              ignored_files: Sequence[str] = ()) -> AnalysisResult:
     """The :class:`~seclens.api.AnalysisResult` of documents (``documents`` rows, in
     report order) and their matches and counts (in that order).
 
@@ -285,7 +286,8 @@ def _analysis(docs: Iterable[Mapping[Any, Any]], matches: Sequence[Match],
         options=pipe.options.to_dict(), lexicons=pipe.lexicon_provenance(),
         sense_rules=pipe.sense_rules_provenance(), segmenters=pipe.segmenter_provenance(),
         inputs=tuple(inputs), unmatchable=pipe.unmatchable,
-        input_roots=tuple(input_roots), extra=dict(extra or {}),
+        input_roots=tuple(input_roots), ignored_files=tuple(ignored_files),
+        extra=dict(extra or {}),
     )
     return api.AnalysisResult(
         options=pipe.options, documents=tuple(summaries), matches=matches,
@@ -434,6 +436,25 @@ def stored_manifests(store: Store) -> list[dict[str, str]]:
     return [{"path": p, "sha256": h} for p, h in latest.items()]
 
 
+def stored_ignored_files(store: Store) -> list[str]:
+    """The corpus documentation (README, LICENSE ...) the store's ingests ignored.
+
+    Per input root, what the newest complete run that was given it recorded
+    (``ignored_files`` in its provenance; nothing for runs of a seclens that did not
+    record them); sorted.
+    """
+    runs = store.table("runs")
+    by_root: dict[str, list[str]] = {}
+    for run in runs[runs["status"] == "complete"].sort_values("run_id").to_dict("records"):
+        record = json.loads(run["provenance_json"] or "{}")
+        if "ignored_files" not in record:
+            continue
+        for root in json.loads(run["inputs_json"] or "[]"):
+            top = Path(root)
+            by_root[root] = [f for f in record["ignored_files"] if Path(f).parent == top]
+    return sorted({f for files in by_root.values() for f in files})
+
+
 def parquet_exclusions(out_dir: Path | str) -> list[Exclusion]:
     """The exclusions of a complete Dask output folder (planning and partitions).
 
@@ -509,7 +530,8 @@ def load_analysis(store: Store) -> AnalysisResult:
     return _analysis(_document_rows(store, ids), matches, counts, config, excl,
                      {"store": str(path), "run_id": int(run["run_id"])},
                      input_roots=stored_input_roots(store),
-                     manifests=stored_manifests(store))
+                     manifests=stored_manifests(store),
+                     ignored_files=stored_ignored_files(store))
 
 
 def _lazy_chains(snapshot: RowSnapshot, reader: Reader, ids: Sequence[str]
@@ -604,7 +626,8 @@ def load_parquet_analysis(out_dir: str | os.PathLike[str]) -> AnalysisResult:
     excl = _exclusion_records(read_results(out, ("exclusions",))["exclusions"])
     return _analysis(_parquet_document_rows(snapshot, ids), matches, counts, run.config,
                      excl, {"parquet": str(out)}, input_roots=run.inputs,
-                     manifests=run.record.get("manifests") or ())
+                     manifests=run.record.get("manifests") or (),
+                     ignored_files=run.record.get("ignored_files") or ())
 
 
 def _parquet_document_rows(snapshot: ParquetSnapshot, ids: Sequence[str]

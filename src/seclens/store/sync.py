@@ -34,7 +34,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from seclens.engine.config import EngineConfig, config_fingerprint
 from seclens.engine.local import ChildCall, run_local_tables, warm_pool
@@ -249,8 +249,9 @@ def ingest_corpus(inputs: Sequence[Path | str], db: Path | str,
                     child.result()  # a planning error is raised before the store is opened
                 tasks = read_task_plan_parts(plan, child.done)
                 planned = child.result
-            return _run(db, roots, tasks, planned, config, options, pool,
-                        manifest_records(roots, ingest_options))
+            recorded = {"manifests": manifest_records(roots, ingest_options),
+                        "ignored_files": ignored_records(roots)}
+            return _run(db, roots, tasks, planned, config, options, pool, recorded)
 
 
 def manifest_records(inputs: Sequence[Path | str], options: IngestOptions
@@ -273,17 +274,40 @@ def manifest_records(inputs: Sequence[Path | str], options: IngestOptions
             for p in manifest_files([str(x) for x in inputs], options)]
 
 
+def ignored_records(inputs: Sequence[Path | str]) -> list[str]:
+    """The corpus documentation an ingest of ``inputs`` ignores (README, LICENSE ...).
+
+    Recorded with the run (the store's ``runs.provenance_json``, key ``ignored_files``;
+    the Dask engine's run metadata), so that a report from the results lists them
+    under ``ignored_files`` as ``seclens analyze`` does
+    (:func:`seclens.ingest.discover.discover_documentation`: only the root of each
+    folder input is looked into).
+
+    Parameters
+    ----------
+    inputs : sequence of path
+
+    Returns
+    -------
+    list of str
+        Sorted.
+    """
+    from seclens.ingest.discover import discover_documentation
+
+    return [str(p) for p in discover_documentation([str(x) for x in inputs])]
+
+
 def _run(db: Path | str, roots: list[Path], tasks: Iterable[Task],
          planned: Callable[[], list[Exclusion]], config: EngineConfig,
          options: StoreIngestOptions, pool: ProcessPoolExecutor | None,
-         manifests: list[dict[str, str]]) -> IngestSummary:
+         recorded: dict[str, Any]) -> IngestSummary:
     provenance = describe_pipeline(config)
     fingerprint = config_fingerprint(config, provenance)
     # One DuckDB thread: the writer only appends; the cores belong to the workers.
     with open_store(db, memory_limit=options.db_memory_limit, threads=1) as store:
         run_id = store.begin_run(
             engine="local", workers=options.workers, inputs=[str(r) for r in roots],
-            config=config.as_dict(), provenance={**provenance, "manifests": manifests},
+            config=config.as_dict(), provenance={**provenance, **recorded},
             fingerprint=fingerprint)
         return _ingest(store, run_id, roots, tasks, planned, fingerprint, config, options,
                        pool)

@@ -112,10 +112,9 @@ def call_in_child(fn: Callable[..., R], *args: Any) -> R:
 
     Raises
     ------
-    SeclensError
-        The coded error ``fn`` raised, with its class, code and message.
-    StoreError
-        ``E612`` when the child process died.
+    SeclensError, StoreError, Exception
+        As :meth:`ChildCall.result`: ``fn``'s coded error, ``E612`` when the child
+        died, any other exception ``fn`` raised.
     """
     with ChildCall(fn, *args) as call:
         return call.result()

@@ -6,6 +6,7 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from seclens.cli import main
@@ -257,3 +258,20 @@ def test_report_limit_options_reach_the_report(tmp_path: Path) -> None:
     res = CliRunner().invoke(main, ["analyze", str(corpus), "--out", str(out),
                                     "--report-kwic", "0"])
     assert res.exit_code == 2 and "--report-kwic" in res.output
+
+
+def test_analyze_of_a_large_corpus_suggests_the_store(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import seclens.cli.analyze as cli_analyze
+
+    corpus = _corpus(tmp_path / "corpus")
+    res = CliRunner().invoke(main, ["analyze", str(corpus), "--out", str(tmp_path / "a"),
+                                    "--no-progress"])
+    assert res.exit_code == 0 and "analyze holds every match" not in res.stderr
+    monkeypatch.setattr(cli_analyze, "LARGE_CORPUS_BYTES", 10)
+    res = CliRunner().invoke(main, ["analyze", str(corpus), "--out", str(tmp_path / "b"),
+                                    "--no-progress"])
+    assert res.exit_code == 0, res.output
+    size = sum(p.stat().st_size for p in (corpus / "docs").iterdir())
+    assert f"note: 3 files, {size / 1e6:,.0f} MB: analyze holds every match" in res.stderr
+    assert "seclens ingest CORPUS --db corpus.duckdb" in res.stderr

@@ -121,7 +121,10 @@ def analyze_command(
     from seclens.cli.trend import stored_input
     from seclens.report import write_report
 
-    stored_input(corpus)  # a stored analysis: E001 for options that belong to its ingest
+    if stored_input(corpus) is None:  # a stored analysis: E001 for ingest options
+        hint = large_corpus_hint(corpus)
+        if hint is not None:
+            echo(hint, err=True)
     from seclens.outputs import check_output_path
 
     check_output_path(out_dir, corpus, kind="folder")  # also a store's corpus (E020)
@@ -149,6 +152,48 @@ def analyze_command(
                          limits=report_limits(report_documents, report_kwic, report_bars))
     echo_summary(result, paths)
     require_analysed(result, paths)
+
+
+#: Bytes of input files above which ``seclens analyze FOLDER`` suggests the store: it
+#: holds every match in memory (about 1.7 kB each; every match of the 1 GB benchmark
+#: corpus held at once took 5.9 GB, docs/scale.md "Reports of a large corpus").
+LARGE_CORPUS_BYTES = 200_000_000
+
+
+def large_corpus_hint(corpus: tuple[Path, ...]) -> str | None:
+    """A note for ``seclens analyze`` of a corpus of ``LARGE_CORPUS_BYTES`` or more.
+
+    Parameters
+    ----------
+    corpus : tuple of Path
+        Files and folders (not a stored analysis).
+
+    Returns
+    -------
+    str or None
+        The note (files and MB of the supported files found, and the store commands
+        that keep memory bounded), or None for a smaller corpus, or when the inputs
+        cannot be listed (``analyze`` then reports that error itself).
+    """
+    from seclens.errors import SeclensError
+    from seclens.ingest import discover
+
+    try:
+        files = discover(list(corpus))
+    except SeclensError:
+        return None
+    size = 0
+    for path in files:
+        try:
+            size += path.stat().st_size
+        except OSError:  # gone since discovery: analyze reports it as an exclusion
+            continue
+    if size < LARGE_CORPUS_BYTES:
+        return None
+    return (f"note: {plural(len(files), 'file')}, {size / 1e6:,.0f} MB: analyze holds every "
+            "match in memory (about 1.7 kB each, several GB for a corpus of 1 GB); "
+            "`seclens ingest CORPUS --db corpus.duckdb --workers 2`, then `seclens analyze "
+            "corpus.duckdb --out DIR`, keeps memory bounded (docs/scale.md)")
 
 
 def plural(n: int, word: str, plural_form: str | None = None) -> str:

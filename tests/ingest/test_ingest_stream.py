@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -294,3 +295,23 @@ def test_corpus_readme_is_ignored_documentation_not_an_exclusion(tmp_path: Path)
     assert [(Path(e.path).name, e.code) for e in plan.exclusions] == [("notes.md", "E102")]
     # a documentation-like file named explicitly is a document
     assert [f.doc_id for f in plan_inputs([root / "LICENSE.txt"]).files] == ["LICENSE"]
+
+
+def test_non_utf8_file_name_is_an_exclusion_not_a_crash(tmp_path: Path) -> None:
+    # Regression (helper's trial): a file name with bytes that are not UTF-8 reached
+    # the Parquet plan / CSV writers as lone surrogates and crashed with
+    # UnicodeEncodeError (a two-worker store ingest had then committed 4,096 documents)
+    (tmp_path / "a.txt").write_text("国家安全。", encoding="utf-8")
+    with open(os.path.join(os.fsencode(tmp_path), b"bad\xff.txt"), "wb") as fh:
+        fh.write("网络安全。".encode())
+    with open(os.path.join(os.fsencode(tmp_path), b"bad\xfe.xls"), "wb") as fh:
+        fh.write(b"unsupported too")
+    plan = plan_inputs([tmp_path])
+    assert [f.doc_id for f in plan.files] == ["a"]
+    bad = [e for e in plan.exclusions if e.code == "E116"]
+    assert [(Path(e.path).name, e.doc_id) for e in bad] == [
+        ("bad\\xfe.xls", "bad\\xfe"), ("bad\\xff.txt", "bad\\xff")]
+    for exclusion in bad:
+        exclusion.path.encode("utf-8")  # storable
+    assert [type(i).__name__ for i in iter_documents([tmp_path])] == [
+        "Document", "Exclusion", "Exclusion"]

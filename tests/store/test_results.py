@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 
 from seclens.api import AnalysisResult, analyze
+from seclens.engine.process import Task
 from seclens.report import write_report
 from seclens.store import load_analysis, open_store
 from seclens.store.sync import StoreIngestOptions, ingest_corpus
@@ -209,3 +211,49 @@ def test_rows_whose_document_fields_disagree_stay_rows() -> None:
     names = [f.name for f in dataclasses.fields(CountRow)]
     assert list(_chained(_frame(tuple(c)), names, "counts")) == c
     assert isinstance(_chained(_frame(tuple(c)), names, "counts"), tuple)
+
+
+def test_non_utf8_file_name_is_stored_as_an_exclusion(tmp_path: Path,
+                                                      make_corpus: Callable) -> None:
+    # Regression (helper's trial): the two-worker ingest crashed while planning and
+    # left a store with a run still "running"
+    import os
+
+    corpus = tmp_path / "c"
+    make_corpus(corpus, 3)
+    with open(os.path.join(os.fsencode(corpus), b"bad\xff.txt"), "wb") as fh:
+        fh.write("网络安全。".encode())
+    db = tmp_path / "s.duckdb"
+    summary = ingest_corpus([corpus], db, options=StoreIngestOptions(workers=2))
+    assert len(summary.added) == 3
+    assert [(Path(e.path).name, e.code) for e in summary.excluded] == [("bad\\xff.txt", "E116")]
+    with open_store(db, read_only=True) as store:
+        assert store.table("runs")["status"].tolist() == ["complete"]
+        assert store.table("exclusions")["code"].tolist() == ["E116"]
+
+
+def test_file_gone_between_planning_and_reingest_is_an_exclusion(
+        tmp_path: Path, make_corpus: Callable, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Regression (helper's trial): a re-ingest hashed each planned file to see whether
+    # it changed, and a file removed after planning crashed it with FileNotFoundError
+    import seclens.store.sync as sync
+
+    corpus = tmp_path / "c"
+    paths = make_corpus(corpus, 3)
+    db = tmp_path / "s.duckdb"
+    ingest_corpus([corpus], db)
+    gone = paths[1]
+    read = sync.read_task_plan_parts
+
+    def vanishing(*args: Any, **kwargs: Any) -> Iterator[Task]:
+        for task in read(*args, **kwargs):
+            if Path(task.path) == gone.resolve():
+                gone.unlink()  # after planning, before the store looks at it
+            yield task
+
+    monkeypatch.setattr(sync, "read_task_plan_parts", vanishing)
+    summary = ingest_corpus([corpus], db)
+    assert [(e.doc_id, e.code) for e in summary.excluded] == [(gone.stem, "E101")]
+    assert summary.removed == (gone.stem,) and len(summary.unchanged) == 2
+    with open_store(db, read_only=True) as store:
+        assert store.table("runs")["status"].tolist() == ["complete", "complete"]

@@ -24,6 +24,7 @@ E_MANIFEST_MISSING_FILE = "E112"
 E_MANIFEST_UNREADABLE = "E113"
 E_MANIFEST_VALUE = "E114"
 E_NOTHING_ANALYSED = "E115"
+E_FILE_NAME = "E116"
 E_FETCH = "E120"
 E_FETCH_HTTP = "E121"
 E_SOURCES = "E122"
@@ -48,6 +49,8 @@ CODES: Mapping[str, str] = MappingProxyType(
         E_MANIFEST_VALUE: "manifest cell has a value outside the allowed set (level, language)",
         E_NOTHING_ANALYSED: "a run analysed no document at all (every input excluded, or no "
         "file found); the report lists the exclusions",
+        E_FILE_NAME: "file name is not valid UTF-8 (bytes the file system gives undecoded): "
+        "rename the file",
         E_FETCH: "download failed (network, timeout, offline)",
         E_FETCH_HTTP: "download answered with an HTTP error status",
         E_SOURCES: "sources CSV is malformed",

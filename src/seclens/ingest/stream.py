@@ -18,7 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from seclens.errors import IngestError
-from seclens.ingest.codes import E_DUPLICATE_FILE_ID, E_MANIFEST_MISSING_FILE, E_UNSUPPORTED
+from seclens.ingest.codes import (
+    E_DUPLICATE_FILE_ID,
+    E_FILE_NAME,
+    E_MANIFEST_MISSING_FILE,
+    E_UNSUPPORTED,
+)
 from seclens.ingest.discover import discover_all, unsupported_reason
 from seclens.ingest.document import read_document
 from seclens.ingest.manifest import Manifest, read_manifest
@@ -195,6 +200,9 @@ class PlanStream:
         first_path: dict[str, Path] = {}
         manifest_of: dict[str, Manifest | None] = {}  # by folder: one scope test per folder
         for text, path, is_unsupported in self._entries:
+            if not text.isascii() and not _utf8_name(text):
+                yield _bad_name(text, path)
+                continue
             if is_unsupported:
                 yield Exclusion(text, "", E_UNSUPPORTED, unsupported_reason(path))
                 continue
@@ -270,6 +278,25 @@ def iter_documents(
         for a malformed manifest.
     """
     return iter_planned(plan_inputs(inputs, options))
+
+
+def _utf8_name(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # os gives undecodable name bytes as lone surrogates
+        return False
+    return True
+
+
+def _bad_name(text: str, path: Path) -> Exclusion:
+    """Exclusion ``E116`` of a file whose name is not valid UTF-8, its path and id
+    shown with the bytes escaped (``\\xff``): the name itself can be neither stored
+    nor written to a CSV, Parquet or JSON file."""
+    def shown(value: str) -> str:
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+    return Exclusion(shown(text), shown(path.stem), E_FILE_NAME,
+                     "file name is not valid UTF-8; rename the file")
 
 
 def manifest_files(inputs: Sequence[str | os.PathLike[str]],

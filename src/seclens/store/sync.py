@@ -328,7 +328,7 @@ def _ingest(store: Store, run_id: int, roots: list[Path], tasks: Iterable[Task],
             mhash = meta_hash(task.meta)
             old = states.get(task.doc_id)
             if old is not None and old[0] == task.path and (old[1], old[2], old[3]) == (
-                    sha256_file(Path(task.path)), mhash, fingerprint):
+                    _sha256_or_none(task.path), mhash, fingerprint):
                 # (a restored document is counted as restored, not also as unchanged)
                 (restored if old[4] == "removed" else unchanged).append(task.doc_id)
                 continue
@@ -532,6 +532,15 @@ class _Writer:
             self._dirty = False
             if self.progress is not None:
                 self.progress(f"committed: {self.committed}")
+
+
+def _sha256_or_none(path: str) -> str | None:
+    """The file's SHA-256, or None when it cannot be read (gone since planning ...): the
+    document is then analysed again, and reading it gives its coded exclusion."""
+    try:
+        return sha256_file(Path(path))
+    except OSError:
+        return None
 
 
 def _under(path: str, roots: Sequence[Path]) -> bool:
